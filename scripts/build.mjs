@@ -1,0 +1,56 @@
+// Build everything: AssemblyScript variants (asconfig.json targets) → build/wasm/*.wasm, then
+// esbuild bundles: the package (dist/index.js, platform-neutral ESM with the .wasm embedded),
+// the CLI (dist/cli.js), tests (build/test) and benchmarks (build/bench); tsc emits dist/types.
+// Usage: node scripts/build.mjs [--no-wasm] [--no-types] [--only=dist|test|bench]
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const only = [...args].find((a) => a.startsWith('--only='))?.slice(7);
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const run = (cmd, argv) => execFileSync(cmd, argv, { cwd: root, stdio: 'inherit' });
+
+if (!args.has('--no-wasm')) {
+  const targets = Object.keys(JSON.parse(readFileSync(join(root, 'asconfig.json'), 'utf8')).targets);
+  mkdirSync(join(root, 'build/wasm'), { recursive: true });
+  for (const t of targets) run(bin('asc'), ['assembly/index.ts', '--config', 'asconfig.json', '--target', t]);
+}
+
+const common = {
+  bundle: true,
+  format: 'esm',
+  target: 'es2022',
+  sourcemap: true,
+  loader: { '.wasm': 'binary', '.wgsl': 'text' },
+  // Node-only modules are loaded lazily behind runtime checks; browsers never reach them.
+  external: ['webgpu', 'node:*', 'playwright-core', '@tensorflow/*', 'uvu', 'uvu/*'],
+  logLevel: 'warning',
+};
+const entries = (dir) =>
+  existsSync(join(root, dir))
+    ? readdirSync(join(root, dir), { recursive: true })
+        .filter((f) => /\.ts$/.test(f) && !/\.d\.ts$/.test(f) && !f.split(/[\\/]/).some((p) => p.startsWith('_')))
+        .map((f) => join(dir, f))
+    : [];
+
+if (!only || only === 'dist') {
+  rmSync(join(root, 'dist'), { recursive: true, force: true });
+  await esbuild.build({ ...common, platform: 'neutral', entryPoints: ['src/index.ts'], outfile: 'dist/index.js', absWorkingDir: root, mainFields: ['module', 'main'] });
+  if (existsSync(join(root, 'src/cli/main.ts'))) {
+    await esbuild.build({ ...common, platform: 'node', entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', absWorkingDir: root, banner: { js: '#!/usr/bin/env node' } });
+  }
+  if (!args.has('--no-types')) run(bin('tsc'), ['-p', 'tsconfig.json']);
+}
+// Test and bench files named *.test.ts / *.bench.ts are entry points; helpers live beside them.
+for (const [dir, suffix] of [['test', '.test.ts'], ['bench', '.bench.ts']]) {
+  if (only && only !== dir) continue;
+  const eps = entries(dir).filter((f) => f.endsWith(suffix) || f.endsWith('.page.ts'));
+  rmSync(join(root, 'build', dir), { recursive: true, force: true });
+  if (eps.length) {
+    await esbuild.build({ ...common, platform: 'neutral', mainFields: ['module', 'main'], entryPoints: eps, outdir: join('build', dir), outbase: dir, absWorkingDir: root, outExtension: { '.js': '.js' } });
+  }
+}

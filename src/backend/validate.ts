@@ -1,0 +1,121 @@
+/**
+ * Argument checks shared by both backends, so the same mistake gets the same message whichever
+ * backend runs. Each check throws ArgumentError / DisposedError naming the argument.
+ */
+import { ArgumentError, DisposedError } from '../errors.js';
+import type { Activation, BackendName, DType, GemmOptions, MaskOptions, ReduceOp, Tensor } from './backend.js';
+import { ACTIVATIONS, REDUCE_OPS } from './backend.js';
+
+/** Largest u32, the bound for counters and seeds. */
+const U32_MAX = 0xffffffff;
+
+export function checkInt(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new ArgumentError(name, `an integer in [${min}, ${max}]`, v);
+  }
+  return v;
+}
+
+export function checkFinite(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ArgumentError(name, 'a finite number', v);
+  return v;
+}
+
+export function checkTensor(name: string, t: unknown, backend: BackendName, dtype?: DType): Tensor {
+  if (t === null || typeof t !== 'object' || typeof (t as Tensor).size !== 'number') {
+    throw new ArgumentError(name, 'a Tensor', t);
+  }
+  const tensor = t as Tensor;
+  if (tensor.disposed) throw new DisposedError(`${name}: tensor was disposed`);
+  if (tensor.backend !== backend) {
+    throw new ArgumentError(name, `a tensor of the ${backend} backend`, `a tensor of the ${tensor.backend} backend`);
+  }
+  if (dtype && tensor.dtype !== dtype) throw new ArgumentError(name, `a ${dtype} tensor`, `a ${tensor.dtype} tensor`);
+  return tensor;
+}
+
+export function checkRange(name: string, t: Tensor, offset: number, length: number): void {
+  checkInt(`${name} offset`, offset, 0);
+  checkInt(`${name} length`, length, 0);
+  if (offset + length > t.size) {
+    throw new ArgumentError(name, `at least ${offset + length} elements (offset ${offset} + length ${length})`, `${t.size}`);
+  }
+}
+
+export function checkSameSize(nameA: string, a: Tensor, nameB: string, b: Tensor): void {
+  if (a.size !== b.size) throw new ArgumentError(nameB, `${a.size} elements like ${nameA}`, `${b.size}`);
+}
+
+export function checkActivation(kind: unknown): Activation {
+  if (!ACTIVATIONS.includes(kind as Activation)) throw new ArgumentError('kind', `one of ${ACTIVATIONS.join(', ')}`, kind);
+  return kind as Activation;
+}
+
+export function checkReduceOp(op: unknown): ReduceOp {
+  if (!REDUCE_OPS.includes(op as ReduceOp)) throw new ArgumentError('op', `one of ${REDUCE_OPS.join(', ')}`, op);
+  return op as ReduceOp;
+}
+
+export type ResolvedGemm = Required<GemmOptions>;
+
+/** Fills defaults and checks that every batch entry of A, B and C lies inside its tensor. */
+export function resolveGemm(backend: BackendName, a: Tensor, b: Tensor, c: Tensor, opts: GemmOptions): ResolvedGemm {
+  checkTensor('a', a, backend, 'f32');
+  checkTensor('b', b, backend, 'f32');
+  checkTensor('c', c, backend, 'f32');
+  if (opts === null || typeof opts !== 'object') throw new ArgumentError('opts', 'an object with m, n, k');
+  const m = checkInt('opts.m', opts.m, 1);
+  const n = checkInt('opts.n', opts.n, 1);
+  const k = checkInt('opts.k', opts.k, 1);
+  const batch = checkInt('opts.batch', opts.batch ?? 1, 1);
+  const r: ResolvedGemm = {
+    m, n, k, batch,
+    transA: !!opts.transA,
+    transB: !!opts.transB,
+    alpha: checkFinite('opts.alpha', opts.alpha ?? 1),
+    beta: checkFinite('opts.beta', opts.beta ?? 0),
+    strideA: checkInt('opts.strideA', opts.strideA ?? m * k, 0),
+    strideB: checkInt('opts.strideB', opts.strideB ?? k * n, 0),
+    strideC: checkInt('opts.strideC', opts.strideC ?? m * n, 0),
+    offsetA: checkInt('opts.offsetA', opts.offsetA ?? 0, 0),
+    offsetB: checkInt('opts.offsetB', opts.offsetB ?? 0, 0),
+    offsetC: checkInt('opts.offsetC', opts.offsetC ?? 0, 0),
+  };
+  const need = (name: string, t: Tensor, offset: number, stride: number, len: number) => {
+    const last = offset + stride * (batch - 1) + len;
+    if (last > t.size) throw new ArgumentError(name, `at least ${last} elements for this gemm shape`, `${t.size}`);
+  };
+  need('a', a, r.offsetA, r.strideA, m * k);
+  need('b', b, r.offsetB, r.strideB, k * n);
+  need('c', c, r.offsetC, r.strideC, m * n);
+  if (r.strideC === 0 && batch > 1) throw new ArgumentError('opts.strideC', 'a positive stride when batch > 1 (outputs may not overlap)', 0);
+  return r;
+}
+
+export type ResolvedMask = Required<MaskOptions> & { threshold: number; invKeep: number };
+
+/** Fills defaults, checks ranges and derives the integer threshold floor(keep · 2^31). */
+export function resolveMask(backend: BackendName, out: Tensor, opts: MaskOptions): ResolvedMask {
+  checkTensor('out', out, backend, 'f32');
+  if (opts === null || typeof opts !== 'object') throw new ArgumentError('opts', 'an object with seed, step, layer, units, samples, keep');
+  const keep = opts.keep;
+  if (typeof keep !== 'number' || !(keep > 0 && keep <= 1)) throw new ArgumentError('opts.keep', 'a number in (0, 1]', keep);
+  const units = checkInt('opts.units', opts.units, 1);
+  const samples = checkInt('opts.samples', opts.samples, 1);
+  if (units * samples > out.size) throw new ArgumentError('out', `at least ${units * samples} elements (samples × units)`, `${out.size}`);
+  return {
+    seed: checkInt('opts.seed', opts.seed, 0, U32_MAX),
+    step: checkInt('opts.step', opts.step, 0, U32_MAX),
+    layer: checkInt('opts.layer', opts.layer, 0, U32_MAX),
+    units, samples, keep,
+    unitOffset: checkInt('opts.unitOffset', opts.unitOffset ?? 0, 0, U32_MAX),
+    sampleOffset: checkInt('opts.sampleOffset', opts.sampleOffset ?? 0, 0, U32_MAX),
+    threshold: keepThreshold(keep),
+    invKeep: Math.fround(1 / keep),
+  };
+}
+
+/** floor(keep · 2^31): B = 1 iff (hash >> 1) < threshold, so keep = 1 keeps every unit. */
+export function keepThreshold(keep: number): number {
+  return Math.floor(keep * 2147483648);
+}

@@ -1,0 +1,28 @@
+/** Base class of every error this package throws on purpose. */
+export class DropoutSmeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A caller passed a value that does not meet the stated expectation. */
+export class ArgumentError extends DropoutSmeError {
+  constructor(readonly argument: string, readonly expected: string, readonly got?: unknown) {
+    super(`${argument}: expected ${expected}${got === undefined ? '' : `, got ${describe(got)}`}`);
+  }
+}
+
+/** The requested backend (or a device feature) is not available here. */
+export class BackendUnavailableError extends DropoutSmeError {}
+
+/** A buffer was used after dispose(), or on an engine it does not belong to. */
+export class DisposedError extends DropoutSmeError {}
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  if (ArrayBuffer.isView(v)) return `${v.constructor.name}(${(v as unknown as ArrayLike<number>).length})`;
+  if (Array.isArray(v)) return `array(${v.length})`;
+  return typeof v;
+}

@@ -1,0 +1,34 @@
+/**
+ * The counter-based generator shared by every backend: a hash of (seed, step, layer, unit, sample)
+ * built from u32 add/xor/shift/multiply only, so WGSL (shaders/mask.wgsl), AssemblyScript
+ * (assembly/mask.ts) and this reference give bit-identical words. The finaliser is MurmurHash3's
+ * fmix32, a bijection with full avalanche; each coordinate is folded in through one fmix32 round.
+ */
+
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Fold one coordinate into the state: fmix32(h ^ (x · golden + 0x7f4a7c15)). */
+export function fold(h: number, x: number): number {
+  return fmix32((h ^ ((Math.imul(x, 0x9e3779b1) + 0x7f4a7c15) >>> 0)) >>> 0);
+}
+
+export function counterHash(seed: number, step: number, layer: number, unit: number, sample: number): number {
+  let h = fmix32((seed + 0x6a09e667) >>> 0);
+  h = fold(h, step);
+  h = fold(h, layer);
+  h = fold(h, unit);
+  h = fold(h, sample);
+  return h;
+}
+
+/** The mask value: 1/keep (as f32) if kept, else 0. `threshold` = floor(keep · 2^31). */
+export function maskValue(hash: number, threshold: number, invKeep: number): number {
+  return hash >>> 1 < threshold ? invKeep : 0;
+}

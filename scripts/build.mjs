@@ -27,7 +27,7 @@ const common = {
   sourcemap: true,
   loader: { '.wasm': 'binary', '.wgsl': 'text' },
   // Node-only modules are loaded lazily behind runtime checks; browsers never reach them.
-  external: ['webgpu', 'node:*', 'playwright-core', '@tensorflow/*', 'uvu', 'uvu/*'],
+  external: ['webgpu', 'node:*', 'playwright-core', '@tensorflow/*', 'uvu', 'uvu/*', 'esbuild', 'dropout-sme'],
   logLevel: 'warning',
 };
 const entries = (dir) =>

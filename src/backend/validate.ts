@@ -119,3 +119,17 @@ export function resolveMask(backend: BackendName, out: Tensor, opts: MaskOptions
 export function keepThreshold(keep: number): number {
   return Math.floor(keep * 2147483648);
 }
+
+/** create(size, dtype): size a positive integer, dtype 'f32' or 'u32'. */
+export function checkCreate(size: unknown, dtype: unknown): { size: number; dtype: DType } {
+  checkInt('size', size, 1);
+  if (dtype !== 'f32' && dtype !== 'u32') throw new ArgumentError('dtype', "'f32' or 'u32'", dtype);
+  return { size: size as number, dtype };
+}
+
+/** fromArray/write data: a Float32Array or Uint32Array (its type gives the dtype). */
+export function checkData(name: string, data: unknown): DType {
+  if (data instanceof Float32Array) return 'f32';
+  if (data instanceof Uint32Array) return 'u32';
+  throw new ArgumentError(name, 'a Float32Array or Uint32Array', data);
+}

@@ -1,0 +1,39 @@
+/**
+ * Backend selection. 'auto' asks for WebGPU first and falls back to WASM, recording why;
+ * an explicit 'webgpu' where none exists is an error that says what is missing.
+ */
+import { ArgumentError, BackendUnavailableError } from '../errors.js';
+import { createWasmBackend } from '../wasm/wasm-backend.js';
+import { createWebGPUBackend } from '../webgpu/webgpu-backend.js';
+import type { Backend } from './backend.js';
+import type { EngineBackendInfo, EngineOptions } from '../engine.js';
+
+export type BackendRequest = 'auto' | 'webgpu' | 'wasm';
+export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'webgpu', 'wasm'];
+
+export async function selectBackend(options: EngineOptions): Promise<{ backend: Backend; info: EngineBackendInfo }> {
+  if (options === null || typeof options !== 'object') throw new ArgumentError('options', 'an object', options);
+  const requested = options.backend ?? 'auto';
+  if (!BACKEND_REQUESTS.includes(requested)) {
+    throw new ArgumentError('options.backend', `one of ${BACKEND_REQUESTS.map((b) => `'${b}'`).join(', ')}`, requested);
+  }
+  const wasmOptions = { threads: options.threads ?? 'auto', simd: options.simd ?? 'auto' } as const;
+  const gpuOptions = options.gpu === undefined ? {} : { gpu: options.gpu };
+
+  if (requested === 'wasm') {
+    const backend = await createWasmBackend(wasmOptions);
+    return { backend, info: { ...backend.info, requested, reason: "requested 'wasm'" } };
+  }
+  if (requested === 'webgpu') {
+    const backend = await createWebGPUBackend(gpuOptions);
+    return { backend, info: { ...backend.info, requested, reason: "requested 'webgpu'" } };
+  }
+  try {
+    const backend = await createWebGPUBackend(gpuOptions);
+    return { backend, info: { ...backend.info, requested, reason: 'a WebGPU adapter and device were available' } };
+  } catch (err) {
+    if (!(err instanceof BackendUnavailableError)) throw err;
+    const backend = await createWasmBackend(wasmOptions);
+    return { backend, info: { ...backend.info, requested, reason: `fell back to WASM: ${err.message}` } };
+  }
+}

@@ -1,0 +1,9 @@
+export { createEngine, Engine } from './engine.js';
+export type { EngineOptions, EngineBackendInfo } from './engine.js';
+export type {
+  Backend, BackendInfo, BackendName, Tensor, DType, Activation, ReduceOp, GemmOptions, MaskOptions,
+} from './backend/backend.js';
+export type { BackendRequest } from './backend/select.js';
+export { ACTIVATIONS, REDUCE_OPS } from './backend/backend.js';
+export { DropoutSmeError, ArgumentError, BackendUnavailableError, DisposedError } from './errors.js';
+export { counterHash, maskValue } from './random/counter-hash.js';

@@ -1,0 +1,55 @@
+/** GEMM shapes shared by the reference tests and the cross-check suite. */
+import type { GemmOptions } from 'dropout-sme';
+import { randInt, rng } from './random.js';
+
+export type GemmCase = Required<GemmOptions> & { label: string };
+
+function full(o: GemmOptions & { label?: string }): GemmCase {
+  const m = o.m, n = o.n, k = o.k, batch = o.batch ?? 1;
+  const c: Required<GemmOptions> = {
+    m, n, k, batch,
+    transA: !!o.transA, transB: !!o.transB,
+    alpha: Math.fround(o.alpha ?? 1), beta: Math.fround(o.beta ?? 0),
+    strideA: o.strideA ?? m * k, strideB: o.strideB ?? k * n, strideC: o.strideC ?? m * n,
+    offsetA: o.offsetA ?? 0, offsetB: o.offsetB ?? 0, offsetC: o.offsetC ?? 0,
+  };
+  const label = o.label ?? `${batch}×(${m}×${k}${c.transA ? 'ᵀ' : ''})·(${k}×${n}${c.transB ? 'ᵀ' : ''}) α=${c.alpha} β=${c.beta}`;
+  return { ...c, label };
+}
+
+/** Hand-picked edge shapes plus seeded random ones (odd sizes, transposes, batches, K ≤ 4096). */
+export function gemmCases(seed = 7, randomCount = 12): GemmCase[] {
+  const cases: GemmCase[] = [
+    full({ m: 1, n: 1, k: 1 }),
+    full({ m: 7, n: 13, k: 5 }),
+    full({ m: 65, n: 33, k: 129, alpha: 0.75 }),
+    full({ m: 3, n: 5, k: 4096 }),
+    full({ m: 1, n: 17, k: 4096, transA: true }),
+    full({ m: 64, n: 64, k: 64, transA: true, transB: true }),
+    full({ m: 31, n: 9, k: 70, transB: true, alpha: -1.5, beta: 0.5 }),
+    full({ m: 5, n: 6, k: 7, batch: 3, strideB: 0, label: 'batch 3, B broadcast (stride 0)' }),
+    full({ m: 4, n: 8, k: 16, batch: 4, transA: true, beta: 1, label: 'batch 4, Aᵀ, β=1 accumulate' }),
+    full({ m: 9, n: 10, k: 11, offsetA: 3, offsetB: 5, offsetC: 7, label: 'element offsets 3/5/7' }),
+  ];
+  const r = rng(seed);
+  for (let i = 0; i < randomCount; i++) {
+    const k = r() < 0.25 ? randInt(r, 1000, 4096) : randInt(r, 1, 200);
+    const small = k > 1000;
+    cases.push(full({
+      m: randInt(r, 1, small ? 24 : 150), n: randInt(r, 1, small ? 24 : 150), k,
+      batch: r() < 0.3 ? randInt(r, 2, 4) : 1,
+      transA: r() < 0.5, transB: r() < 0.5,
+      alpha: r() < 0.5 ? 1 : 2 * r() - 1, beta: r() < 0.6 ? 0 : 2 * r() - 1,
+    }));
+  }
+  return cases;
+}
+
+/** Sizes of the A, B, C tensors a case needs. */
+export function gemmSizes(c: GemmCase): { a: number; b: number; c: number } {
+  return {
+    a: c.offsetA + c.strideA * (c.batch - 1) + c.m * c.k,
+    b: c.offsetB + c.strideB * (c.batch - 1) + c.k * c.n,
+    c: c.offsetC + c.strideC * (c.batch - 1) + c.m * c.n,
+  };
+}

@@ -4,7 +4,8 @@
  * so `#if ${NAME}` … `#elif ${OTHER}` … `#else` … `#endif` select code and a bare `${NAME}` is
  * replaced by the value's text (numbers as integers or decimals, booleans as true/false).
  */
-import { wgsl } from 'wgsl-preprocessor';
+// The package has no main/exports entry: import its one file by path.
+import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 
 export type Defines = Record<string, string | number | boolean>;
 

@@ -1,0 +1,440 @@
+/**
+ * The WebGPU backend: tensors are GPUBuffers, kernels are the WGSL files in shaders/, work is
+ * recorded into one command encoder and submitted on read()/flush() (see recorder.ts).
+ * Every method validates with src/backend/validate.ts, so messages match the WASM backend.
+ */
+import type { Activation, Backend, BackendInfo, DType, GemmOptions, MaskOptions, ReduceOp, Tensor } from '../backend/backend.js';
+import {
+  checkActivation, checkCreate, checkData, checkFinite, checkInt, checkRange, checkReduceOp, checkSameSize, checkTensor, resolveGemm,
+  resolveMask,
+} from '../backend/validate.js';
+import { ArgumentError, BackendUnavailableError, DisposedError, DropoutSmeError } from '../errors.js';
+import { getGPU, NODE_HINT, runtimeName } from './gpu-provider.js';
+import { PipelineCache } from './pipelines.js';
+import { Recorder } from './recorder.js';
+import { bufferBytes, MAP_READ_MODE, USAGE, WebGPUTensor } from './tensor.js';
+import { gemmChunks, gemmDefines, grid1D } from './gemm-plan.js';
+
+const U32_MAX = 0xffffffff;
+const TENSOR_USAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
+/** Workgroups of the first reduction pass: at most this many partial sums. */
+const REDUCE_GROUPS = 1024;
+const ACTIVATION_DEFINES: Record<Activation, string> = { tanh: 'KIND_TANH', relu: 'KIND_RELU', sigmoid: 'KIND_SIGMOID', identity: 'KIND_IDENTITY' };
+
+export interface WebGPUBackendOptions {
+  /** A GPU object to use instead of navigator.gpu / the `webgpu` package; null disables WebGPU. */
+  gpu?: GPU | null;
+  powerPreference?: GPUPowerPreference;
+}
+
+/** An error the GPU reported asynchronously (validation, out of memory, internal). */
+export class WebGPUError extends DropoutSmeError {}
+
+const f32Bits = (() => {
+  const f = new Float32Array(1);
+  const u = new Uint32Array(f.buffer);
+  return (v: number) => {
+    f[0] = v;
+    return u[0]!;
+  };
+})();
+
+export class WebGPUBackend implements Backend {
+  readonly name = 'webgpu' as const;
+  /** Set when the device was lost (driver reset, destroy()): the reason, for callers to fall back. */
+  lostReason: string | null = null;
+  private destroyed = false;
+  private readonly live = new Set<WebGPUTensor>();
+  private readonly pipelines: PipelineCache;
+  private readonly rec: Recorder;
+  private readonly maxPerDim: number;
+  private readonly maxElements: number;
+  private readonly reduceScratch: GPUBuffer;
+  private gpuErrors: string[] = [];
+
+  constructor(readonly device: GPUDevice, readonly info: BackendInfo) {
+    this.pipelines = new PipelineCache(device);
+    this.rec = new Recorder(device);
+    this.maxPerDim = device.limits.maxComputeWorkgroupsPerDimension;
+    this.maxElements = Math.floor(Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize) / 16) * 4;
+    this.reduceScratch = device.createBuffer({ label: 'reduce scratch', size: bufferBytes(REDUCE_GROUPS + 1), usage: TENSOR_USAGE });
+    device.lost.then((info) => {
+      this.lostReason ??= `WebGPU device lost (${info.reason}): ${info.message}`;
+    });
+    const onError = (ev: Event) => {
+      const err = (ev as GPUUncapturedErrorEvent).error;
+      if (this.gpuErrors.length < 20) this.gpuErrors.push(err?.message ?? String(err));
+    };
+    if (typeof device.addEventListener === 'function') device.addEventListener('uncapturederror', onError);
+    else (device as { onuncapturederror: unknown }).onuncapturederror = onError;
+  }
+
+  // ---- bookkeeping ----
+
+  private alive(): void {
+    if (this.destroyed) throw new DisposedError('webgpu backend was destroyed');
+    if (this.lostReason) throw new BackendUnavailableError(this.lostReason);
+  }
+
+  private tensor(name: string, t: unknown, dtype?: DType): WebGPUTensor {
+    const tensor = checkTensor(name, t, 'webgpu', dtype);
+    if (!(tensor instanceof WebGPUTensor) || tensor.owner !== this) {
+      throw new DisposedError(`${name}: tensor belongs to another webgpu backend`);
+    }
+    return tensor;
+  }
+
+  private throwGpuErrors(): void {
+    if (this.gpuErrors.length) {
+      const msgs = this.gpuErrors;
+      this.gpuErrors = [];
+      throw new WebGPUError(`WebGPU reported ${msgs.length} error(s): ${msgs.join(' | ')}`);
+    }
+  }
+
+  private begin(): void {
+    this.alive();
+    this.rec.maybeSubmit();
+  }
+
+  liveTensors(): number {
+    return this.live.size;
+  }
+
+  // ---- memory ----
+
+  private newTensor(size: number, dtype: DType, init?: Float32Array | Uint32Array): WebGPUTensor {
+    const buffer = this.device.createBuffer({ size: bufferBytes(size), usage: TENSOR_USAGE, mappedAtCreation: !!init });
+    if (init) {
+      new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(init.buffer, init.byteOffset, init.byteLength));
+      buffer.unmap();
+    }
+    const t = new WebGPUTensor(size, dtype, buffer, this);
+    this.live.add(t);
+    return t;
+  }
+
+  private checkFits(name: string, size: number): void {
+    if (size > this.maxElements) {
+      throw new ArgumentError(name, `at most ${this.maxElements} elements (this device's storage buffer limit)`, size);
+    }
+  }
+
+  create(size: number, dtype: DType = 'f32'): Tensor {
+    this.alive();
+    const r = checkCreate(size, dtype);
+    this.checkFits('size', r.size);
+    return this.newTensor(r.size, r.dtype); // WebGPU buffers start zeroed
+  }
+
+  fromArray(data: Float32Array | Uint32Array): Tensor {
+    this.alive();
+    const dtype = checkData('data', data);
+    checkInt('data.length', data.length, 1);
+    this.checkFits('data.length', data.length);
+    return this.newTensor(data.length, dtype, data);
+  }
+
+  write(t: Tensor, data: Float32Array | Uint32Array, offset = 0): void {
+    this.begin();
+    const tensor = this.tensor('t', t);
+    if (checkData('data', data) !== tensor.dtype) {
+      throw new ArgumentError('data', `a ${tensor.dtype === 'f32' ? 'Float32Array' : 'Uint32Array'} for a ${tensor.dtype} tensor`, data);
+    }
+    checkRange('t', tensor, offset, data.length);
+    this.rec.upload(data, tensor.buffer, offset * 4);
+  }
+
+  async read(t: Tensor, offset = 0, length?: number): Promise<Float32Array | Uint32Array> {
+    this.alive();
+    const tensor = this.tensor('t', t);
+    const len = length ?? tensor.size - offset;
+    checkRange('t', tensor, offset, len);
+    const Out = tensor.dtype === 'f32' ? Float32Array : Uint32Array;
+    if (len === 0) {
+      this.throwGpuErrors();
+      return new Out(0);
+    }
+    const staging = this.device.createBuffer({ label: 'read', size: len * 4, usage: USAGE.MAP_READ | USAGE.COPY_DST });
+    this.rec.copy(tensor.buffer, offset * 4, staging, 0, len * 4);
+    this.rec.submit();
+    try {
+      await staging.mapAsync(MAP_READ_MODE);
+      const out = new Out(len);
+      new Uint8Array(out.buffer).set(new Uint8Array(staging.getMappedRange(), 0, len * 4));
+      staging.unmap();
+      this.throwGpuErrors();
+      return out;
+    } catch (err) {
+      if (this.lostReason) throw new BackendUnavailableError(this.lostReason);
+      throw err;
+    } finally {
+      staging.destroy();
+    }
+  }
+
+  copy(src: Tensor, dst: Tensor, srcOffset = 0, dstOffset = 0, length?: number): void {
+    this.begin();
+    const s = this.tensor('src', src);
+    const d = this.tensor('dst', dst, s.dtype);
+    const len = length ?? s.size - srcOffset;
+    checkRange('src', s, srcOffset, len);
+    checkRange('dst', d, dstOffset, len);
+    if (len === 0) return;
+    if (s.buffer === d.buffer) {
+      if (srcOffset === dstOffset) return;
+      // copyBufferToBuffer forbids src === dst: go through a temporary (also makes overlap safe).
+      const tmp = this.rec.temp(len * 4, USAGE.COPY_SRC | USAGE.COPY_DST, 'copy temp');
+      this.rec.copy(s.buffer, srcOffset * 4, tmp, 0, len * 4);
+      this.rec.copy(tmp, 0, d.buffer, dstOffset * 4, len * 4);
+      this.rec.release(tmp);
+    } else {
+      this.rec.copy(s.buffer, srcOffset * 4, d.buffer, dstOffset * 4, len * 4);
+    }
+  }
+
+  fill(t: Tensor, value: number): void {
+    this.begin();
+    const tensor = this.tensor('t', t);
+    let bits: number;
+    if (tensor.dtype === 'u32') bits = checkInt('value', value, 0, U32_MAX);
+    else {
+      if (typeof value !== 'number') throw new ArgumentError('value', 'a number', value);
+      bits = f32Bits(value);
+    }
+    if (bits === 0) {
+      this.rec.clear(tensor.buffer, 0, tensor.buffer.size);
+      return;
+    }
+    const n = tensor.size;
+    const params = this.rec.params((u) => {
+      u[0] = n;
+      u[1] = bits;
+    });
+    const [x, y] = grid1D(n, this.maxPerDim);
+    this.rec.dispatch(this.pipelines.get('fill'), [params, { buffer: tensor.buffer }], x, y);
+  }
+
+  dispose(t: Tensor): void {
+    if (t instanceof WebGPUTensor && t.owner === this) {
+      if (t.disposed) return;
+      t.markDisposed();
+      this.live.delete(t);
+      if (!this.destroyed) this.rec.release(t.buffer);
+      return;
+    }
+    this.tensor('t', t); // throws the right error for foreign or invalid tensors
+  }
+
+  // ---- kernels ----
+
+  gemm(a: Tensor, b: Tensor, c: Tensor, opts: GemmOptions): void {
+    this.begin();
+    const g = resolveGemm('webgpu', a, b, c, opts);
+    const A = this.tensor('a', a);
+    const B = this.tensor('b', b);
+    const C = this.tensor('c', c);
+    // C is bound read-write: an input that is the same buffer is read from a copy of its range.
+    const temps: GPUBuffer[] = [];
+    const inputCopy = (t: WebGPUTensor, offset: number, stride: number, len: number): [GPUBuffer, number] => {
+      if (t.buffer !== C.buffer) return [t.buffer, offset];
+      const lo = offset - (offset % 4);
+      const hi = offset + stride * (g.batch - 1) + len;
+      const tmp = this.rec.temp((hi - lo) * 4, TENSOR_USAGE, 'gemm input copy');
+      this.rec.copy(t.buffer, lo * 4, tmp, 0, (hi - lo) * 4);
+      temps.push(tmp);
+      return [tmp, offset - lo];
+    };
+    const [bufA, offA] = inputCopy(A, g.offsetA, g.strideA, g.m * g.k);
+    const [bufB, offB] = inputCopy(B, g.offsetB, g.strideB, g.k * g.n);
+    const r = { ...g, offsetA: offA, offsetB: offB };
+    const pipeline = this.pipelines.get('gemm', gemmDefines(r));
+    const alpha = Math.fround(g.alpha);
+    const beta = Math.fround(g.beta);
+    for (const ch of gemmChunks(g, this.maxPerDim)) {
+      const params = this.rec.params((u, f) => {
+        u[0] = g.m; u[1] = g.n; u[2] = g.k; u[3] = g.beta === 0 ? 1 : 0;
+        u[4] = g.strideA; u[5] = g.strideB; u[6] = g.strideC; u[7] = ch.batch0;
+        u[8] = offA; u[9] = offB; u[10] = g.offsetC; u[11] = ch.tileX0;
+        f[12] = alpha; f[13] = beta; u[14] = ch.tileY0;
+      });
+      this.rec.dispatch(pipeline, [params, { buffer: bufA }, { buffer: bufB }, { buffer: C.buffer }], ch.x, ch.y, ch.z);
+    }
+    for (const t of temps) this.rec.release(t);
+  }
+
+  private elementwise(kernel: 'activation' | 'axpy' | 'scale' | 'mul', defines: Record<string, boolean>, n: number, alpha: number, buffers: GPUBuffer[]): void {
+    const params = this.rec.params((u, f) => {
+      u[0] = n;
+      f[1] = alpha;
+    });
+    const [x, y] = grid1D(n, this.maxPerDim);
+    this.rec.dispatch(this.pipelines.get(kernel, defines), [params, ...buffers.map((buffer) => ({ buffer }))], x, y);
+  }
+
+  activation(x: Tensor, y: Tensor, kind: Activation, derivative = false): void {
+    this.begin();
+    const X = this.tensor('x', x, 'f32');
+    const Y = this.tensor('y', y, 'f32');
+    checkActivation(kind);
+    checkSameSize('x', X, 'y', Y);
+    const inplace = X === Y;
+    const defines: Record<string, boolean> = { KIND_TANH: false, KIND_RELU: false, KIND_SIGMOID: false, KIND_IDENTITY: false, DERIV: !!derivative, INPLACE: inplace };
+    defines[ACTIVATION_DEFINES[kind]] = true;
+    this.elementwise('activation', defines, X.size, 0, inplace ? [X.buffer] : [X.buffer, Y.buffer]);
+  }
+
+  axpy(alpha: number, x: Tensor, y: Tensor): void {
+    this.begin();
+    checkFinite('alpha', alpha);
+    const X = this.tensor('x', x, 'f32');
+    const Y = this.tensor('y', y, 'f32');
+    checkSameSize('x', X, 'y', Y);
+    const inplace = X === Y;
+    this.elementwise('axpy', { INPLACE: inplace }, X.size, Math.fround(alpha), inplace ? [Y.buffer] : [X.buffer, Y.buffer]);
+  }
+
+  scale(alpha: number, x: Tensor): void {
+    this.begin();
+    checkFinite('alpha', alpha);
+    const X = this.tensor('x', x, 'f32');
+    this.elementwise('scale', {}, X.size, Math.fround(alpha), [X.buffer]);
+  }
+
+  mul(x: Tensor, y: Tensor, out: Tensor): void {
+    this.begin();
+    const X = this.tensor('x', x, 'f32');
+    const Y = this.tensor('y', y, 'f32');
+    const O = this.tensor('out', out, 'f32');
+    checkSameSize('x', X, 'y', Y);
+    checkSameSize('x', X, 'out', O);
+    const ox = O === X;
+    const oy = O === Y;
+    const defines = { ALIAS_NONE: !ox && !oy, ALIAS_X: ox && !oy, ALIAS_Y: oy && !ox };
+    const buffers = ox && oy ? [O.buffer] : ox ? [O.buffer, Y.buffer] : oy ? [X.buffer, O.buffer] : [X.buffer, Y.buffer, O.buffer];
+    this.elementwise('mul', defines, X.size, 0, buffers);
+  }
+
+  reduce(op: ReduceOp, x: Tensor, y: Tensor | null, out: Tensor, outOffset = 0): void {
+    this.begin();
+    checkReduceOp(op);
+    const X = this.tensor('x', x, 'f32');
+    let Y: WebGPUTensor | null = null;
+    if (op === 'dot') {
+      Y = this.tensor('y', y, 'f32');
+      checkSameSize('x', X, 'y', Y);
+    }
+    const O = this.tensor('out', out, 'f32');
+    checkRange('out', O, outOffset, 1);
+    const n = X.size;
+    const groups = Math.min(REDUCE_GROUPS, Math.ceil(n / 1024));
+    const p1 = this.rec.params((u) => {
+      u[0] = n;
+      u[1] = groups;
+    });
+    const d1 = { FINAL: false, OP_DOT: op === 'dot', OP_SUMSQ: op === 'sumsq' };
+    const b1: GPUBindingResource[] = [p1, { buffer: X.buffer }, { buffer: this.reduceScratch }];
+    if (Y) b1.push({ buffer: Y.buffer });
+    this.rec.dispatch(this.pipelines.get('reduce', d1), b1, groups);
+    const p2 = this.rec.params((u) => {
+      u[0] = n;
+      u[1] = groups;
+    });
+    this.rec.dispatch(this.pipelines.get('reduce', { FINAL: true, OP_DOT: false, OP_SUMSQ: false }), [p2, { buffer: this.reduceScratch }], 1);
+    this.rec.copy(this.reduceScratch, groups * 4, O.buffer, outOffset * 4, 4);
+  }
+
+  mask(out: Tensor, opts: MaskOptions): void {
+    this.begin();
+    const O = this.tensor('out', out, 'f32');
+    const r = resolveMask('webgpu', O, opts);
+    const total = r.units * r.samples;
+    const params = this.rec.params((u) => {
+      u[0] = r.seed; u[1] = r.step; u[2] = r.layer; u[3] = r.units;
+      u[4] = total; u[5] = r.unitOffset; u[6] = r.sampleOffset; u[7] = r.threshold;
+      u[8] = f32Bits(r.invKeep);
+    });
+    const [x, y] = grid1D(total, this.maxPerDim);
+    this.rec.dispatch(this.pipelines.get('mask'), [params, { buffer: O.buffer }], x, y);
+  }
+
+  // ---- lifecycle ----
+
+  async flush(): Promise<void> {
+    this.alive();
+    this.rec.submit();
+    await this.device.queue.onSubmittedWorkDone();
+    if (this.lostReason) throw new BackendUnavailableError(this.lostReason);
+    this.throwGpuErrors();
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.lostReason ??= 'webgpu backend was destroyed';
+    for (const t of this.live) {
+      t.markDisposed();
+      t.buffer.destroy();
+    }
+    this.live.clear();
+    this.rec.destroy();
+    this.reduceScratch.destroy();
+    this.device.destroy();
+  }
+}
+
+function describeAdapter(adapter: GPUAdapter): { description: string; info: Record<string, string> } {
+  const raw = (adapter as { info?: GPUAdapterInfo }).info;
+  const info: Record<string, string> = {};
+  for (const k of ['vendor', 'architecture', 'device', 'description'] as const) {
+    const v = raw?.[k];
+    if (typeof v === 'string' && v) info[k] = v;
+  }
+  const parts = [info.vendor, info.architecture, info.device, info.description].filter((v, i, a) => v && a.indexOf(v) === i);
+  return { description: `WebGPU: ${parts.join(' ') || 'unknown adapter'}`, info };
+}
+
+/** Opens a WebGPU device and returns the backend; throws BackendUnavailableError saying why not. */
+export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Promise<Backend> {
+  if (opts.gpu === null) throw new BackendUnavailableError('WebGPU disabled: the caller passed gpu: null');
+  const provider = opts.gpu ? { gpu: opts.gpu, source: 'caller-supplied GPU object' } : await getGPU();
+  if (!provider.gpu) throw new BackendUnavailableError(provider.reason);
+  const { gpu, source } = provider;
+  const hint = runtimeName() === 'node' ? `: ${NODE_HINT}` : runtimeName() === 'deno' ? ': in Deno a Vulkan driver is needed (e.g. lavapipe: VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.x86_64.json)' : '';
+  let adapter: GPUAdapter | null;
+  try {
+    adapter = await gpu.requestAdapter(opts.powerPreference ? { powerPreference: opts.powerPreference } : undefined);
+  } catch (err) {
+    throw new BackendUnavailableError(`no WebGPU adapter (${source}): requestAdapter failed: ${(err as Error)?.message ?? err}${hint}`);
+  }
+  if (!adapter) throw new BackendUnavailableError(`no WebGPU adapter (${source}): requestAdapter returned null${hint}`);
+  const al = adapter.limits;
+  let device: GPUDevice;
+  try {
+    device = await adapter.requestDevice({
+      label: 'dropout-sme',
+      requiredLimits: {
+        maxStorageBufferBindingSize: al.maxStorageBufferBindingSize,
+        maxBufferSize: al.maxBufferSize,
+      },
+    });
+  } catch (err) {
+    throw new BackendUnavailableError(`WebGPU requestDevice failed (${source}): ${(err as Error)?.message ?? err}`);
+  }
+  if (!device) throw new BackendUnavailableError(`WebGPU requestDevice returned no device (${source})`);
+  const { description, info } = describeAdapter(adapter);
+  const l = device.limits;
+  const details: Record<string, string | number | boolean> = {
+    source,
+    ...Object.fromEntries(Object.entries(info).map(([k, v]) => [`adapter.${k}`, v])),
+    isFallbackAdapter: !!(adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter || !!(adapter as { info?: { isFallbackAdapter?: boolean } }).info?.isFallbackAdapter,
+    features: [...device.features].sort().join(', '),
+    maxBufferSize: l.maxBufferSize,
+    maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+    maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
+    maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+    maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+    maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
+  };
+  return new WebGPUBackend(device, { name: 'webgpu', description, details });
+}

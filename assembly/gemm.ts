@@ -1,0 +1,336 @@
+/**
+ * gemm: C[b] = alpha · op(A[b]) · op(B[b]) + beta · C[b], row-major, f32 (shaders/gemm.wgsl is the
+ * WebGPU twin).
+ *
+ * Arguments are byte pointers into linear memory plus element leading dimensions, so the JS side
+ * can hand each thread a sub-block (a range of rows or columns of C, or of batch entries):
+ *   op(A)(i, p) = transA ? A[p·lda + i] : A[i·lda + p]      (i < m, p < k)
+ *   op(B)(p, j) = transB ? B[j·ldb + p] : B[p·ldb + j]      (p < k, j < n)
+ *   C(i, j)     = C[i·ldc + j]
+ * Batch entry t starts strideA/strideB/strideC elements after entry t-1 (0 broadcasts).
+ *
+ * Algorithm (the classic BLIS/GotoBLAS structure):
+ *   for each column block of C (nc ≤ NC):
+ *     for each k block (kc ≤ KC, blocks balanced so none is tiny):
+ *       pack op(B)[kc × nc] into column panels NR wide (zero-padded)       → L2/L3
+ *       for each row block (mc ≤ MC):
+ *         pack op(A)[mc × kc] into row panels MR high (zero-padded)          → L2
+ *         for each NR-wide panel of B, for each MR-high panel of A:
+ *           register-blocked micro-kernel: MR × NR accumulators over kc      → registers/L1
+ * The first k block applies beta (beta = 0 writes alpha·AB and never reads C, so NaN/garbage in C
+ * cannot propagate); later k blocks accumulate. Edge tiles are computed full-size on the
+ * zero-padded panels, stored to a small tile buffer and copied into C's valid part.
+ *
+ * Micro-kernel: SIMD builds use 6 × 8 (12 f32x4 accumulators; two B vectors and one broadcast A
+ * value per step fit the 16 vector registers of x86-64). Relaxed-SIMD builds use
+ * f32x4.relaxed_madd (a fused multiply-add where the hardware has one). Scalar builds use 4 × 4.
+ *
+ * Scratch (handed in by JS, gemmScratchBytes() bytes, 64-byte aligned): packed B | packed A | tile.
+ */
+
+// @ts-ignore: decorator
+@inline const MR: i32 = ASC_FEATURE_SIMD ? 6 : 4;
+// @ts-ignore: decorator
+@inline const NR: i32 = ASC_FEATURE_SIMD ? 8 : 4;
+// @ts-ignore: decorator
+@inline const KC: i32 = 256;
+// @ts-ignore: decorator
+@inline const MC: i32 = MR * 24;
+// @ts-ignore: decorator
+@inline const NC: i32 = 2048;
+
+// @ts-ignore: decorator
+@inline const BP_BYTES: usize = <usize>(KC * NC) << 2;
+// @ts-ignore: decorator
+@inline const AP_BYTES: usize = <usize>(KC * MC) << 2;
+// @ts-ignore: decorator
+@inline const TILE_BYTES: usize = 256;
+
+/** Bytes of scratch one gemm call (one thread) needs. */
+export function gemmScratchBytes(): i32 {
+  return <i32>(BP_BYTES + AP_BYTES + TILE_BYTES);
+}
+
+/** Micro-kernel tile height and width, and the cache block sizes, for the JS thread split. */
+export function gemmTileRows(): i32 {
+  return MR;
+}
+export function gemmTileCols(): i32 {
+  return NR;
+}
+
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return f32x4.relaxed_madd(a, b, c);
+  } else {
+    return f32x4.add(f32x4.mul(a, b), c);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function ceilDiv(a: i32, b: i32): i32 {
+  return (a + b - 1) / b;
+}
+
+/** Block size ≤ max, balanced over the blocks and rounded up to a multiple of unit. */
+// @ts-ignore: decorator
+@inline function balanced(total: i32, max: i32, unit: i32): i32 {
+  const blocks = ceilDiv(total, max);
+  const per = ceilDiv(total, blocks);
+  return ceilDiv(per, unit) * unit;
+}
+
+export function gemm(
+  m: i32, n: i32, k: i32,
+  a: usize, lda: i32, transA: i32,
+  b: usize, ldb: i32, transB: i32,
+  c: usize, ldc: i32,
+  alpha: f32, beta: f32,
+  batch: i32, strideA: i32, strideB: i32, strideC: i32,
+  scratch: usize,
+): void {
+  for (let t = 0; t < batch; t++) {
+    gemm1(
+      m, n, k,
+      a + (<usize>t * <usize>strideA << 2), lda, transA != 0,
+      b + (<usize>t * <usize>strideB << 2), ldb, transB != 0,
+      c + (<usize>t * <usize>strideC << 2), ldc,
+      alpha, beta, scratch,
+    );
+  }
+}
+
+function gemm1(
+  m: i32, n: i32, k: i32,
+  a: usize, lda: i32, transA: bool,
+  b: usize, ldb: i32, transB: bool,
+  c: usize, ldc: i32,
+  alpha: f32, beta: f32, scratch: usize,
+): void {
+  const bp = scratch;
+  const ap = scratch + BP_BYTES;
+  const tile = ap + AP_BYTES;
+  const kcb = balanced(k, KC, 1);
+  const ncb = balanced(n, NC, NR);
+  const mcb = balanced(m, MC, MR);
+  for (let jc = 0; jc < n; jc += ncb) {
+    const nc = min(ncb, n - jc);
+    for (let pc = 0; pc < k; pc += kcb) {
+      const kc = min(kcb, k - pc);
+      const bt: f32 = pc == 0 ? beta : 1;
+      if (transB) packBT(b, ldb, pc, jc, kc, nc, bp);
+      else packBN(b, ldb, pc, jc, kc, nc, bp);
+      for (let ic = 0; ic < m; ic += mcb) {
+        const mc = min(mcb, m - ic);
+        if (transA) packAT(a, lda, ic, pc, mc, kc, ap);
+        else packAN(a, lda, ic, pc, mc, kc, ap);
+        macro(mc, nc, kc, ap, bp, c + ((<usize>ic * <usize>ldc + <usize>jc) << 2), ldc, alpha, bt, tile);
+      }
+    }
+  }
+}
+
+/** op(B) = B (k × n, row-major): rows of a panel are contiguous in B. */
+function packBN(b: usize, ldb: i32, pc: i32, jc: i32, kc: i32, nc: i32, dst: usize): void {
+  for (let j0 = 0; j0 < nc; j0 += NR) {
+    const nr = min(NR, nc - j0);
+    let d = dst + (<usize>(j0 * kc) << 2);
+    let s = b + ((<usize>pc * <usize>ldb + <usize>(jc + j0)) << 2);
+    const step = <usize>ldb << 2;
+    if (nr == NR) {
+      for (let p = 0; p < kc; p++) {
+        if (ASC_FEATURE_SIMD) {
+          v128.store(d, v128.load(s));
+          v128.store(d, v128.load(s, 16), 16);
+        } else {
+          store<f32>(d, load<f32>(s));
+          store<f32>(d, load<f32>(s, 4), 4);
+          store<f32>(d, load<f32>(s, 8), 8);
+          store<f32>(d, load<f32>(s, 12), 12);
+        }
+        d += <usize>NR << 2;
+        s += step;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        let q = 0;
+        for (; q < nr; q++) store<f32>(d + (<usize>q << 2), load<f32>(s + (<usize>q << 2)));
+        for (; q < NR; q++) store<f32>(d + (<usize>q << 2), 0);
+        d += <usize>NR << 2;
+        s += step;
+      }
+    }
+  }
+}
+
+/** op(B) = Bᵀ with B stored n × k: each column of a panel is contiguous in B. */
+function packBT(b: usize, ldb: i32, pc: i32, jc: i32, kc: i32, nc: i32, dst: usize): void {
+  for (let j0 = 0; j0 < nc; j0 += NR) {
+    const nr = min(NR, nc - j0);
+    const d0 = dst + (<usize>(j0 * kc) << 2);
+    for (let q = 0; q < NR; q++) {
+      let d = d0 + (<usize>q << 2);
+      if (q < nr) {
+        let s = b + ((<usize>(jc + j0 + q) * <usize>ldb + <usize>pc) << 2);
+        for (let p = 0; p < kc; p++) {
+          store<f32>(d, load<f32>(s));
+          d += <usize>NR << 2;
+          s += 4;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          store<f32>(d, 0);
+          d += <usize>NR << 2;
+        }
+      }
+    }
+  }
+}
+
+/** op(A) = A (m × k): each row of a panel is contiguous in A. */
+function packAN(a: usize, lda: i32, ic: i32, pc: i32, mc: i32, kc: i32, dst: usize): void {
+  for (let i0 = 0; i0 < mc; i0 += MR) {
+    const mr = min(MR, mc - i0);
+    const d0 = dst + (<usize>(i0 * kc) << 2);
+    for (let r = 0; r < MR; r++) {
+      let d = d0 + (<usize>r << 2);
+      if (r < mr) {
+        let s = a + ((<usize>(ic + i0 + r) * <usize>lda + <usize>pc) << 2);
+        for (let p = 0; p < kc; p++) {
+          store<f32>(d, load<f32>(s));
+          d += <usize>MR << 2;
+          s += 4;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          store<f32>(d, 0);
+          d += <usize>MR << 2;
+        }
+      }
+    }
+  }
+}
+
+/** op(A) = Aᵀ with A stored k × m: the MR values of one k step are contiguous in A. */
+function packAT(a: usize, lda: i32, ic: i32, pc: i32, mc: i32, kc: i32, dst: usize): void {
+  const step = <usize>lda << 2;
+  for (let i0 = 0; i0 < mc; i0 += MR) {
+    const mr = min(MR, mc - i0);
+    let d = dst + (<usize>(i0 * kc) << 2);
+    let s = a + ((<usize>pc * <usize>lda + <usize>(ic + i0)) << 2);
+    for (let p = 0; p < kc; p++) {
+      let r = 0;
+      for (; r < mr; r++) store<f32>(d + (<usize>r << 2), load<f32>(s + (<usize>r << 2)));
+      for (; r < MR; r++) store<f32>(d + (<usize>r << 2), 0);
+      d += <usize>MR << 2;
+      s += step;
+    }
+  }
+}
+
+function macro(mc: i32, nc: i32, kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, alpha: f32, beta: f32, tile: usize): void {
+  const ldcb = <usize>ldc << 2;
+  for (let j0 = 0; j0 < nc; j0 += NR) {
+    const nr = min(NR, nc - j0);
+    const pb = bp + (<usize>(j0 * kc) << 2);
+    for (let i0 = 0; i0 < mc; i0 += MR) {
+      const mr = min(MR, mc - i0);
+      const pa = ap + (<usize>(i0 * kc) << 2);
+      const pcc = c + <usize>i0 * ldcb + (<usize>j0 << 2);
+      if (mr == MR && nr == NR) {
+        if (ASC_FEATURE_SIMD) kernelSimd(kc, pa, pb, pcc, ldcb, alpha, beta);
+        else kernelScalar(kc, pa, pb, pcc, ldcb, alpha, beta);
+      } else {
+        // Edge tile: full-size product into the tile buffer, then the valid part into C.
+        if (ASC_FEATURE_SIMD) kernelSimd(kc, pa, pb, tile, <usize>NR << 2, 1, 0);
+        else kernelScalar(kc, pa, pb, tile, <usize>NR << 2, 1, 0);
+        for (let r = 0; r < mr; r++) {
+          const crow = pcc + <usize>r * ldcb;
+          const trow = tile + (<usize>(r * NR) << 2);
+          for (let q = 0; q < nr; q++) {
+            const o = <usize>q << 2;
+            const v = alpha * load<f32>(trow + o);
+            store<f32>(crow + o, beta == 0 ? v : v + beta * load<f32>(crow + o));
+          }
+        }
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function out4(p: usize, acc: v128, va: v128, vb: v128, mode: i32): void {
+  if (mode == 0) v128.store(p, f32x4.mul(acc, va));
+  else if (mode == 1) v128.store(p, madd(acc, va, v128.load(p)));
+  else v128.store(p, madd(acc, va, f32x4.mul(v128.load(p), vb)));
+}
+
+/** 6 × 8 SIMD micro-kernel: C[0..6, 0..8] = alpha·(Ap·Bp) + beta·C over kc steps. */
+function kernelSimd(kc: i32, pa: usize, pb: usize, c: usize, ldcb: usize, alpha: f32, beta: f32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
+  let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let av = v128.load32_splat(pa);
+    c00 = madd(av, b0, c00); c01 = madd(av, b1, c01);
+    av = v128.load32_splat(pa, 4);
+    c10 = madd(av, b0, c10); c11 = madd(av, b1, c11);
+    av = v128.load32_splat(pa, 8);
+    c20 = madd(av, b0, c20); c21 = madd(av, b1, c21);
+    av = v128.load32_splat(pa, 12);
+    c30 = madd(av, b0, c30); c31 = madd(av, b1, c31);
+    av = v128.load32_splat(pa, 16);
+    c40 = madd(av, b0, c40); c41 = madd(av, b1, c41);
+    av = v128.load32_splat(pa, 20);
+    c50 = madd(av, b0, c50); c51 = madd(av, b1, c51);
+    pa += 24;
+    pb += 32;
+  }
+  const va = f32x4.splat(alpha);
+  const vb = f32x4.splat(beta);
+  const mode = beta == 0 ? 0 : beta == 1 ? 1 : 2;
+  let q = c;
+  out4(q, c00, va, vb, mode); out4(q + 16, c01, va, vb, mode); q += ldcb;
+  out4(q, c10, va, vb, mode); out4(q + 16, c11, va, vb, mode); q += ldcb;
+  out4(q, c20, va, vb, mode); out4(q + 16, c21, va, vb, mode); q += ldcb;
+  out4(q, c30, va, vb, mode); out4(q + 16, c31, va, vb, mode); q += ldcb;
+  out4(q, c40, va, vb, mode); out4(q + 16, c41, va, vb, mode); q += ldcb;
+  out4(q, c50, va, vb, mode); out4(q + 16, c51, va, vb, mode);
+}
+
+// @ts-ignore: decorator
+@inline function out1(p: usize, acc: f32, alpha: f32, beta: f32): void {
+  store<f32>(p, beta == 0 ? alpha * acc : alpha * acc + beta * load<f32>(p));
+}
+
+/** 4 × 4 scalar micro-kernel. */
+function kernelScalar(kc: i32, pa: usize, pb: usize, c: usize, ldcb: usize, alpha: f32, beta: f32): void {
+  let c00: f32 = 0, c01: f32 = 0, c02: f32 = 0, c03: f32 = 0;
+  let c10: f32 = 0, c11: f32 = 0, c12: f32 = 0, c13: f32 = 0;
+  let c20: f32 = 0, c21: f32 = 0, c22: f32 = 0, c23: f32 = 0;
+  let c30: f32 = 0, c31: f32 = 0, c32: f32 = 0, c33: f32 = 0;
+  for (let p = 0; p < kc; p++) {
+    const b0 = load<f32>(pb), b1 = load<f32>(pb, 4), b2 = load<f32>(pb, 8), b3 = load<f32>(pb, 12);
+    let av = load<f32>(pa);
+    c00 += av * b0; c01 += av * b1; c02 += av * b2; c03 += av * b3;
+    av = load<f32>(pa, 4);
+    c10 += av * b0; c11 += av * b1; c12 += av * b2; c13 += av * b3;
+    av = load<f32>(pa, 8);
+    c20 += av * b0; c21 += av * b1; c22 += av * b2; c23 += av * b3;
+    av = load<f32>(pa, 12);
+    c30 += av * b0; c31 += av * b1; c32 += av * b2; c33 += av * b3;
+    pa += 16;
+    pb += 16;
+  }
+  let q = c;
+  out1(q, c00, alpha, beta); out1(q + 4, c01, alpha, beta); out1(q + 8, c02, alpha, beta); out1(q + 12, c03, alpha, beta); q += ldcb;
+  out1(q, c10, alpha, beta); out1(q + 4, c11, alpha, beta); out1(q + 8, c12, alpha, beta); out1(q + 12, c13, alpha, beta); q += ldcb;
+  out1(q, c20, alpha, beta); out1(q + 4, c21, alpha, beta); out1(q + 8, c22, alpha, beta); out1(q + 12, c23, alpha, beta); q += ldcb;
+  out1(q, c30, alpha, beta); out1(q + 4, c31, alpha, beta); out1(q + 8, c32, alpha, beta); out1(q + 12, c33, alpha, beta);
+}

@@ -1,0 +1,62 @@
+/**
+ * How one gemm call is shared among threads: by batch entries when there are enough of them,
+ * else by rows of C (rounded to the micro-kernel height), else by columns (rounded to its width).
+ * Small products stay on one thread (the hand-off costs a few microseconds).
+ */
+
+/** Multiply-adds below which a gemm runs on one thread. */
+export const THREAD_MIN_WORK = 1 << 20;
+
+export interface GemmPart {
+  /** Pointers are byte offsets; sizes in elements. */
+  m: number;
+  n: number;
+  batch: number;
+  a: number;
+  b: number;
+  c: number;
+}
+
+export interface GemmCall {
+  m: number; n: number; k: number; batch: number;
+  a: number; b: number; c: number;
+  lda: number; ldb: number; ldc: number;
+  transA: boolean; transB: boolean;
+  strideA: number; strideB: number; strideC: number;
+}
+
+/** Splits `g` into at most `threads` non-empty parts (the first for the calling thread). */
+export function splitGemm(g: GemmCall, threads: number, tileRows: number, tileCols: number): GemmPart[] {
+  const whole: GemmPart = { m: g.m, n: g.n, batch: g.batch, a: g.a, b: g.b, c: g.c };
+  if (threads <= 1 || g.m * g.n * g.k * g.batch < THREAD_MIN_WORK) return [whole];
+  const parts: GemmPart[] = [];
+  if (g.batch >= threads && (g.batch % threads === 0 || g.batch >= 4 * threads)) {
+    for (const [lo, hi] of ranges(g.batch, threads, 1)) {
+      parts.push({ m: g.m, n: g.n, batch: hi - lo, a: g.a + 4 * lo * g.strideA, b: g.b + 4 * lo * g.strideB, c: g.c + 4 * lo * g.strideC });
+    }
+    return parts;
+  }
+  if (g.m >= 2 * tileRows * threads || g.m >= g.n) {
+    for (const [lo, hi] of ranges(g.m, threads, tileRows)) {
+      parts.push({ m: hi - lo, n: g.n, batch: g.batch, a: g.a + 4 * (g.transA ? lo : lo * g.lda), b: g.b, c: g.c + 4 * lo * g.ldc });
+    }
+  } else {
+    for (const [lo, hi] of ranges(g.n, threads, tileCols)) {
+      parts.push({ m: g.m, n: hi - lo, batch: g.batch, a: g.a, b: g.b + 4 * (g.transB ? lo * g.ldb : lo), c: g.c + 4 * lo });
+    }
+  }
+  return parts;
+}
+
+/** Up to `parts` contiguous ranges covering [0, total), boundaries on multiples of `unit`. */
+function ranges(total: number, parts: number, unit: number): Array<[number, number]> {
+  const units = Math.ceil(total / unit);
+  const out: Array<[number, number]> = [];
+  let lo = 0;
+  for (let p = 0; p < parts && lo < total; p++) {
+    const hi = Math.min(total, Math.round((units * (p + 1)) / parts) * unit);
+    if (hi > lo) out.push([lo, hi]);
+    lo = Math.max(lo, hi);
+  }
+  return out;
+}

@@ -1,0 +1,301 @@
+/**
+ * The WebAssembly backend: kernels from assembly/ (one build chosen at runtime, see variants.ts)
+ * running on tensors in one linear memory (allocator.ts), with large GEMMs shared with worker
+ * threads (threads.ts) when a shared-memory build runs. Every call is synchronous; `read` and
+ * `flush` return promises only to match the Backend interface.
+ */
+import type { Activation, Backend, BackendInfo, DType, GemmOptions, MaskOptions, ReduceOp, Tensor } from '../backend/backend.js';
+import { ACTIVATIONS } from '../backend/backend.js';
+import {
+  checkActivation, checkFinite, checkInt, checkRange, checkReduceOp, checkSameSize, checkTensor,
+  resolveGemm, resolveMask,
+} from '../backend/validate.js';
+import { ArgumentError, DisposedError } from '../errors.js';
+import { Allocator } from './allocator.js';
+import { splitGemm } from './gemm-split.js';
+import { WasmTensor } from './tensor.js';
+import { canBlock, CONTROL_BYTES, hardwareThreads, ThreadPool } from './threads.js';
+import { createMemory, instantiate, pickVariant, supportedSimd, type Kernels, type SimdRequest, type Variant } from './variants.js';
+
+export interface WasmBackendOptions {
+  /** Threads including the caller's: 'auto' (default) = the cores, up to 8, where allowed. */
+  threads?: number | 'auto';
+  /** Build: 'auto' (default) = relaxed SIMD, else SIMD, else scalar, by runtime validation. */
+  simd?: SimdRequest;
+}
+
+const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, dot: 1, sumsq: 2 };
+const MAX_AUTO_THREADS = 8;
+const INITIAL_PAGES = 64;
+
+export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<Backend> {
+  if (opts === null || typeof opts !== 'object') throw new ArgumentError('options', 'an object', opts);
+  const simd = opts.simd ?? 'auto';
+  if (!['auto', 'relaxed', 'simd', 'scalar'].includes(simd)) {
+    throw new ArgumentError('options.simd', "'auto', 'relaxed', 'simd' or 'scalar'", simd);
+  }
+  const threadsOpt = opts.threads ?? 'auto';
+  if (threadsOpt !== 'auto') checkInt('options.threads', threadsOpt, 1, 256);
+
+  const notes: string[] = [];
+  let wanted = threadsOpt === 'auto' ? Math.min(await hardwareThreads(), MAX_AUTO_THREADS) : threadsOpt;
+  if (wanted > 1 && !canBlock()) {
+    notes.push('one thread: Atomics.wait or SharedArrayBuffer is not available on this thread');
+    wanted = 1;
+  }
+  let variant = pickVariant(simd, wanted > 1);
+  if (wanted > 1 && !variant.shared) {
+    notes.push(`one thread: no shared-memory ${variant.simd} build validates here`);
+    wanted = 1;
+  }
+
+  let module = await WebAssembly.compile(variant.bytes as BufferSource);
+  let memory: WebAssembly.Memory;
+  try {
+    memory = createMemory(INITIAL_PAGES, variant.shared);
+  } catch (err) {
+    if (!variant.shared) throw err;
+    notes.push(`one thread: shared memory could not be created (${String(err)})`);
+    wanted = 1;
+    variant = pickVariant(simd, false);
+    module = await WebAssembly.compile(variant.bytes as BufferSource);
+    memory = createMemory(INITIAL_PAGES, false);
+  }
+  const kernels = await instantiate(module, memory);
+  const alloc = new Allocator(memory, kernels.heapBase());
+
+  let pool: ThreadPool | null = null;
+  if (variant.shared && wanted > 1) {
+    const controls = Array.from({ length: wanted - 1 }, () => alloc.alloc(CONTROL_BYTES));
+    try {
+      pool = await ThreadPool.start(module, memory, controls, ['gemm']);
+    } catch (err) {
+      notes.push(`one thread: workers could not start (${err instanceof Error ? err.message : String(err)})`);
+      for (const c of controls) alloc.release(c);
+    }
+  }
+  return new WasmBackend(variant, kernels, alloc, pool, notes);
+}
+
+class WasmBackend implements Backend {
+  readonly name = 'wasm' as const;
+  readonly info: BackendInfo;
+  private readonly live = new Set<WasmTensor>();
+  private scratch: number[] = [];
+  private destroyed = false;
+  private readonly tileRows: number;
+  private readonly tileCols: number;
+  private readonly scratchBytes: number;
+  private readonly threads: number;
+
+  constructor(
+    private readonly variant: Variant,
+    private readonly k: Kernels,
+    private readonly alloc: Allocator,
+    private readonly pool: ThreadPool | null,
+    notes: string[],
+  ) {
+    this.threads = 1 + (pool?.size ?? 0);
+    this.tileRows = k.gemmTileRows();
+    this.tileCols = k.gemmTileCols();
+    this.scratchBytes = k.gemmScratchBytes();
+    const simdName = variant.simd === 'relaxed' ? 'relaxed-SIMD' : variant.simd === 'simd' ? 'SIMD' : 'scalar';
+    const support = supportedSimd();
+    this.info = {
+      name: 'wasm',
+      description: `WebAssembly ${simdName}, ${this.threads} thread${this.threads > 1 ? 's' : ''}`,
+      details: {
+        build: variant.name,
+        simd: variant.simd !== 'scalar',
+        relaxedSimd: variant.simd === 'relaxed',
+        relaxedSimdAvailable: support.relaxed,
+        threads: this.threads,
+        sharedMemory: variant.shared,
+        ...(notes.length ? { note: notes.join('; ') } : {}),
+      },
+    };
+  }
+
+  // ---- tensors -------------------------------------------------------------------------------
+
+  private own(name: string, t: unknown, dtype?: DType): WasmTensor {
+    this.alive();
+    const tensor = checkTensor(name, t, 'wasm', dtype);
+    if (!(tensor instanceof WasmTensor) || tensor.owner !== this) {
+      throw new DisposedError(`${name}: tensor belongs to another engine`);
+    }
+    return tensor;
+  }
+
+  private alive(): void {
+    if (this.destroyed) throw new DisposedError('wasm backend: destroyed');
+  }
+
+  create(size: number, dtype: DType = 'f32'): Tensor {
+    this.alive();
+    checkInt('size', size, 1);
+    if (dtype !== 'f32' && dtype !== 'u32') throw new ArgumentError('dtype', "'f32' or 'u32'", dtype);
+    const ptr = this.alloc.alloc(size * 4);
+    this.alloc.u32().fill(0, ptr >>> 2, (ptr >>> 2) + size);
+    const t = new WasmTensor(size, dtype, ptr, this);
+    this.live.add(t);
+    return t;
+  }
+
+  fromArray(data: Float32Array | Uint32Array): Tensor {
+    this.alive();
+    const dtype = data instanceof Float32Array ? 'f32' : data instanceof Uint32Array ? 'u32' : null;
+    if (!dtype) throw new ArgumentError('data', 'a Float32Array or Uint32Array', data);
+    if (data.length < 1) throw new ArgumentError('data', 'at least 1 element', `${data.length}`);
+    const t = this.create(data.length, dtype) as WasmTensor;
+    this.view(dtype).set(data, t.ptr >>> 2);
+    return t;
+  }
+
+  write(t: Tensor, data: Float32Array | Uint32Array, offset = 0): void {
+    const wt = this.own('t', t);
+    const want = wt.dtype === 'f32' ? Float32Array : Uint32Array;
+    if (!(data instanceof want)) throw new ArgumentError('data', `a ${want.name} for a ${wt.dtype} tensor`, data);
+    checkRange('t', wt, offset, data.length);
+    this.view(wt.dtype).set(data, (wt.ptr >>> 2) + offset);
+  }
+
+  async read(t: Tensor, offset = 0, length?: number): Promise<Float32Array | Uint32Array> {
+    const wt = this.own('t', t);
+    const len = length ?? wt.size - offset;
+    checkRange('t', wt, offset, len);
+    const start = (wt.ptr >>> 2) + offset;
+    return this.view(wt.dtype).slice(start, start + len);
+  }
+
+  copy(src: Tensor, dst: Tensor, srcOffset = 0, dstOffset = 0, length?: number): void {
+    const s = this.own('src', src);
+    const d = this.own('dst', dst);
+    if (s.dtype !== d.dtype) throw new ArgumentError('dst', `a ${s.dtype} tensor like src`, `a ${d.dtype} tensor`);
+    const len = length ?? s.size - srcOffset;
+    checkRange('src', s, srcOffset, len);
+    checkRange('dst', d, dstOffset, len);
+    const u32 = this.alloc.u32();
+    const from = (s.ptr >>> 2) + srcOffset;
+    u32.copyWithin((d.ptr >>> 2) + dstOffset, from, from + len);
+  }
+
+  fill(t: Tensor, value: number): void {
+    const wt = this.own('t', t);
+    if (wt.dtype === 'u32') checkInt('value', value, 0, 0xffffffff);
+    else if (typeof value !== 'number') throw new ArgumentError('value', 'a number', value);
+    const start = wt.ptr >>> 2;
+    this.view(wt.dtype).fill(value, start, start + wt.size);
+  }
+
+  dispose(t: Tensor): void {
+    if (t instanceof WasmTensor && t.owner === this && t.disposed) return;
+    const wt = this.own('t', t);
+    wt.markDisposed();
+    this.live.delete(wt);
+    this.alloc.release(wt.ptr);
+  }
+
+  private view(dtype: DType): Float32Array | Uint32Array {
+    return dtype === 'f32' ? this.alloc.f32() : this.alloc.u32();
+  }
+
+  // ---- kernels -------------------------------------------------------------------------------
+
+  gemm(a: Tensor, b: Tensor, c: Tensor, opts: GemmOptions): void {
+    this.alive();
+    const r = resolveGemm('wasm', a, b, c, opts);
+    const ta = this.own('a', a), tb = this.own('b', b), tc = this.own('c', c);
+    const g = {
+      m: r.m, n: r.n, k: r.k, batch: r.batch,
+      a: ta.ptr + 4 * r.offsetA, b: tb.ptr + 4 * r.offsetB, c: tc.ptr + 4 * r.offsetC,
+      lda: r.transA ? r.m : r.k, ldb: r.transB ? r.k : r.n, ldc: r.n,
+      transA: r.transA, transB: r.transB,
+      strideA: r.strideA, strideB: r.strideB, strideC: r.strideC,
+    };
+    const alpha = Math.fround(r.alpha), beta = Math.fround(r.beta);
+    const parts = this.pool ? splitGemm(g, this.threads, this.tileRows, this.tileCols) : [{ m: g.m, n: g.n, batch: g.batch, a: g.a, b: g.b, c: g.c }];
+    const scratch = this.scratchFor(parts.length);
+    const args = (p: (typeof parts)[number], s: number): number[] => [
+      p.m, p.n, g.k, p.a, g.lda, +g.transA, p.b, g.ldb, +g.transB, p.c, g.ldc,
+      alpha, beta, p.batch, g.strideA, g.strideB, g.strideC, s,
+    ];
+    for (let i = 1; i < parts.length; i++) this.pool!.post(i - 1, 'gemm', args(parts[i]!, scratch[i]!));
+    try {
+      const p = parts[0]!;
+      this.k.gemm(p.m, p.n, g.k, p.a, g.lda, +g.transA, p.b, g.ldb, +g.transB, p.c, g.ldc, alpha, beta, p.batch, g.strideA, g.strideB, g.strideC, scratch[0]!);
+    } finally {
+      for (let i = 1; i < parts.length; i++) this.pool!.join(i - 1);
+    }
+  }
+
+  /** Per-thread packing buffers, allocated on first use. */
+  private scratchFor(count: number): number[] {
+    while (this.scratch.length < count) this.scratch.push(this.alloc.alloc(this.scratchBytes));
+    return this.scratch;
+  }
+
+  activation(x: Tensor, y: Tensor, kind: Activation, derivative = false): void {
+    const tx = this.own('x', x, 'f32'), ty = this.own('y', y, 'f32');
+    checkActivation(kind);
+    checkSameSize('x', tx, 'y', ty);
+    this.k.activation(tx.ptr, ty.ptr, tx.size, ACTIVATIONS.indexOf(kind), derivative ? 1 : 0);
+  }
+
+  axpy(alpha: number, x: Tensor, y: Tensor): void {
+    checkFinite('alpha', alpha);
+    const tx = this.own('x', x, 'f32'), ty = this.own('y', y, 'f32');
+    checkSameSize('x', tx, 'y', ty);
+    this.k.axpy(alpha, tx.ptr, ty.ptr, tx.size);
+  }
+
+  scale(alpha: number, x: Tensor): void {
+    checkFinite('alpha', alpha);
+    const tx = this.own('x', x, 'f32');
+    this.k.scale(alpha, tx.ptr, tx.size);
+  }
+
+  mul(x: Tensor, y: Tensor, out: Tensor): void {
+    const tx = this.own('x', x, 'f32'), ty = this.own('y', y, 'f32'), to = this.own('out', out, 'f32');
+    checkSameSize('x', tx, 'y', ty);
+    checkSameSize('x', tx, 'out', to);
+    this.k.mul(tx.ptr, ty.ptr, to.ptr, tx.size);
+  }
+
+  reduce(op: ReduceOp, x: Tensor, y: Tensor | null, out: Tensor, outOffset = 0): void {
+    checkReduceOp(op);
+    const tx = this.own('x', x, 'f32');
+    let yPtr = 0;
+    if (op === 'dot') {
+      const ty = this.own('y', y, 'f32');
+      checkSameSize('x', tx, 'y', ty);
+      yPtr = ty.ptr;
+    }
+    const to = this.own('out', out, 'f32');
+    checkRange('out', to, outOffset, 1);
+    this.k.reduce(REDUCE_CODES[op], tx.ptr, yPtr, tx.size, to.ptr + 4 * outOffset);
+  }
+
+  mask(out: Tensor, opts: MaskOptions): void {
+    this.alive();
+    const r = resolveMask('wasm', out, opts);
+    const to = this.own('out', out, 'f32');
+    this.k.mask(to.ptr, r.seed, r.step, r.layer, r.units, r.samples, r.unitOffset, r.sampleOffset, r.threshold, r.invKeep);
+  }
+
+  async flush(): Promise<void> {
+    this.alive();
+  }
+
+  liveTensors(): number {
+    return this.live.size;
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const t of this.live) t.markDisposed();
+    this.live.clear();
+    this.pool?.destroy();
+  }
+}

@@ -390,7 +390,7 @@ function describeAdapter(adapter: GPUAdapter): { description: string; info: Reco
     const v = raw?.[k];
     if (typeof v === 'string' && v) info[k] = v;
   }
-  const parts = [info.vendor, info.architecture, info.device, info.description].filter((v, i, a) => v && a.indexOf(v) === i);
+  const parts = [info.vendor, info.architecture, info.description].filter((v, i, a) => v && a.indexOf(v) === i);
   return { description: `WebGPU: ${parts.join(' ') || 'unknown adapter'}`, info };
 }
 

@@ -1,8 +1,9 @@
 // gemm: C[b] = alpha * op(A[b]) * op(B[b]) + beta * C[b], row-major, for b in the dispatch's batch
-// chunk (workgroup id z). Each workgroup computes a 64x64 tile of C; each of its 16x16 invocations
-// keeps a 4x4 block in registers. A and B tiles of depth 16 are staged in workgroup memory.
-// Defines: TRANS_A, TRANS_B (op = transpose), VEC_A, VEC_B, VEC_C (vec4 loads/stores: the
-// contiguous dimension, offset and batch stride of that matrix are multiples of 4).
+// chunk (workgroup id z). Each workgroup computes a TILE x TILE tile of C (TILE = 64, or 32 / 16
+// for small matrices); each of its (TILE/4)^2 invocations keeps a 4x4 block in registers. A and B
+// tiles of depth 16 are staged in workgroup memory.
+// Defines: TILE (16, 32 or 64), TRANS_A, TRANS_B (op = transpose), VEC_A, VEC_B, VEC_C (vec4
+// loads/stores: the contiguous dimension, offset and batch stride of that matrix are multiples of 4).
 // Zero padding outside the matrices makes every shape correct; beta = 0 never reads C.
 
 struct Params {
@@ -12,7 +13,10 @@ struct Params {
   alpha: f32, beta: f32, tileY0: u32, pad0: u32,
 }
 
-const TILE: u32 = 64u;
+const TILE: u32 = ${TILE}u;
+const TQ: u32 = TILE / 4u;          // invocations per tile side; also vec4s per tile row
+const NT: u32 = TQ * TQ;            // invocations per workgroup
+const CHUNKS: u32 = TILE * TK / 4u; // vec4 chunks in one staged tile
 const TK: u32 = 16u;
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -33,8 +37,8 @@ const TK: u32 = 16u;
 #endif
 
 // As[k][i / 4][i % 4] = op(A)[row0 + i][k0 + k]; Bs[k][j / 4][j % 4] = op(B)[k0 + k][col0 + j].
-var<workgroup> As: array<array<vec4<f32>, 16>, 16>;
-var<workgroup> Bs: array<array<vec4<f32>, 16>, 16>;
+var<workgroup> As: array<array<vec4<f32>, TQ>, TK>;
+var<workgroup> Bs: array<array<vec4<f32>, TQ>, TK>;
 
 // Four consecutive elements of A starting at element e; `lim` = how many of them exist (0..4).
 fn loadA4(e: u32, lim: u32) -> vec4<f32> {
@@ -64,7 +68,7 @@ fn avail(start: u32, end: u32) -> u32 {
   return min(end - start, 4u);
 }
 
-@compute @workgroup_size(16, 16, 1)
+@compute @workgroup_size(TQ, TQ, 1)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let M = p.m;
   let N = p.n;
@@ -77,7 +81,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let baseC = p.offC + b * p.strideC;
   let tx = lid.x;
   let ty = lid.y;
-  let tid = ty * 16u + tx;
+  let tid = ty * TQ + tx;
 
   var acc0 = vec4<f32>(0.0);
   var acc1 = vec4<f32>(0.0);
@@ -85,23 +89,21 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   var acc3 = vec4<f32>(0.0);
 
   for (var k0 = 0u; k0 < K; k0 += TK) {
-    // Stage op(A) tile: 64 rows x 16 k, four elements per invocation.
+    // Stage op(A) tile: TILE rows x 16 k, in chunks of four elements.
+    for (var l = tid; l < CHUNKS; l += NT) {
 #if ${TRANS_A}
-    {
       // A stored K x M: contiguous along rows of op(A).
-      let kr = tid / 16u;
-      let iq = (tid % 16u) * 4u;
+      let kr = l / TQ;
+      let iq = (l % TQ) * 4u;
       let gk = k0 + kr;
       let gi = row0 + iq;
       var lim = 0u;
       if (gk < K) { lim = avail(gi, M); }
       As[kr][iq / 4u] = loadA4(baseA + gk * M + gi, lim);
-    }
 #else
-    {
       // A stored M x K: contiguous along k.
-      let r = tid / 4u;
-      let kq = (tid % 4u) * 4u;
+      let r = l / 4u;
+      let kq = (l % 4u) * 4u;
       let gi = row0 + r;
       let gk = k0 + kq;
       var lim = 0u;
@@ -111,14 +113,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       As[kq + 1u][r / 4u][r % 4u] = v.y;
       As[kq + 2u][r / 4u][r % 4u] = v.z;
       As[kq + 3u][r / 4u][r % 4u] = v.w;
-    }
 #endif
-    // Stage op(B) tile: 16 k x 64 columns.
+    }
+    // Stage op(B) tile: 16 k x TILE columns.
+    for (var l = tid; l < CHUNKS; l += NT) {
 #if ${TRANS_B}
-    {
       // B stored N x K: contiguous along k.
-      let r = tid / 4u;
-      let kq = (tid % 4u) * 4u;
+      let r = l / 4u;
+      let kq = (l % 4u) * 4u;
       let gj = col0 + r;
       let gk = k0 + kq;
       var lim = 0u;
@@ -128,19 +130,17 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       Bs[kq + 1u][r / 4u][r % 4u] = v.y;
       Bs[kq + 2u][r / 4u][r % 4u] = v.z;
       Bs[kq + 3u][r / 4u][r % 4u] = v.w;
-    }
 #else
-    {
       // B stored K x N: contiguous along columns.
-      let kr = tid / 16u;
-      let jq = (tid % 16u) * 4u;
+      let kr = l / TQ;
+      let jq = (l % TQ) * 4u;
       let gk = k0 + kr;
       let gj = col0 + jq;
       var lim = 0u;
       if (gk < K) { lim = avail(gj, N); }
       Bs[kr][jq / 4u] = loadB4(baseB + gk * N + gj, lim);
-    }
 #endif
+    }
     workgroupBarrier();
     for (var kk = 0u; kk < TK; kk++) {
       let a = As[kk][ty];

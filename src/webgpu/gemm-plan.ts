@@ -1,14 +1,25 @@
 /**
  * How a resolved gemm maps onto shaders/gemm.wgsl: the pipeline variant (transposes, and which
- * matrices take vec4 loads/stores) and the dispatches (64×64 tiles on x/y, batch on z, each
+ * matrices take vec4 loads/stores, the tile size) and the dispatches (tiles on x/y, batch on z, each
  * dimension split into chunks of at most maxComputeWorkgroupsPerDimension).
  */
 import type { ResolvedGemm } from '../backend/validate.js';
 
-export const GEMM_TILE = 64;
+export type GemmTile = 16 | 32 | 64;
+
+/**
+ * Output tile side: 64 (256 invocations, 4×4 outputs each) when both dimensions fill most of
+ * one, smaller tiles (64 or 16 invocations) for thin or tiny products so that little work is
+ * wasted on padding and small batched products spread over more workgroups.
+ */
+export function gemmTile(m: number, n: number): GemmTile {
+  const s = Math.min(m, n);
+  return s >= 48 ? 64 : s >= 24 ? 32 : 16;
+}
 
 export interface GemmDefines {
-  [name: string]: boolean;
+  [name: string]: boolean | number;
+  TILE: GemmTile;
   TRANS_A: boolean;
   TRANS_B: boolean;
   VEC_A: boolean;
@@ -30,6 +41,7 @@ const aligned = (ld: number, offset: number, stride: number, batch: number) =>
 
 export function gemmDefines(g: ResolvedGemm): GemmDefines {
   return {
+    TILE: gemmTile(g.m, g.n),
     TRANS_A: g.transA,
     TRANS_B: g.transB,
     // The contiguous dimension of each stored matrix is its row length.
@@ -39,9 +51,9 @@ export function gemmDefines(g: ResolvedGemm): GemmDefines {
   };
 }
 
-export function gemmChunks(g: Pick<ResolvedGemm, 'm' | 'n' | 'batch'>, maxPerDim: number): GemmChunk[] {
-  const tilesX = Math.ceil(g.n / GEMM_TILE);
-  const tilesY = Math.ceil(g.m / GEMM_TILE);
+export function gemmChunks(g: Pick<ResolvedGemm, 'm' | 'n' | 'batch'>, maxPerDim: number, tile: GemmTile = gemmTile(g.m, g.n)): GemmChunk[] {
+  const tilesX = Math.ceil(g.n / tile);
+  const tilesY = Math.ceil(g.m / tile);
   const chunks: GemmChunk[] = [];
   for (let b = 0; b < g.batch; b += maxPerDim) {
     for (let ty = 0; ty < tilesY; ty += maxPerDim) {

@@ -248,10 +248,11 @@ export class WebGPUBackend implements Backend {
     const [bufA, offA] = inputCopy(A, g.offsetA, g.strideA, g.m * g.k);
     const [bufB, offB] = inputCopy(B, g.offsetB, g.strideB, g.k * g.n);
     const r = { ...g, offsetA: offA, offsetB: offB };
-    const pipeline = this.pipelines.get('gemm', gemmDefines(r));
+    const defines = gemmDefines(r);
+    const pipeline = this.pipelines.get('gemm', defines);
     const alpha = Math.fround(g.alpha);
     const beta = Math.fround(g.beta);
-    for (const ch of gemmChunks(g, this.maxPerDim)) {
+    for (const ch of gemmChunks(g, this.maxPerDim, defines.TILE)) {
       const params = this.rec.params((u, f) => {
         u[0] = g.m; u[1] = g.n; u[2] = g.k; u[3] = g.beta === 0 ? 1 : 0;
         u[4] = g.strideA; u[5] = g.strideB; u[6] = g.strideC; u[7] = ch.batch0;

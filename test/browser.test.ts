@@ -30,7 +30,7 @@ function serve(): Promise<{ server: Server; url: string }> {
   });
 }
 
-const PAGE = `<!doctype html><meta charset="utf-8"><title>dropout-sme cross-check</title>
+const PAGE = `<!doctype html><meta charset="utf-8"><title>dropout-sme cross-check</title><link rel="icon" href="data:,">
 <script type="importmap">{"imports":{"dropout-sme":"/dist/index.js"}}</script>
 <script>globalThis.DROPOUT_SME_REQUIRE_WEBGPU = true;</script>
 <script type="module" src="/build/browser/entry.js"></script>`;

@@ -77,6 +77,8 @@ function defineValidation(engine: Engine): void {
       k.dispose(mine);
     }
   });
+
+  s.run();
 }
 
 const end = suite('cleanup');

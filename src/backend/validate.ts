@@ -38,12 +38,12 @@ export function checkRange(name: string, t: Tensor, offset: number, length: numb
   checkInt(`${name} offset`, offset, 0);
   checkInt(`${name} length`, length, 0);
   if (offset + length > t.size) {
-    throw new ArgumentError(name, `at least ${offset + length} elements (offset ${offset} + length ${length})`, `${t.size}`);
+    throw new ArgumentError(name, `at least ${offset + length} elements (offset ${offset} + length ${length})`, t.size);
   }
 }
 
 export function checkSameSize(nameA: string, a: Tensor, nameB: string, b: Tensor): void {
-  if (a.size !== b.size) throw new ArgumentError(nameB, `${a.size} elements like ${nameA}`, `${b.size}`);
+  if (a.size !== b.size) throw new ArgumentError(nameB, `${a.size} elements like ${nameA}`, b.size);
 }
 
 export function checkActivation(kind: unknown): Activation {
@@ -83,7 +83,7 @@ export function resolveGemm(backend: BackendName, a: Tensor, b: Tensor, c: Tenso
   };
   const need = (name: string, t: Tensor, offset: number, stride: number, len: number) => {
     const last = offset + stride * (batch - 1) + len;
-    if (last > t.size) throw new ArgumentError(name, `at least ${last} elements for this gemm shape`, `${t.size}`);
+    if (last > t.size) throw new ArgumentError(name, `at least ${last} elements for this gemm shape`, t.size);
   };
   need('a', a, r.offsetA, r.strideA, m * k);
   need('b', b, r.offsetB, r.strideB, k * n);
@@ -102,7 +102,7 @@ export function resolveMask(backend: BackendName, out: Tensor, opts: MaskOptions
   if (typeof keep !== 'number' || !(keep > 0 && keep <= 1)) throw new ArgumentError('opts.keep', 'a number in (0, 1]', keep);
   const units = checkInt('opts.units', opts.units, 1);
   const samples = checkInt('opts.samples', opts.samples, 1);
-  if (units * samples > out.size) throw new ArgumentError('out', `at least ${units * samples} elements (samples × units)`, `${out.size}`);
+  if (units * samples > out.size) throw new ArgumentError('out', `at least ${units * samples} elements (samples × units)`, out.size);
   return {
     seed: checkInt('opts.seed', opts.seed, 0, U32_MAX),
     step: checkInt('opts.step', opts.step, 0, U32_MAX),

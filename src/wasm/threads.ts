@@ -11,8 +11,14 @@
  * browsers: crossOriginIsolated).
  */
 
-/** Control block layout (Int32 slots), then the arguments as Float64 from byte offset ARGS. */
-const SEQ = 0, DONE = 1, FN = 2, NARGS = 3, STATUS = 4;
+/**
+ * Control block layout (Int32 slots), then the arguments as Float64 from byte offset ARGS.
+ * CLAIM holds the last job taken: the worker takes job `seq` by moving CLAIM from seq−1 to seq;
+ * if it has not done so after CLAIM_TIMEOUT_MS (a dead or starved worker), the main thread takes
+ * the job itself the same way and stops using the pool, so a call can never hang.
+ */
+const SEQ = 0, DONE = 1, FN = 2, NARGS = 3, STATUS = 4, CLAIM = 5;
+const CLAIM_TIMEOUT_MS = 3000;
 const ARGS = 64;
 export const CONTROL_BYTES = 64 + 8 * 32;
 /** Export index that tells a worker to leave its loop. */
@@ -37,8 +43,10 @@ function workerProgram(): void {
     const fns = (msg.names as string[]).map((n) => exports[n]);
     const i32 = new Int32Array(msg.memory.buffer, msg.control, 16);
     const f64 = new Float64Array(msg.memory.buffer, msg.control + 64, 32);
-    post({ ready: true });
+    // Read the sequence number before announcing readiness: the first job may be posted the
+    // moment 'ready' arrives, and must not be mistaken for the starting state.
     let seen = Atomics.load(i32, 0);
+    post({ ready: true });
     const args: number[] = [];
     for (;;) {
       let seq = Atomics.load(i32, 0);
@@ -52,6 +60,7 @@ function workerProgram(): void {
       seen = seq;
       const id = i32[2]!;
       if (id < 0) break;
+      if (Atomics.compareExchange(i32, 5, (seq - 1) | 0, seq) !== ((seq - 1) | 0)) continue; // the main thread took it
       const n = i32[3]!;
       args.length = n;
       for (let i = 0; i < n; i++) args[i] = f64[i]!;
@@ -110,6 +119,8 @@ class Thread {
   readonly f64: Float64Array;
   private seq = 0;
   private busy = false;
+  /** The posted job, for the main thread to run if the worker never takes it. */
+  private job: { fn: number; args: number[] } = { fn: 0, args: [] };
 
   constructor(readonly worker: WorkerHandle, memory: WebAssembly.Memory, readonly control: number) {
     this.i32 = new Int32Array(memory.buffer, control, 16);
@@ -125,23 +136,40 @@ class Thread {
     Atomics.store(this.i32, SEQ, this.seq);
     Atomics.notify(this.i32, SEQ);
     this.busy = fn !== EXIT;
+    this.job = { fn, args: Array.from(args) };
   }
 
-  /** Blocks until the posted job is done; false if it trapped. */
-  join(): boolean {
-    if (!this.busy) return true;
+  /**
+   * Blocks until the posted job is done: 'ok', 'trapped', or 'unclaimed' when the worker did not
+   * take it in time and the caller must run `job` itself (the worker will skip it).
+   */
+  join(): 'ok' | 'trapped' | 'unclaimed' {
+    if (!this.busy) return 'ok';
     this.busy = false;
     let done = Atomics.load(this.i32, DONE);
+    let since = 0;
     for (let spin = 0; done !== this.seq; spin++) {
-      if (spin > 2000) Atomics.wait(this.i32, DONE, done, 1);
+      if (spin > 2000) {
+        Atomics.wait(this.i32, DONE, done, 1);
+        if (since === 0) since = Date.now();
+        else if (Date.now() - since > CLAIM_TIMEOUT_MS && Atomics.load(this.i32, CLAIM) !== this.seq) {
+          const prev = (this.seq - 1) | 0;
+          if (Atomics.compareExchange(this.i32, CLAIM, prev, this.seq) === prev) return 'unclaimed';
+        }
+      }
       done = Atomics.load(this.i32, DONE);
     }
-    return this.i32[STATUS] === 0;
+    return this.i32[STATUS] === 0 ? 'ok' : 'trapped';
+  }
+
+  get pending(): { fn: number; args: number[] } {
+    return this.job;
   }
 
   stop(): void {
     if (this.busy) this.join();
     this.post(EXIT, []);
+    this.busy = false;
     this.worker.terminate();
   }
 }
@@ -149,6 +177,8 @@ class Thread {
 /** Helper threads (not counting the caller's). */
 export class ThreadPool {
   private stopped = false;
+  /** False once a worker failed to take a job in time: callers should stop posting work. */
+  healthy = true;
 
   private constructor(private readonly threads: Thread[], private readonly names: string[]) {}
 
@@ -191,9 +221,19 @@ export class ThreadPool {
     this.threads[index]!.post(fn, args);
   }
 
-  /** Waits for helper `index`; throws if its job trapped. */
-  join(index: number): void {
-    if (!this.threads[index]!.join()) throw new Error('wasm: a kernel trapped in a worker thread');
+  /**
+   * Waits for helper `index`; throws if its job trapped. If the worker never took the job, runs
+   * it through `local` (the caller's instance of the same exports) and marks the pool unhealthy.
+   */
+  join(index: number, local: Record<string, (...args: number[]) => void>): void {
+    const t = this.threads[index]!;
+    const r = t.join();
+    if (r === 'trapped') throw new Error('wasm: a kernel trapped in a worker thread');
+    if (r === 'unclaimed') {
+      this.healthy = false;
+      const job = t.pending;
+      local[this.names[job.fn]!]!(...job.args);
+    }
   }
 
   destroy(): void {

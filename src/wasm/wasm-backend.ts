@@ -214,7 +214,7 @@ class WasmBackend implements Backend {
       strideA: r.strideA, strideB: r.strideB, strideC: r.strideC,
     };
     const alpha = Math.fround(r.alpha), beta = Math.fround(r.beta);
-    const parts = this.pool ? splitGemm(g, this.threads, this.tileRows, this.tileCols) : [{ m: g.m, n: g.n, batch: g.batch, a: g.a, b: g.b, c: g.c }];
+    const parts = this.pool?.healthy ? splitGemm(g, this.threads, this.tileRows, this.tileCols) : [{ m: g.m, n: g.n, batch: g.batch, a: g.a, b: g.b, c: g.c }];
     const scratch = this.scratchFor(parts.length);
     const args = (p: (typeof parts)[number], s: number): number[] => [
       p.m, p.n, g.k, p.a, g.lda, +g.transA, p.b, g.ldb, +g.transB, p.c, g.ldc,
@@ -225,7 +225,7 @@ class WasmBackend implements Backend {
       const p = parts[0]!;
       this.k.gemm(p.m, p.n, g.k, p.a, g.lda, +g.transA, p.b, g.ldb, +g.transB, p.c, g.ldc, alpha, beta, p.batch, g.strideA, g.strideB, g.strideC, scratch[0]!);
     } finally {
-      for (let i = 1; i < parts.length; i++) this.pool!.join(i - 1);
+      for (let i = 1; i < parts.length; i++) this.pool!.join(i - 1, this.k as unknown as Record<string, (...args: number[]) => void>);
     }
   }
 

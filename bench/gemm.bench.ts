@@ -1,0 +1,214 @@
+/**
+ * GEMM throughput (GFLOP/s = 2·m·n·k / time) of every available backend against the peer
+ * @tensorflow/tfjs-backend-wasm (XNNPACK), all measured in the same run, reported as ratios.
+ * Shapes: 256³, 512³, 1024³, 2048³ and the MNIST-layer product (10000×784)·(784×50).
+ *
+ * Timing: warm-up (at least 2 calls and 150 ms, so V8 has tiered the kernels up), then several
+ * samples; a sample runs enough calls to last ≥ 40 ms; the median per-call time is reported.
+ * WebGPU samples end with the read-back of one element, so queued work is really finished.
+ *
+ * Run: node scripts/bench.mjs [--json] (builds with `npm run bench`). Runs in Node.
+ * --json prints only a JSON array of {name, backend, value, unit, peer, peerValue, ratio}.
+ */
+import type { Backend, Tensor } from '../src/backend/backend.js';
+import { createWasmBackend } from '../src/wasm/wasm-backend.js';
+import { createWebGPUBackend } from '../src/webgpu/webgpu-backend.js';
+
+interface Shape {
+  name: string;
+  m: number;
+  n: number;
+  k: number;
+}
+
+interface Row {
+  name: string;
+  backend: string;
+  value: number;
+  unit: string;
+  peer: string;
+  peerValue: number;
+  ratio: number;
+}
+
+const argv: string[] = (globalThis as { process?: { argv?: string[] } }).process?.argv ?? [];
+const JSON_OUT = argv.includes('--json');
+const QUICK = argv.includes('--quick');
+const log = (s: string): void => {
+  if (!JSON_OUT) console.log(s);
+};
+
+const SHAPES: Shape[] = [
+  { name: 'gemm 256³', m: 256, n: 256, k: 256 },
+  { name: 'gemm 512³', m: 512, n: 512, k: 512 },
+  { name: 'gemm 1024³', m: 1024, n: 1024, k: 1024 },
+  { name: 'gemm 2048³', m: 2048, n: 2048, k: 2048 },
+  { name: 'gemm (10000×784)·(784×50)', m: 10000, n: 50, k: 784 },
+];
+
+const now = (): number => performance.now();
+
+/** Median milliseconds per call of `fn` (async so WebGPU can await its read-back per sample). */
+async function measure(fn: () => void, settle: () => Promise<void> | void): Promise<number> {
+  const minSample = QUICK ? 15 : 40;
+  let t0 = now();
+  let calls = 0;
+  while (calls < 2 || now() - t0 < (QUICK ? 50 : 150)) {
+    fn();
+    await settle();
+    calls++;
+  }
+  const perCall = (now() - t0) / calls;
+  const perSample = Math.max(1, Math.ceil(minSample / perCall));
+  // Fewer samples for slow calls, so a 2048³ product on a software GPU still ends.
+  const samples = perCall > 1000 ? 3 : QUICK ? 5 : 9;
+  const times: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    t0 = now();
+    for (let i = 0; i < perSample; i++) fn();
+    await settle();
+    times.push((now() - t0) / perSample);
+  }
+  times.sort((a, b) => a - b);
+  return times[times.length >> 1]!;
+}
+
+function fillRandom(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 32 - 0.5;
+  }
+  return out;
+}
+
+const gflops = (s: Shape, ms: number): number => (2 * s.m * s.n * s.k) / (ms * 1e6);
+
+async function benchBackend(label: string, be: Backend, sync: boolean): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const s of SHAPES) {
+    const a = be.fromArray(fillRandom(s.m * s.k, 1));
+    const b = be.fromArray(fillRandom(s.k * s.n, 2));
+    const c: Tensor = be.create(s.m * s.n);
+    const ms = await measure(
+      () => be.gemm(a, b, c, { m: s.m, n: s.n, k: s.k }),
+      sync ? () => undefined : async () => void (await be.read(c, 0, 1)),
+    );
+    out.set(s.name, gflops(s, ms));
+    log(`  ${label}: ${s.name}: ${gflops(s, ms).toFixed(1)} GFLOP/s`);
+    for (const t of [a, b, c]) be.dispose(t);
+  }
+  return out;
+}
+
+// ---- the peer: tfjs-backend-wasm --------------------------------------------------------------
+
+interface Tf {
+  tensor2d(v: Float32Array, shape: [number, number]): { dispose(): void };
+  matMul(a: unknown, b: unknown): { dispose(): void; dataSync(): unknown };
+  setBackend(name: string): Promise<boolean>;
+  ready(): Promise<void>;
+  env(): { getAsync(flag: string): Promise<unknown>; set(flag: string, v: unknown): void };
+}
+
+async function loadTfjs(): Promise<{ tf: Tf; label: string } | { error: string }> {
+  try {
+    const tf = (await import('@tensorflow/tfjs-core')) as unknown as Tf;
+    const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as unknown as { setWasmPaths(p: string): void };
+    const { createRequire } = await import('node:module');
+    const { dirname, join } = await import('node:path');
+    const require = createRequire(join(process.cwd(), 'package.json'));
+    wasm.setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + '/');
+    if (!(await tf.setBackend('wasm'))) return { error: 'tf.setBackend("wasm") failed' };
+    await tf.ready();
+    const simd = !!(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+    const threads = !!(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
+    const build = threads ? (simd ? 'threaded-SIMD build' : 'threaded build') : simd ? 'SIMD build, 1 thread' : 'plain build, 1 thread';
+    return { tf, label: `tfjs-wasm 4.22 (XNNPACK, ${build})` };
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+async function benchTfjs(tf: Tf): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const s of SHAPES) {
+    const a = tf.tensor2d(fillRandom(s.m * s.k, 1), [s.m, s.k]);
+    const b = tf.tensor2d(fillRandom(s.k * s.n, 2), [s.k, s.n]);
+    // The wasm backend computes synchronously inside matMul; the result is freed each call.
+    const ms = await measure(() => tf.matMul(a, b).dispose(), () => undefined);
+    out.set(s.name, gflops(s, ms));
+    log(`  tfjs-wasm: ${s.name}: ${gflops(s, ms).toFixed(1)} GFLOP/s`);
+    a.dispose();
+    b.dispose();
+  }
+  return out;
+}
+
+// ---- main ---------------------------------------------------------------------------------------
+
+const results: Array<{ backend: string; values: Map<string, number> }> = [];
+const PEER = 'tfjs-wasm';
+
+log('GEMM benchmark (GFLOP/s, median of several samples; higher is better)');
+const tfjs = await loadTfjs();
+let peer: Map<string, number> | null = null;
+let peerLabel = PEER;
+if ('error' in tfjs) log(`${PEER}: unavailable (${tfjs.error})`);
+else {
+  peerLabel = tfjs.label;
+  log(`peer: ${tfjs.label}`);
+  peer = await benchTfjs(tfjs.tf);
+}
+
+const wasmConfigs: Array<[string, Parameters<typeof createWasmBackend>[0]]> = [
+  ['wasm', { threads: 'auto', simd: 'auto' }],
+  ['wasm-1thread', { threads: 1, simd: 'auto' }],
+];
+for (const [name, opts] of wasmConfigs) {
+  const be = await createWasmBackend(opts);
+  log(`${name}: ${be.info.description}`);
+  results.push({ backend: name, values: await benchBackend(name, be, true) });
+  be.destroy();
+}
+
+try {
+  const gpu = await createWebGPUBackend({});
+  log(`webgpu: ${gpu.info.description}`);
+  results.push({ backend: 'webgpu', values: await benchBackend('webgpu', gpu, false) });
+  gpu.destroy();
+} catch (err) {
+  log(`webgpu: unavailable (${err instanceof Error ? err.message : String(err)})`);
+}
+
+const rows: Row[] = [];
+for (const r of results) {
+  for (const s of SHAPES) {
+    const value = r.values.get(s.name)!;
+    const peerValue = peer?.get(s.name) ?? NaN;
+    rows.push({
+      name: s.name, backend: r.backend, value: round(value), unit: 'GFLOP/s',
+      peer: PEER, peerValue: round(peerValue), ratio: round(value / peerValue, 3),
+    });
+  }
+}
+for (const s of SHAPES) if (peer) rows.push({ name: s.name, backend: PEER, value: round(peer.get(s.name)!), unit: 'GFLOP/s', peer: PEER, peerValue: round(peer.get(s.name)!), ratio: 1 });
+
+if (JSON_OUT) console.log(JSON.stringify(rows));
+else {
+  log(`\nSummary (peer: ${peerLabel}, same run):`);
+  for (const row of rows) {
+    if (row.backend === PEER) continue;
+    const ratio = Number.isFinite(row.ratio) ? `${row.ratio.toFixed(2)}× ${PEER}` : 'no peer';
+    log(`${row.name.padEnd(28)} ${row.backend.padEnd(13)} ${row.value.toFixed(1).padStart(7)} GFLOP/s   vs ${row.peerValue.toFixed(1).padStart(6)} GFLOP/s  ${ratio}`);
+  }
+}
+
+function round(v: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Number.isFinite(v) ? Math.round(v * f) / f : (null as unknown as number);
+}
+
+// Dawn may keep handles open; a benchmark ends when it is done.
+(globalThis as { process?: { exit(code: number): void } }).process?.exit(0);

@@ -10,6 +10,9 @@ export { scale } from './scale';
 export { mul } from './mul';
 export { reduce } from './reduce';
 export { mask } from './mask';
+export { broadcast } from './broadcast';
+export { softmax_xent } from './softmax_xent';
+export { gather_rows } from './gather_rows';
 
 /** First byte the JS allocator may use (after any static data). */
 export function heapBase(): usize {

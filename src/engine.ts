@@ -5,6 +5,10 @@
 import type { Backend, BackendInfo, BackendName } from './backend/backend.js';
 import { selectBackend, type BackendRequest } from './backend/select.js';
 import { DisposedError } from './errors.js';
+import type { HostDataset } from './data/dataset-types.js';
+import { DeviceDataset } from './model/dataset.js';
+import { Mlp, type MlpOptions } from './model/mlp.js';
+import { train, type TrainOptions, type TrainResult } from './train/train.js';
 
 export interface EngineOptions {
   /** 'auto' (default) tries WebGPU, then falls back to WASM and records why. */
@@ -50,6 +54,22 @@ export class Engine {
   protected live(): Backend {
     if (this.#disposed) throw new DisposedError('engine: disposed; create a new engine');
     return this.kernels;
+  }
+
+  /** A dropout MLP with the flat parameter layout of DESIGN.md (per layer W out×in, then b). */
+  mlp(options: MlpOptions): Mlp {
+    return new Mlp(this.live(), options);
+  }
+
+  /** Uploads a data set (x: n × inDim, y: n × outDim, row-major) after checking it. */
+  dataset(data: HostDataset): DeviceDataset {
+    return new DeviceDataset(this.live(), data);
+  }
+
+  /** Dropout GD (full batch) or SGD (batchSize < n), or plain GD/SGD with dropout: false. */
+  train(model: Mlp, data: DeviceDataset, options: TrainOptions): Promise<TrainResult> {
+    this.live();
+    return train(model, data, options);
   }
 
   /** Frees every buffer and the device; the engine is unusable afterwards. */

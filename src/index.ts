@@ -7,3 +7,8 @@ export type { BackendRequest } from './backend/select.js';
 export { ACTIVATIONS, REDUCE_OPS } from './backend/backend.js';
 export { DropoutSmeError, ArgumentError, BackendUnavailableError, DisposedError } from './errors.js';
 export { counterHash, maskValue } from './random/counter-hash.js';
+export { Mlp } from './model/mlp.js';
+export type { MlpOptions, MaskArg, ModifiedLoss } from './model/mlp.js';
+export { DeviceDataset } from './model/dataset.js';
+export type { TrainOptions, TrainResult } from './train/train.js';
+export type { BroadcastOptions, RowsOptions } from './backend/backend.js';

@@ -100,6 +100,29 @@ if (engines.webgpu) {
     }
   });
 
+  s('broadcast, softmax cross-entropy and gather agree', async () => {
+    const rows = 300, cols = 10;
+    const x = randomF32(rows * cols, 91, 20), v = randomF32(cols, 92);
+    const t = new Float32Array(rows * cols);
+    for (let r = 0; r < rows; r++) t[r * cols + ((r * 7) % cols)] = 1;
+    const idx = Uint32Array.from({ length: 64 }, (_, i) => (i * 37) % rows);
+    const [rw, rg] = await both(async (k) => {
+      const tx = k.fromArray(x), tv = k.fromArray(v), tt = k.fromArray(t), ti = k.fromArray(idx);
+      const b = k.create(rows * cols), grad = k.create(rows * cols), loss = k.create(rows), g = k.create(64 * cols);
+      k.broadcast(tx, tv, b, { rows, cols, op: 'add' });
+      k.softmaxXent(tx, tt, grad, loss, { rows, cols });
+      k.gatherRows(tx, ti, g, { rows: 64, cols });
+      const out = await Promise.all([b, grad, loss, g].map((q) => k.read(q))) as Float32Array[];
+      for (const q of [tx, tv, tt, ti, b, grad, loss, g]) k.dispose(q);
+      return out;
+    });
+    assertWithin('broadcast', rg[0]!, rw[0]!, Array.from(rw[0]!, (w) => 2 * U32 * Math.abs(w)));
+    // Each side within 64u of exact probabilities and 64u·(|loss| + 40) of the loss (kernels test).
+    assertWithin('softmax grad', rg[1]!, rw[1]!, 128 * U32);
+    assertWithin('softmax loss', rg[2]!, rw[2]!, Array.from(rw[2]!, (l) => 128 * U32 * (Math.abs(l) + 40)));
+    assertBitIdentical('gather', rg[3]!, rw[3]!);
+  });
+
   s('reruns on the same backend are bit-identical (fixed reduction order)', async () => {
     const a = randomF32(300 * 257, 9), b = randomF32(257 * 70, 10);
     for (const k of [w, g]) {

@@ -144,6 +144,45 @@ function defineKernelSuite(engine: Engine): void {
     k.dispose(out);
   });
 
+  s('broadcast add/mul (offset vector, in place), softmax cross-entropy, gather rows', async () => {
+    const rows = 37, cols = 13;
+    const x = randomF32(rows * cols, 61), v = randomF32(cols + 5, 62);
+    const tx = k.fromArray(x), tv = k.fromArray(v), out = k.create(rows * cols);
+    for (const op of ['add', 'mul'] as const) {
+      k.broadcast(tx, tv, out, { rows, cols, op, vOffset: 5 });
+      const want = Array.from(x, (a, i) => (op === 'add' ? a + v[5 + (i % cols)]! : a * v[5 + (i % cols)]!));
+      // One f32 rounding of the exact result.
+      assertWithin(`broadcast ${op}`, (await k.read(out)) as Float32Array, want, want.map((w) => U32 * Math.abs(w)));
+    }
+    k.broadcast(tx, tv, tx, { rows, cols, op: 'mul' });
+    assertWithin('broadcast in place', (await k.read(tx)) as Float32Array, Array.from(x, (a, i) => a * v[i % cols]!), Array.from(x, (a, i) => U32 * Math.abs(a * v[i % cols]!)));
+
+    // Softmax cross-entropy on logits up to ±40 (exp would overflow without the max shift).
+    const logits = randomF32(rows * cols, 63, 40), t = new Float32Array(rows * cols);
+    for (let r = 0; r < rows; r++) t[r * cols + (r % cols)] = 1;
+    const tl = k.fromArray(logits), tt = k.fromArray(t), grad = k.create(rows * cols), loss = k.create(rows);
+    k.softmaxXent(tl, tt, grad, loss, { rows, cols });
+    const wantGrad = new Float64Array(rows * cols), wantLoss = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) {
+      const row = Array.from(logits.subarray(r * cols, (r + 1) * cols));
+      const mx = Math.max(...row), z = row.reduce((a, l) => a + Math.exp(l - mx), 0);
+      row.forEach((l, c) => { wantGrad[r * cols + c] = Math.exp(l - mx) / z - t[r * cols + c]!; });
+      wantLoss[r] = -(row[r % cols]! - mx - Math.log(z));
+    }
+    // exp/log in f32 (WGSL allows a few ulp, growing with |x| ≤ 80 here): 64u absolute on
+    // probabilities, and 64u relative plus 64u·80 absolute on the loss (log-sum-exp of values ≤ 80).
+    assertWithin('softmax grad', (await k.read(grad)) as Float32Array, wantGrad, 64 * U32);
+    assertWithin('softmax loss', (await k.read(loss)) as Float32Array, wantLoss, Array.from(wantLoss, (l) => 64 * U32 * (Math.abs(l) + 80)));
+
+    const index = k.fromArray(new Uint32Array([4, 0, 36, 4, 999]));
+    const g = k.create(5 * cols);
+    k.gatherRows(tx, index, g, { rows: 5, cols });
+    const xs = (await k.read(tx)) as Float32Array;
+    const wantRows = [4, 0, 36, 4].flatMap((j) => Array.from(xs.subarray(j * cols, (j + 1) * cols)));
+    assertWithin('gather rows', (await k.read(g)) as Float32Array, [...wantRows, ...new Array(cols).fill(0)], 0);
+    for (const tt2 of [tx, tv, out, tl, tt, grad, loss, index, g]) k.dispose(tt2);
+  });
+
   s.after(() => engine.dispose());
   s.run();
 }

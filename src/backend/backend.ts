@@ -72,6 +72,22 @@ export interface MaskOptions {
   sampleOffset?: number;
 }
 
+/** A row vector combined with every row of a rows × cols matrix. */
+export interface BroadcastOptions {
+  rows: number;
+  cols: number;
+  /** 'add': out = x + v (bias); 'mul': out = x · v (shared dropout mask, column scaling). */
+  op: 'add' | 'mul';
+  /** Element offset of the vector inside v (default 0), e.g. a bias inside the parameter vector. */
+  vOffset?: number;
+}
+
+/** A rows × cols matrix, for the row-wise kernels. */
+export interface RowsOptions {
+  rows: number;
+  cols: number;
+}
+
 export interface BackendInfo {
   name: BackendName;
   /** Human-readable description: adapter vendor/architecture, or the WASM build and thread count. */
@@ -113,6 +129,18 @@ export interface Backend {
    */
   reduce(op: ReduceOp, x: Tensor, y: Tensor | null, out: Tensor, outOffset?: number): void;
   mask(out: Tensor, opts: MaskOptions): void;
+  /** out[r·cols + c] = x[r·cols + c] (+ or ·) v[vOffset + c]; out may alias x. */
+  broadcast(x: Tensor, v: Tensor, out: Tensor, opts: BroadcastOptions): void;
+  /**
+   * Row-wise softmax cross-entropy of logits against targets (both rows × cols):
+   * grad = softmax(logits) − targets, loss[r] = −Σ_c targets[r,c]·log softmax(logits[r])_c.
+   */
+  softmaxXent(logits: Tensor, targets: Tensor, grad: Tensor, loss: Tensor, opts: RowsOptions): void;
+  /**
+   * dst[i·cols + c] = src[index[i]·cols + c] for i < rows; `index` is a u32 tensor. An index past
+   * src's last row gives a zero row (never an out-of-bounds read).
+   */
+  gatherRows(src: Tensor, index: Tensor, dst: Tensor, opts: RowsOptions): void;
 
   /** Resolves when all enqueued work has finished. */
   flush(): Promise<void>;

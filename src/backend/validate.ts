@@ -3,7 +3,7 @@
  * backend runs. Each check throws ArgumentError / DisposedError naming the argument.
  */
 import { ArgumentError, DisposedError } from '../errors.js';
-import type { Activation, BackendName, DType, GemmOptions, MaskOptions, ReduceOp, Tensor } from './backend.js';
+import type { Activation, BackendName, BroadcastOptions, DType, GemmOptions, MaskOptions, ReduceOp, RowsOptions, Tensor } from './backend.js';
 import { ACTIVATIONS, REDUCE_OPS } from './backend.js';
 
 /** Largest u32, the bound for counters and seeds. */
@@ -132,4 +132,49 @@ export function checkData(name: string, data: unknown): DType {
   if (data instanceof Float32Array) return 'f32';
   if (data instanceof Uint32Array) return 'u32';
   throw new ArgumentError(name, 'a Float32Array or Uint32Array', data);
+}
+
+/** rows × cols with both positive; returns them. */
+export function checkRows(opts: unknown): RowsOptions {
+  if (opts === null || typeof opts !== 'object') throw new ArgumentError('opts', 'an object with rows and cols', opts);
+  const o = opts as RowsOptions;
+  return { rows: checkInt('opts.rows', o.rows, 1), cols: checkInt('opts.cols', o.cols, 1) };
+}
+
+/** Tensor `name` holds at least rows·cols elements. */
+export function checkMatrix(name: string, t: Tensor, rows: number, cols: number): void {
+  if (t.size < rows * cols) throw new ArgumentError(name, `at least ${rows * cols} elements (${rows} × ${cols})`, t.size);
+}
+
+export function resolveBroadcast(backend: BackendName, x: Tensor, v: Tensor, out: Tensor, opts: BroadcastOptions): Required<BroadcastOptions> {
+  for (const [n, t] of [['x', x], ['v', v], ['out', out]] as const) checkTensor(n, t, backend, 'f32');
+  const { rows, cols } = checkRows(opts);
+  const op = opts.op;
+  if (op !== 'add' && op !== 'mul') throw new ArgumentError('opts.op', "'add' or 'mul'", op);
+  const vOffset = checkInt('opts.vOffset', opts.vOffset ?? 0, 0);
+  checkMatrix('x', x, rows, cols);
+  checkMatrix('out', out, rows, cols);
+  checkRange('v', v, vOffset, cols);
+  return { rows, cols, op, vOffset };
+}
+
+export function resolveSoftmaxXent(backend: BackendName, logits: Tensor, targets: Tensor, grad: Tensor, loss: Tensor, opts: RowsOptions): RowsOptions {
+  for (const [n, t] of [['logits', logits], ['targets', targets], ['grad', grad], ['loss', loss]] as const) checkTensor(n, t, backend, 'f32');
+  const r = checkRows(opts);
+  checkMatrix('logits', logits, r.rows, r.cols);
+  checkMatrix('targets', targets, r.rows, r.cols);
+  checkMatrix('grad', grad, r.rows, r.cols);
+  checkMatrix('loss', loss, r.rows, 1);
+  return r;
+}
+
+export function resolveGatherRows(backend: BackendName, src: Tensor, index: Tensor, dst: Tensor, opts: RowsOptions): RowsOptions & { srcRows: number } {
+  checkTensor('src', src, backend);
+  checkTensor('index', index, backend, 'u32');
+  checkTensor('dst', dst, backend);
+  if (src.dtype !== dst.dtype) throw new ArgumentError('dst', `a ${src.dtype} tensor like src`, `a ${dst.dtype} tensor`);
+  const r = checkRows(opts);
+  checkMatrix('index', index, r.rows, 1);
+  checkMatrix('dst', dst, r.rows, r.cols);
+  return { ...r, srcRows: Math.floor(src.size / r.cols) };
 }

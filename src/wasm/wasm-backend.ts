@@ -4,11 +4,13 @@
  * threads (threads.ts) when a shared-memory build runs. Every call is synchronous; `read` and
  * `flush` return promises only to match the Backend interface.
  */
-import type { Activation, Backend, BackendInfo, DType, GemmOptions, MaskOptions, ReduceOp, Tensor } from '../backend/backend.js';
+import type {
+  Activation, Backend, BackendInfo, BroadcastOptions, DType, GemmOptions, MaskOptions, ReduceOp, RowsOptions, Tensor,
+} from '../backend/backend.js';
 import { ACTIVATIONS } from '../backend/backend.js';
 import {
   checkActivation, checkFinite, checkInt, checkRange, checkReduceOp, checkSameSize, checkTensor,
-  resolveGemm, resolveMask,
+  resolveBroadcast, resolveGatherRows, resolveGemm, resolveMask, resolveSoftmaxXent,
 } from '../backend/validate.js';
 import { ArgumentError, DisposedError } from '../errors.js';
 import { Allocator } from './allocator.js';
@@ -281,6 +283,27 @@ class WasmBackend implements Backend {
     const r = resolveMask('wasm', out, opts);
     const to = this.own('out', out, 'f32');
     this.k.mask(to.ptr, r.seed, r.step, r.layer, r.units, r.samples, r.unitOffset, r.sampleOffset, r.threshold, r.invKeep);
+  }
+
+  broadcast(x: Tensor, v: Tensor, out: Tensor, opts: BroadcastOptions): void {
+    this.alive();
+    const r = resolveBroadcast('wasm', x, v, out, opts);
+    const tx = this.own('x', x), tv = this.own('v', v), to = this.own('out', out);
+    this.k.broadcast(tx.ptr, tv.ptr + 4 * r.vOffset, to.ptr, r.rows, r.cols, r.op === 'add' ? 0 : 1);
+  }
+
+  softmaxXent(logits: Tensor, targets: Tensor, grad: Tensor, loss: Tensor, opts: RowsOptions): void {
+    this.alive();
+    const r = resolveSoftmaxXent('wasm', logits, targets, grad, loss, opts);
+    const [tl, tt, tg, tlo] = [this.own('logits', logits), this.own('targets', targets), this.own('grad', grad), this.own('loss', loss)];
+    this.k.softmax_xent(tl.ptr, tt.ptr, tg.ptr, tlo.ptr, r.rows, r.cols);
+  }
+
+  gatherRows(src: Tensor, index: Tensor, dst: Tensor, opts: RowsOptions): void {
+    this.alive();
+    const r = resolveGatherRows('wasm', src, index, dst, opts);
+    const ts = this.own('src', src), ti = this.own('index', index), td = this.own('dst', dst);
+    this.k.gather_rows(ts.ptr, ti.ptr, td.ptr, r.rows, r.cols, r.srcRows);
   }
 
   async flush(): Promise<void> {

@@ -12,8 +12,11 @@ import mul from '../../shaders/mul.wgsl';
 import reduce from '../../shaders/reduce.wgsl';
 import mask from '../../shaders/mask.wgsl';
 import fill from '../../shaders/fill.wgsl';
+import broadcast from '../../shaders/broadcast.wgsl';
+import softmax_xent from '../../shaders/softmax_xent.wgsl';
+import gather_rows from '../../shaders/gather_rows.wgsl';
 
-export const SHADERS = { gemm, activation, axpy, scale, mul, reduce, mask, fill } as const;
+export const SHADERS = { gemm, activation, axpy, scale, mul, reduce, mask, fill, broadcast, softmax_xent, gather_rows } as const;
 export type KernelName = keyof typeof SHADERS;
 
 export class PipelineCache {

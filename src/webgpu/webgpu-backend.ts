@@ -3,10 +3,12 @@
  * recorded into one command encoder and submitted on read()/flush() (see recorder.ts).
  * Every method validates with src/backend/validate.ts, so messages match the WASM backend.
  */
-import type { Activation, Backend, BackendInfo, DType, GemmOptions, MaskOptions, ReduceOp, Tensor } from '../backend/backend.js';
+import type {
+  Activation, Backend, BackendInfo, BroadcastOptions, DType, GemmOptions, MaskOptions, ReduceOp, RowsOptions, Tensor,
+} from '../backend/backend.js';
 import {
   checkActivation, checkCreate, checkData, checkFinite, checkInt, checkRange, checkReduceOp, checkSameSize, checkTensor, resolveGemm,
-  resolveMask,
+  resolveBroadcast, resolveGatherRows, resolveMask, resolveSoftmaxXent,
 } from '../backend/validate.js';
 import { ArgumentError, BackendUnavailableError, DisposedError, DropoutSmeError } from '../errors.js';
 import { getGPU, NODE_HINT, runtimeName } from './gpu-provider.js';
@@ -343,6 +345,59 @@ export class WebGPUBackend implements Backend {
     });
     this.rec.dispatch(this.pipelines.get('reduce', { FINAL: true, OP_DOT: false, OP_SUMSQ: false }), [p2, { buffer: this.reduceScratch }], 1);
     this.rec.copy(this.reduceScratch, groups * 4, O.buffer, outOffset * 4, 4);
+  }
+
+  /** A buffer holding `t`'s range [offset, offset + len) safe to bind read-only beside `written`. */
+  private readOnly(t: WebGPUTensor, offset: number, len: number, written: GPUBuffer[], temps: GPUBuffer[]): [GPUBuffer, number] {
+    if (!written.includes(t.buffer)) return [t.buffer, offset];
+    const tmp = this.rec.temp(Math.max(16, len * 4), TENSOR_USAGE, 'aliased input copy');
+    this.rec.copy(t.buffer, offset * 4, tmp, 0, len * 4);
+    temps.push(tmp);
+    return [tmp, 0];
+  }
+
+  broadcast(x: Tensor, v: Tensor, out: Tensor, opts: BroadcastOptions): void {
+    this.begin();
+    const r = resolveBroadcast('webgpu', x, v, out, opts);
+    const X = this.tensor('x', x, 'f32'), V = this.tensor('v', v, 'f32'), O = this.tensor('out', out, 'f32');
+    const n = r.rows * r.cols, temps: GPUBuffer[] = [];
+    const inplace = X.buffer === O.buffer;
+    const [vb, vOffset] = this.readOnly(V, r.vOffset, r.cols, [O.buffer], temps);
+    const [xb] = inplace ? [O.buffer] : this.readOnly(X, 0, n, [O.buffer], temps);
+    const params = this.rec.params((u) => { u[0] = n; u[1] = r.cols; u[2] = vOffset; });
+    const [gx, gy] = grid1D(n, this.maxPerDim);
+    const buffers = inplace ? [vb, O.buffer] : [vb, xb, O.buffer];
+    this.rec.dispatch(this.pipelines.get('broadcast', { INPLACE: inplace, OP_ADD: r.op === 'add' }), [params, ...buffers.map((buffer) => ({ buffer }))], gx, gy);
+    for (const t of temps) this.rec.release(t);
+  }
+
+  softmaxXent(logits: Tensor, targets: Tensor, grad: Tensor, loss: Tensor, opts: RowsOptions): void {
+    this.begin();
+    const r = resolveSoftmaxXent('webgpu', logits, targets, grad, loss, opts);
+    const L = this.tensor('logits', logits, 'f32'), T = this.tensor('targets', targets, 'f32');
+    const G = this.tensor('grad', grad, 'f32'), LO = this.tensor('loss', loss, 'f32');
+    if (G.buffer === LO.buffer) throw new ArgumentError('loss', 'a tensor other than grad', 'the same tensor');
+    const temps: GPUBuffer[] = [], written = [G.buffer, LO.buffer], n = r.rows * r.cols;
+    const [lb] = this.readOnly(L, 0, n, written, temps);
+    const [tb] = this.readOnly(T, 0, n, written, temps);
+    const params = this.rec.params((u) => { u[0] = r.rows; u[1] = r.cols; });
+    const groups = Math.ceil(r.rows / 64);
+    const gx = Math.min(groups, this.maxPerDim), gy = Math.ceil(groups / gx);
+    this.rec.dispatch(this.pipelines.get('softmax_xent'), [params, { buffer: lb }, { buffer: tb }, { buffer: G.buffer }, { buffer: LO.buffer }], gx, gy);
+    for (const t of temps) this.rec.release(t);
+  }
+
+  gatherRows(src: Tensor, index: Tensor, dst: Tensor, opts: RowsOptions): void {
+    this.begin();
+    const r = resolveGatherRows('webgpu', src, index, dst, opts);
+    const S = this.tensor('src', src), I = this.tensor('index', index, 'u32'), D = this.tensor('dst', dst);
+    const temps: GPUBuffer[] = [], n = r.rows * r.cols;
+    const [sb] = this.readOnly(S, 0, S.size, [D.buffer], temps);
+    const [ib] = this.readOnly(I, 0, r.rows, [D.buffer], temps);
+    const params = this.rec.params((u) => { u[0] = n; u[1] = r.cols; u[2] = r.srcRows; });
+    const [gx, gy] = grid1D(n, this.maxPerDim);
+    this.rec.dispatch(this.pipelines.get('gather_rows'), [params, { buffer: sb }, { buffer: ib }, { buffer: D.buffer }], gx, gy);
+    for (const t of temps) this.rec.release(t);
   }
 
   mask(out: Tensor, opts: MaskOptions): void {

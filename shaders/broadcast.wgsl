@@ -1,0 +1,33 @@
+// broadcast: a row vector applied to every row of a rows × cols matrix:
+//   out[r * cols + c] = x[r * cols + c] + v[vOffset + c]   (OP_ADD: bias)
+//   out[r * cols + c] = x[r * cols + c] * v[vOffset + c]   (otherwise: shared mask, column scaling)
+// INPLACE binds out once when it is x. Twin of assembly/broadcast.ts.
+
+struct Params { n: u32, cols: u32, vOffset: u32, pad: u32 }
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> V: array<f32>;
+#if ${INPLACE}
+@group(0) @binding(2) var<storage, read_write> O: array<f32>;
+#else
+@group(0) @binding(2) var<storage, read> X: array<f32>;
+@group(0) @binding(3) var<storage, read_write> O: array<f32>;
+#endif
+
+@compute @workgroup_size(256, 1, 1)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) li: u32) {
+  let i = (wid.y * nwg.x + wid.x) * 256u + li;
+  if (i >= p.n) { return; }
+#if ${INPLACE}
+  let a = O[i];
+#else
+  let a = X[i];
+#endif
+  let b = V[p.vOffset + i % p.cols];
+#if ${OP_ADD}
+  O[i] = a + b;
+#else
+  O[i] = a * b;
+#endif
+}

@@ -1,0 +1,310 @@
+/**
+ * A dropout MLP on the device: parameters live in one flat tensor (layout.ts); every quantity is a
+ * few kernel launches (network.ts) over workspaces cached per batch size.
+ */
+import type { Activation, Backend, Tensor } from '../backend/backend.js';
+import { ACTIVATIONS } from '../backend/backend.js';
+import { checkInt } from '../backend/validate.js';
+import { ArgumentError, DisposedError } from '../errors.js';
+import { counterHash } from '../random/counter-hash.js';
+import type { DeviceDataset } from './dataset.js';
+import { mlpLayout, type MlpLayout } from './layout.js';
+import { hasClosedForm, dropoutVariance, penaltyGradient, penaltyTerms } from './modified-loss.js';
+import { backward, forward, lossHead, type LossKind, type MaskDraw, type NetworkSpec } from './network.js';
+import { createWorkspace, type Workspace } from './workspace.js';
+
+export interface MlpOptions {
+  /** Layer sizes [in, hidden…, out]; at least two entries. */
+  sizes: number[];
+  activation?: Activation;
+  /** Keep probability p in (0, 1] of every hidden layer (default 1: no dropout). */
+  keep?: number;
+  bias?: boolean;
+  /** Seed of the initialisation (PyTorch's default: U(±1/√fan_in) for W and b). */
+  seed?: number;
+  /** 'mse' (default; SPEC §1's R_S) or 'xent' (softmax cross-entropy). */
+  loss?: LossKind;
+  /** 'shared' (default): one mask per step for the whole batch (SPEC §1); 'per-sample': one per row. */
+  masks?: 'shared' | 'per-sample';
+}
+
+/** A mask argument: none, the expectation over masks (gradient of L_S), or one draw. */
+export type MaskArg = 'none' | 'expected' | { seed: number; step: number };
+
+export interface ModifiedLoss {
+  value: number;
+  /** Standard error of a Monte Carlo estimate; 0 when exact. */
+  stdError: number;
+  exact: boolean;
+  /** Mask samples used (0 when exact). */
+  samples: number;
+}
+
+/** Stream of the counter generator used for initial weights (distinct from any mask layer). */
+const INIT_STREAM = 0x1ec0de;
+
+export function resolveMlpOptions(o: MlpOptions): Required<MlpOptions> {
+  if (o === null || typeof o !== 'object') throw new ArgumentError('options', 'an object with sizes');
+  if (!Array.isArray(o.sizes) || o.sizes.length < 2) throw new ArgumentError('options.sizes', 'an array of at least two layer sizes', o.sizes);
+  o.sizes.forEach((s, i) => checkInt(`options.sizes[${i}]`, s, 1, 1 << 24));
+  const activation = o.activation ?? 'tanh';
+  if (!ACTIVATIONS.includes(activation)) throw new ArgumentError('options.activation', `one of ${ACTIVATIONS.join(', ')}`, activation);
+  const keep = o.keep ?? 1;
+  if (typeof keep !== 'number' || !(keep > 0 && keep <= 1)) throw new ArgumentError('options.keep', 'a number in (0, 1]', keep);
+  const loss = o.loss ?? 'mse';
+  if (loss !== 'mse' && loss !== 'xent') throw new ArgumentError('options.loss', "'mse' or 'xent'", loss);
+  const masks = o.masks ?? 'shared';
+  if (masks !== 'shared' && masks !== 'per-sample') throw new ArgumentError('options.masks', "'shared' or 'per-sample'", masks);
+  return {
+    sizes: [...o.sizes], activation, keep, loss, masks,
+    bias: o.bias ?? true,
+    seed: checkInt('options.seed', o.seed ?? 0, 0, 0xffffffff),
+  };
+}
+
+export class Mlp {
+  readonly options: Readonly<Required<MlpOptions>>;
+  readonly layout: MlpLayout;
+  readonly net: NetworkSpec;
+  /** The flat parameter vector on the device (length `size`). */
+  readonly params: Tensor;
+  #workspaces = new Map<number, Workspace>();
+  #scalars: Tensor;
+  #disposed = false;
+
+  constructor(readonly backend: Backend, options: MlpOptions) {
+    this.options = resolveMlpOptions(options);
+    const o = this.options;
+    this.layout = mlpLayout(o.sizes, o.bias);
+    this.net = { layout: this.layout, activation: o.activation, keep: o.keep, loss: o.loss, masksPerSample: o.masks === 'per-sample' };
+    this.params = backend.fromArray(initialParams(this.layout, o.seed));
+    this.#scalars = backend.create(4);
+  }
+
+  /** Number of parameters D. */
+  get size(): number {
+    return this.layout.size;
+  }
+
+  get keep(): number {
+    return this.options.keep;
+  }
+
+  async getParams(): Promise<Float32Array> {
+    return (await this.backend.read(this.live().params)) as Float32Array;
+  }
+
+  setParams(p: Float32Array): void {
+    this.live();
+    if (!(p instanceof Float32Array) || p.length !== this.size) throw new ArgumentError('params', `a Float32Array of length ${this.size}`, p);
+    for (let i = 0; i < p.length; i++) if (!Number.isFinite(p[i])) throw new ArgumentError('params', 'finite values', `${p[i]} at index ${i}`);
+    this.backend.write(this.params, p);
+  }
+
+  /** R_S: the loss without dropout. */
+  async loss(data: DeviceDataset): Promise<number> {
+    const ws = this.prepare(data);
+    forward(this.backend, this.net, this.params, data.x, ws, null);
+    const div = lossHead(this.backend, this.net, data.y, ws, this.#scalars, 0);
+    return (await this.readScalar(0)) / div;
+  }
+
+  /** R_S^drop(θ; η) for the masks drawn at (seed, step). */
+  async dropoutLoss(data: DeviceDataset, draw: { seed: number; step: number }): Promise<number> {
+    const ws = this.prepare(data);
+    forward(this.backend, this.net, this.params, data.x, ws, checkDraw(draw, 'draw'));
+    const div = lossHead(this.backend, this.net, data.y, ws, this.#scalars, 0);
+    return (await this.readScalar(0)) / div;
+  }
+
+  /**
+   * L_S = E_η R_S^drop: exact for one dropout layer with MSE (SPEC §2), otherwise a Monte Carlo
+   * mean over `samples` mask draws with its standard error.
+   */
+  async modifiedLoss(data: DeviceDataset, opts: { samples?: number; seed?: number } = {}): Promise<ModifiedLoss> {
+    const ws = this.prepare(data);
+    const k = this.backend;
+    if (this.keep === 1 || hasClosedForm(this.net)) {
+      forward(k, this.net, this.params, data.x, ws, null);
+      const div = lossHead(k, this.net, data.y, ws, this.#scalars, 0);
+      if (this.keep < 1) penaltyTerms(k, this.net, this.params, ws, this.#scalars, 1);
+      const s = (await k.read(this.#scalars, 0, 2)) as Float32Array;
+      const penalty = this.keep < 1 ? (dropoutVariance(this.keep) / (2 * ws.rows)) * s[1]! : 0;
+      return { value: s[0]! / div + penalty, stdError: 0, exact: true, samples: 0 };
+    }
+    const samples = checkInt('opts.samples', opts.samples ?? 64, 2, 1 << 20);
+    const seed = checkInt('opts.seed', opts.seed ?? 0x5eed, 0, 0xffffffff);
+    const values = k.create(samples);
+    let div = 1;
+    for (let j = 0; j < samples; j++) {
+      forward(k, this.net, this.params, data.x, ws, { seed, step: j });
+      div = lossHead(k, this.net, data.y, ws, values, j);
+    }
+    const v = (await k.read(values)) as Float32Array;
+    k.dispose(values);
+    let mean = 0;
+    for (const x of v) mean += x / div;
+    mean /= samples;
+    let ss = 0;
+    for (const x of v) ss += (x / div - mean) ** 2;
+    return { value: mean, stdError: Math.sqrt(ss / (samples - 1) / samples), exact: false, samples };
+  }
+
+  /**
+   * ∇R_S (mask 'none'), ∇L_S (mask 'expected': exact for one dropout layer with MSE, else the mean
+   * of `samples` dropout gradients), or ∇R_S^drop for one mask draw ({ seed, step }).
+   */
+  async gradient(data: DeviceDataset, opts: { mask?: MaskArg; samples?: number; seed?: number } = {}): Promise<Float32Array> {
+    const grad = this.gradientTensor(data, opts);
+    return (await this.backend.read(grad)) as Float32Array;
+  }
+
+  /** @internal The gradient left in the workspace (valid until the next pass on this batch size). */
+  gradientTensor(data: DeviceDataset, opts: { mask?: MaskArg; samples?: number; seed?: number } = {}): Tensor {
+    const ws = this.prepare(data);
+    const k = this.backend;
+    const mask = opts.mask ?? 'none';
+    if (mask === 'none' || (mask === 'expected' && this.keep === 1)) {
+      forward(k, this.net, this.params, data.x, ws, null);
+      lossHead(k, this.net, data.y, ws, this.#scalars, 0);
+      backward(k, this.net, this.params, data.x, ws, false);
+      return ws.grad;
+    }
+    if (mask === 'expected') {
+      if (hasClosedForm(this.net)) {
+        forward(k, this.net, this.params, data.x, ws, null);
+        lossHead(k, this.net, data.y, ws, this.#scalars, 0);
+        penaltyTerms(k, this.net, this.params, ws, this.#scalars, 1);
+        const hook = penaltyGradient(k, this.net, this.params, ws);
+        backward(k, this.net, this.params, data.x, ws, false, hook, true);
+        return ws.grad;
+      }
+      const samples = checkInt('opts.samples', opts.samples ?? 64, 1, 1 << 20);
+      const seed = checkInt('opts.seed', opts.seed ?? 0x5eed, 0, 0xffffffff);
+      const acc = this.accumulator();
+      k.fill(acc, 0);
+      for (let j = 0; j < samples; j++) {
+        this.step(data, ws, { seed, step: j });
+        k.axpy(1 / samples, ws.grad, acc);
+      }
+      k.copy(acc, ws.grad);
+      return ws.grad;
+    }
+    this.step(data, ws, checkDraw(mask, 'opts.mask'));
+    return ws.grad;
+  }
+
+  /** Network outputs (n × out) without dropout. */
+  async predict(data: DeviceDataset): Promise<Float32Array> {
+    const ws = this.prepare(data);
+    forward(this.backend, this.net, this.params, data.x, ws, null);
+    return (await this.backend.read(ws.pre[ws.pre.length - 1]!)) as Float32Array;
+  }
+
+  /** Fraction of rows whose largest output is the true class (needs labels or one-hot targets). */
+  async accuracy(data: DeviceDataset): Promise<number> {
+    const out = await this.predict(data);
+    const labels = data.labels ?? (await labelsFromTargets(data));
+    const c = data.outDim;
+    let correct = 0;
+    for (let i = 0; i < data.n; i++) {
+      let best = 0;
+      for (let j = 1; j < c; j++) if (out[i * c + j]! > out[i * c + best]!) best = j;
+      if (best === labels[i]) correct++;
+    }
+    return correct / data.n;
+  }
+
+  /** @internal One forward/backward pass with the given masks on a prepared workspace; loss sum into out[slot]. */
+  step(data: { x: Tensor; y: Tensor }, ws: Workspace, draw: MaskDraw, out: Tensor = this.#scalars, slot = 0): number {
+    const masked = draw !== null && this.keep < 1;
+    forward(this.backend, this.net, this.params, data.x, ws, masked ? draw : null);
+    const div = lossHead(this.backend, this.net, data.y, ws, out, slot);
+    backward(this.backend, this.net, this.params, data.x, ws, masked);
+    return div;
+  }
+
+  /** @internal The workspace for `rows` samples, checking the data fits the model. */
+  workspace(rows: number): Workspace {
+    this.live();
+    let ws = this.#workspaces.get(rows);
+    if (!ws) {
+      ws = createWorkspace(this.backend, this.layout, rows, this.net.masksPerSample);
+      this.#workspaces.set(rows, ws);
+    }
+    return ws;
+  }
+
+  prepare(data: DeviceDataset, name = 'data'): Workspace {
+    this.live();
+    if (data === null || typeof data !== 'object' || typeof (data as DeviceDataset).live !== 'function') {
+      throw new ArgumentError(name, 'a dataset from engine.dataset()', data);
+    }
+    data.live(name);
+    if (data.backend !== this.backend) throw new ArgumentError(name, 'a dataset of the same engine as the model', 'one of another engine');
+    const sizes = this.options.sizes;
+    if (data.inDim !== sizes[0]) throw new ArgumentError(name, `inDim ${sizes[0]} (the model's input size)`, data.inDim);
+    if (data.outDim !== sizes[sizes.length - 1]) throw new ArgumentError(name, `outDim ${sizes[sizes.length - 1]} (the model's output size)`, data.outDim);
+    if (this.options.loss === 'xent' && !data.targetsAreDistributions) {
+      throw new ArgumentError(name, "targets whose rows are probability distributions (e.g. one-hot) for loss 'xent'", 'other targets');
+    }
+    return this.workspace(data.n);
+  }
+
+  #acc: Tensor | null = null;
+  private accumulator(): Tensor {
+    return (this.#acc ??= this.backend.create(this.size));
+  }
+
+  private async readScalar(slot: number): Promise<number> {
+    return ((await this.backend.read(this.#scalars, slot, 1)) as Float32Array)[0]!;
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  private live(): this {
+    if (this.#disposed) throw new DisposedError('model: disposed');
+    return this;
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const ws of this.#workspaces.values()) ws.dispose();
+    this.#workspaces.clear();
+    for (const t of [this.params, this.#scalars, this.#acc]) if (t && !t.disposed) this.backend.dispose(t);
+  }
+}
+
+function checkDraw(d: unknown, name: string): { seed: number; step: number } {
+  if (d === null || typeof d !== 'object') throw new ArgumentError(name, "'none', 'expected' or { seed, step }", d);
+  const { seed, step } = d as { seed: unknown; step: unknown };
+  return { seed: checkInt(`${name}.seed`, seed, 0, 0xffffffff), step: checkInt(`${name}.step`, step, 0, 0xffffffff) };
+}
+
+/** U(−1/√fan_in, 1/√fan_in) for every weight and bias, from the counter generator (runtime-independent). */
+export function initialParams(layout: MlpLayout, seed: number): Float32Array {
+  const p = new Float32Array(layout.size);
+  layout.layers.forEach((L, l) => {
+    const bound = 1 / Math.sqrt(L.inDim);
+    const end = L.bOffset >= 0 ? L.bOffset + L.outDim : L.wOffset + L.inDim * L.outDim;
+    for (let i = L.wOffset; i < end; i++) {
+      const u = counterHash(seed, INIT_STREAM, l, i - L.wOffset, 0) / 4294967296;
+      p[i] = (2 * u - 1) * bound;
+    }
+  });
+  return p;
+}
+
+async function labelsFromTargets(data: DeviceDataset): Promise<Int32Array> {
+  const y = (await data.backend.read(data.y)) as Float32Array;
+  const labels = new Int32Array(data.n);
+  for (let i = 0; i < data.n; i++) {
+    let best = 0;
+    for (let j = 1; j < data.outDim; j++) if (y[i * data.outDim + j]! > y[i * data.outDim + best]!) best = j;
+    labels[i] = best;
+  }
+  return labels;
+}

@@ -1,0 +1,113 @@
+/**
+ * Dropout GD / SGD (SPEC §1): θ ← θ − ε ∇R_S^drop(θ; η_N) with fresh masks each step (or no masks
+ * with dropout: false), full batch or mini-batches. Parameters and data stay on the device; the
+ * loss of each recorded step and the optional snapshots are kept in device tensors and read back
+ * once at the end.
+ */
+import type { Tensor } from '../backend/backend.js';
+import { checkInt } from '../backend/validate.js';
+import { ArgumentError } from '../errors.js';
+import type { DeviceDataset } from '../model/dataset.js';
+import type { Mlp } from '../model/mlp.js';
+import { BatchSampler } from './batch-sampler.js';
+
+export interface TrainOptions {
+  /** Learning rate ε > 0. */
+  lr: number;
+  steps: number;
+  /** Apply dropout with the model's keep probability (default true). */
+  dropout?: boolean;
+  /** Seed of the masks and of the mini-batch order. */
+  seed?: number;
+  /** Rows per step; default (or ≥ n): full batch. */
+  batchSize?: number;
+  /** Record the training loss every this many steps (default 1). */
+  lossEvery?: number;
+  /** Record θ every this many steps (0 = never; default 0). */
+  snapshotEvery?: number;
+  /** The step counter of the first step (masks depend on it), to continue a run (default 0). */
+  startStep?: number;
+  /** Called every `progressEvery` steps (default: about 100 times a run). */
+  onProgress?: (done: number, total: number) => void;
+  progressEvery?: number;
+}
+
+export interface TrainResult {
+  /** Training objective of each recorded step, before its update: R_S^drop on the step's batch. */
+  losses: Float32Array;
+  /** The step number of each recorded loss. */
+  lossSteps: Int32Array;
+  /** Parameter snapshots, row-major S × D, after the step numbers in `snapshotSteps`. */
+  snapshots: Float32Array | null;
+  snapshotSteps: Int32Array;
+  steps: number;
+}
+
+interface Resolved {
+  lr: number; steps: number; dropout: boolean; seed: number; batch: number; lossEvery: number;
+  snapshotEvery: number; startStep: number; progressEvery: number;
+}
+
+function resolve(o: TrainOptions, n: number): Resolved {
+  if (o === null || typeof o !== 'object') throw new ArgumentError('options', 'an object with lr and steps', o);
+  if (typeof o.lr !== 'number' || !(o.lr > 0) || !Number.isFinite(o.lr)) throw new ArgumentError('options.lr', 'a positive finite learning rate', o.lr);
+  const steps = checkInt('options.steps', o.steps, 1);
+  const batch = Math.min(n, checkInt('options.batchSize', o.batchSize ?? n, 1));
+  return {
+    lr: o.lr, steps, batch,
+    dropout: o.dropout ?? true,
+    seed: checkInt('options.seed', o.seed ?? 0, 0, 0xffffffff),
+    lossEvery: checkInt('options.lossEvery', o.lossEvery ?? 1, 1),
+    snapshotEvery: checkInt('options.snapshotEvery', o.snapshotEvery ?? 0, 0),
+    startStep: checkInt('options.startStep', o.startStep ?? 0, 0, 0xffffffff - steps),
+    progressEvery: checkInt('options.progressEvery', o.progressEvery ?? Math.max(1, Math.ceil(steps / 100)), 1),
+  };
+}
+
+export async function train(model: Mlp, data: DeviceDataset, options: TrainOptions): Promise<TrainResult> {
+  const ws0 = model.prepare(data);
+  const o = resolve(options, data.n);
+  const k = model.backend;
+  const recorded = Math.ceil(o.steps / o.lossEvery);
+  const snapCount = o.snapshotEvery > 0 ? Math.floor(o.steps / o.snapshotEvery) : 0;
+  const losses = k.create(recorded);
+  const scratchLoss = k.create(1);
+  const snaps = snapCount > 0 ? k.create(snapCount * model.size) : null;
+  const sampler = o.batch < data.n ? new BatchSampler(k, data, o.batch, o.seed) : null;
+  const ws = sampler ? model.workspace(o.batch) : ws0;
+  const lossSteps = new Int32Array(recorded);
+  const snapshotSteps = new Int32Array(snapCount);
+  const masked = o.dropout && model.keep < 1;
+  let div = 1;
+  try {
+    for (let s = 0; s < o.steps; s++) {
+      const step = o.startStep + s;
+      const batch: { x: Tensor; y: Tensor } = sampler ? sampler.next() : data;
+      const record = s % o.lossEvery === 0;
+      div = model.step(batch, ws, masked ? { seed: o.seed, step } : null, record ? losses : scratchLoss, record ? s / o.lossEvery : 0);
+      if (record) lossSteps[s / o.lossEvery] = step;
+      k.axpy(-o.lr, ws.grad, model.params);
+      if (snaps && (s + 1) % o.snapshotEvery === 0) {
+        const j = (s + 1) / o.snapshotEvery - 1;
+        k.copy(model.params, snaps, 0, j * model.size, model.size);
+        snapshotSteps[j] = step + 1;
+      }
+      if (options.onProgress && ((s + 1) % o.progressEvery === 0 || s + 1 === o.steps)) {
+        await k.flush();
+        options.onProgress(s + 1, o.steps);
+      }
+    }
+    const raw = (await k.read(losses)) as Float32Array;
+    for (let i = 0; i < raw.length; i++) raw[i]! /= div;
+    return {
+      losses: raw, lossSteps,
+      snapshots: snaps ? ((await k.read(snaps)) as Float32Array) : null,
+      snapshotSteps, steps: o.steps,
+    };
+  } finally {
+    k.dispose(losses);
+    k.dispose(scratchLoss);
+    if (snaps) k.dispose(snaps);
+    sampler?.dispose();
+  }
+}

@@ -1,5 +1,5 @@
-// activation: y = sigma(x) or y = sigma'(x) elementwise, sigma in {tanh, relu, sigmoid, identity}.
-// Defines: KIND (0 tanh, 1 relu, 2 sigmoid, 3 identity), DERIV (derivative), INPLACE (y is x).
+// activation: y = sigma(x), sigma'(x) or sigma''(x) elementwise, sigma in {tanh, relu, sigmoid,
+// identity}. Defines: KIND_*, DERIV (first derivative), DERIV2 (second), INPLACE (y is x).
 // tanh and sigmoid avoid WGSL's builtin tanh (imprecise or NaN for large |x| on some drivers):
 // they use exp(-2|x|) or exp(-|x|), which never overflows, and a minimax polynomial near 0.
 
@@ -50,8 +50,20 @@ fn sigmoidDeriv(x: f32) -> f32 {
   return e / (d * d);
 }
 
+// tanh'' = -2 tanh (1 - tanh^2); sigmoid'' = sigma' (1 - 2 sigma) = -sigma' tanh(x/2).
+fn tanhDeriv2(x: f32) -> f32 { return -2.0 * tanhF(x) * tanhDeriv(x); }
+fn sigmoidDeriv2(x: f32) -> f32 { return -sigmoidDeriv(x) * tanhF(0.5 * x); }
+
 fn act(x: f32) -> f32 {
+#if ${DERIV2}
 #if ${KIND_TANH}
+  return tanhDeriv2(x);
+#elif ${KIND_SIGMOID}
+  return sigmoidDeriv2(x);
+#else
+  return 0.0;
+#endif
+#elif ${KIND_TANH}
 #if ${DERIV}
   return tanhDeriv(x);
 #else

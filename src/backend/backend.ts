@@ -115,8 +115,11 @@ export interface Backend {
   dispose(t: Tensor): void;
 
   gemm(a: Tensor, b: Tensor, c: Tensor, opts: GemmOptions): void;
-  /** y = σ(x) (derivative false) or y = σ'(x) (derivative true), elementwise; y may be x. */
-  activation(x: Tensor, y: Tensor, kind: Activation, derivative?: boolean): void;
+  /**
+   * y = σ(x) (derivative false/0), σ'(x) (true/1) or σ''(x) (2), elementwise at the
+   * pre-activation x; y may be x.
+   */
+  activation(x: Tensor, y: Tensor, kind: Activation, derivative?: boolean | 0 | 1 | 2): void;
   /** y ← alpha·x + y. */
   axpy(alpha: number, x: Tensor, y: Tensor): void;
   /** x ← alpha·x. */

@@ -51,6 +51,14 @@ export function checkActivation(kind: unknown): Activation {
   return kind as Activation;
 }
 
+/** The derivative order of an activation call: false/0, true/1 or 2. */
+export function derivativeOrder(d: unknown): 0 | 1 | 2 {
+  if (d === undefined || d === false || d === 0) return 0;
+  if (d === true || d === 1) return 1;
+  if (d === 2) return 2;
+  throw new ArgumentError('derivative', 'false/0, true/1 or 2', d);
+}
+
 export function checkReduceOp(op: unknown): ReduceOp {
   if (!REDUCE_OPS.includes(op as ReduceOp)) throw new ArgumentError('op', `one of ${REDUCE_OPS.join(', ')}`, op);
   return op as ReduceOp;

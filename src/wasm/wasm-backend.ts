@@ -9,7 +9,7 @@ import type {
 } from '../backend/backend.js';
 import { ACTIVATIONS } from '../backend/backend.js';
 import {
-  checkActivation, checkFinite, checkInt, checkRange, checkReduceOp, checkSameSize, checkTensor,
+  checkActivation, checkFinite, derivativeOrder, checkInt, checkRange, checkReduceOp, checkSameSize, checkTensor,
   resolveBroadcast, resolveGatherRows, resolveGemm, resolveMask, resolveSoftmaxXent,
 } from '../backend/validate.js';
 import { ArgumentError, DisposedError } from '../errors.js';
@@ -237,11 +237,12 @@ class WasmBackend implements Backend {
     return this.scratch;
   }
 
-  activation(x: Tensor, y: Tensor, kind: Activation, derivative = false): void {
+  activation(x: Tensor, y: Tensor, kind: Activation, derivative: boolean | 0 | 1 | 2 = false): void {
     const tx = this.own('x', x, 'f32'), ty = this.own('y', y, 'f32');
     checkActivation(kind);
+    const order = derivativeOrder(derivative);
     checkSameSize('x', tx, 'y', ty);
-    this.k.activation(tx.ptr, ty.ptr, tx.size, ACTIVATIONS.indexOf(kind), derivative ? 1 : 0);
+    this.k.activation(tx.ptr, ty.ptr, tx.size, ACTIVATIONS.indexOf(kind), order);
   }
 
   axpy(alpha: number, x: Tensor, y: Tensor): void {

@@ -7,7 +7,7 @@ import type {
   Activation, Backend, BackendInfo, BroadcastOptions, DType, GemmOptions, MaskOptions, ReduceOp, RowsOptions, Tensor,
 } from '../backend/backend.js';
 import {
-  checkActivation, checkCreate, checkData, checkFinite, checkInt, checkRange, checkReduceOp, checkSameSize, checkTensor, resolveGemm,
+  checkActivation, derivativeOrder, checkCreate, checkData, checkFinite, checkInt, checkRange, checkReduceOp, checkSameSize, checkTensor, resolveGemm,
   resolveBroadcast, resolveGatherRows, resolveMask, resolveSoftmaxXent,
 } from '../backend/validate.js';
 import { ArgumentError, BackendUnavailableError, DisposedError, DropoutSmeError } from '../errors.js';
@@ -275,14 +275,17 @@ export class WebGPUBackend implements Backend {
     this.rec.dispatch(this.pipelines.get(kernel, defines), [params, ...buffers.map((buffer) => ({ buffer }))], x, y);
   }
 
-  activation(x: Tensor, y: Tensor, kind: Activation, derivative = false): void {
+  activation(x: Tensor, y: Tensor, kind: Activation, derivative: boolean | 0 | 1 | 2 = false): void {
     this.begin();
     const X = this.tensor('x', x, 'f32');
     const Y = this.tensor('y', y, 'f32');
     checkActivation(kind);
+    const order = derivativeOrder(derivative);
     checkSameSize('x', X, 'y', Y);
     const inplace = X === Y;
-    const defines: Record<string, boolean> = { KIND_TANH: false, KIND_RELU: false, KIND_SIGMOID: false, KIND_IDENTITY: false, DERIV: !!derivative, INPLACE: inplace };
+    const defines: Record<string, boolean> = {
+      KIND_TANH: false, KIND_RELU: false, KIND_SIGMOID: false, KIND_IDENTITY: false, DERIV: order === 1, DERIV2: order === 2, INPLACE: inplace,
+    };
     defines[ACTIVATION_DEFINES[kind]] = true;
     this.elementwise('activation', defines, X.size, 0, inplace ? [X.buffer] : [X.buffer, Y.buffer]);
   }

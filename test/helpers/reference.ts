@@ -45,20 +45,21 @@ export function gemmRef(a: Float32Array, b: Float32Array, c0: Float32Array, o: R
   return { value, magnitude };
 }
 
-export function activationRef(kind: Activation, x: number, derivative: boolean): number {
+export function activationRef(kind: Activation, x: number, derivative: boolean | 0 | 1 | 2): number {
+  const order = derivative === true ? 1 : derivative === false ? 0 : derivative;
   switch (kind) {
     case 'tanh': {
       const t = Math.tanh(x);
-      return derivative ? 1 - t * t : t;
+      return order === 0 ? t : order === 1 ? 1 - t * t : -2 * t * (1 - t * t);
     }
     case 'sigmoid': {
       const s = 1 / (1 + Math.exp(-x));
-      return derivative ? s * (1 - s) : s;
+      return order === 0 ? s : order === 1 ? s * (1 - s) : s * (1 - s) * (1 - 2 * s);
     }
     case 'relu':
-      return derivative ? (x > 0 ? 1 : 0) : Math.max(0, x);
+      return order === 0 ? Math.max(0, x) : order === 1 ? (x > 0 ? 1 : 0) : 0;
     case 'identity':
-      return derivative ? 1 : x;
+      return order === 0 ? x : order === 1 ? 1 : 0;
   }
 }
 

@@ -12,6 +12,8 @@ import { mlpLayout, type MlpLayout } from './layout.js';
 import { hasClosedForm, dropoutVariance, penaltyGradient, penaltyTerms } from './modified-loss.js';
 import { backward, forward, lossHead, type LossKind, type MaskDraw, type NetworkSpec } from './network.js';
 import { createWorkspace, type Workspace } from './workspace.js';
+import { hvpPass } from './hvp.js';
+import { createRWorkspace, type RWorkspace } from './r-workspace.js';
 
 export interface MlpOptions {
   /** Layer sizes [in, hidden…, out]; at least two entries. */
@@ -39,6 +41,9 @@ export interface ModifiedLoss {
   /** Mask samples used (0 when exact). */
   samples: number;
 }
+
+/** Which Hessian: of R_S ('loss'), of L_S ('modified'), or of R_S^drop with one mask draw. */
+export type HessianOf = 'loss' | 'modified' | { seed: number; step: number };
 
 /** Stream of the counter generator used for initial weights (distinct from any mask layer). */
 const INIT_STREAM = 0x1ec0de;
@@ -194,6 +199,68 @@ export class Mlp {
     return ws.grad;
   }
 
+  /**
+   * H·v exactly (R-operator, SPEC §5) for the Hessian of R_S (of 'loss', default), of L_S
+   * ('modified': exact for one dropout layer with MSE, else the mean over `samples` mask draws), or
+   * of R_S^drop with the masks of one draw ({ seed, step }).
+   */
+  async hvp(data: DeviceDataset, v: Float32Array, opts: { of?: HessianOf; samples?: number; seed?: number } = {}): Promise<Float32Array> {
+    const ws = this.prepare(data);
+    if (!(v instanceof Float32Array) || v.length !== this.size) throw new ArgumentError('v', `a Float32Array of length ${this.size}`, v);
+    for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) throw new ArgumentError('v', 'finite values', `${v[i]} at index ${i}`);
+    const rws = this.rWorkspace(ws);
+    this.backend.write(rws.v, v);
+    return (await this.backend.read(this.hvpTensor(data, null, opts))) as Float32Array;
+  }
+
+  /** @internal H·v on the device: v copied from a tensor (or already in place when null). */
+  hvpTensor(data: DeviceDataset, v: Tensor | null, opts: { of?: HessianOf; samples?: number; seed?: number } = {}): Tensor {
+    const ws = this.prepare(data);
+    const rws = this.rWorkspace(ws);
+    const k = this.backend;
+    if (v) k.copy(v, rws.v);
+    const of = opts.of ?? 'loss';
+    const pass = (draw: MaskDraw, penalty: boolean) => {
+      forward(k, this.net, this.params, data.x, ws, draw);
+      lossHead(k, this.net, data.y, ws, this.#scalars, 0);
+      if (penalty) penaltyTerms(k, this.net, this.params, ws, this.#scalars, 1);
+      hvpPass(k, this.net, this.params, data.x, data.y, ws, rws, draw !== null, penalty);
+    };
+    if (of === 'loss' || (of === 'modified' && this.keep === 1)) {
+      pass(null, false);
+    } else if (of === 'modified') {
+      if (hasClosedForm(this.net)) {
+        pass(null, true);
+      } else {
+        const samples = checkInt('opts.samples', opts.samples ?? 64, 1, 1 << 20);
+        const seed = checkInt('opts.seed', opts.seed ?? 0x5eed, 0, 0xffffffff);
+        const acc = this.accumulator();
+        k.fill(acc, 0);
+        for (let j = 0; j < samples; j++) {
+          pass({ seed, step: j }, false);
+          k.axpy(1 / samples, rws.hv, acc);
+        }
+        k.copy(acc, rws.hv);
+      }
+    } else if (typeof of === 'object' && of !== null) {
+      const draw = checkDraw(of, 'opts.of');
+      pass(this.keep < 1 ? draw : null, false);
+    } else {
+      throw new ArgumentError('opts.of', "'loss', 'modified' or { seed, step }", of);
+    }
+    return rws.hv;
+  }
+
+  #rWorkspaces = new Map<number, RWorkspace>();
+  private rWorkspace(ws: Workspace): RWorkspace {
+    let r = this.#rWorkspaces.get(ws.rows);
+    if (!r) {
+      r = createRWorkspace(this.backend, this.layout, ws.rows);
+      this.#rWorkspaces.set(ws.rows, r);
+    }
+    return r;
+  }
+
   /** Network outputs (n × out) without dropout. */
   async predict(data: DeviceDataset): Promise<Float32Array> {
     const ws = this.prepare(data);
@@ -273,7 +340,9 @@ export class Mlp {
     if (this.#disposed) return;
     this.#disposed = true;
     for (const ws of this.#workspaces.values()) ws.dispose();
+    for (const ws of this.#rWorkspaces.values()) ws.dispose();
     this.#workspaces.clear();
+    this.#rWorkspaces.clear();
     for (const t of [this.params, this.#scalars, this.#acc]) if (t && !t.disposed) this.backend.dispose(t);
   }
 }

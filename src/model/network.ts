@@ -22,7 +22,7 @@ export interface NetworkSpec {
 export type MaskDraw = null | { seed: number; step: number; sampleOffset?: number };
 
 /** Row-wise η application: per-sample masks multiply elementwise, shared ones broadcast. */
-function applyMask(k: Backend, net: NetworkSpec, ws: Workspace, l: number, t: Tensor): void {
+export function applyMask(k: Backend, net: NetworkSpec, ws: Workspace, l: number, t: Tensor): void {
   const cols = net.layout.layers[l]!.outDim;
   if (net.masksPerSample) k.mul(t, ws.masks[l]!, t);
   else k.broadcast(t, ws.masks[l]!, t, { rows: ws.rows, cols, op: 'mul' });

@@ -21,21 +21,24 @@
  * cannot propagate); later k blocks accumulate. Edge tiles are computed full-size on the
  * zero-padded panels, stored to a small tile buffer and copied into C's valid part.
  *
- * Micro-kernel: SIMD builds use 6 × 8 (12 f32x4 accumulators; two B vectors and one broadcast A
- * value per step fit the 16 vector registers of x86-64). Relaxed-SIMD builds use
- * f32x4.relaxed_madd (a fused multiply-add where the hardware has one). Scalar builds use 4 × 4.
+ * Micro-kernel: SIMD builds use 4 × 8 (8 f32x4 accumulators, two B vectors, one broadcast A value
+ * and a product temporary: V8's register allocator keeps all of them in the 16 x86-64 vector
+ * registers; 5 × 8, 6 × 8, 8 × 8, 3 × 16, 4 × 12 and k-unrolled forms measured slower, from
+ * spills). Edge panels at most 4 wide use a 4 × 4 kernel. Relaxed-SIMD builds use
+ * f32x4.relaxed_madd (a fused multiply-add where the hardware has one). Scalar builds use 4 × 4
+ * (MR = NR = 4). Packing transposes 4 × 4 blocks in registers where a panel's rows are strided.
  *
  * Scratch (handed in by JS, gemmScratchBytes() bytes, 64-byte aligned): packed B | packed A | tile.
  */
 
 // @ts-ignore: decorator
-@inline const MR: i32 = ASC_FEATURE_SIMD ? 6 : 4;
+@inline const MR: i32 = 4;
 // @ts-ignore: decorator
 @inline const NR: i32 = ASC_FEATURE_SIMD ? 8 : 4;
 // @ts-ignore: decorator
 @inline const KC: i32 = 256;
 // @ts-ignore: decorator
-@inline const MC: i32 = MR * 24;
+@inline const MC: i32 = 144;
 // @ts-ignore: decorator
 @inline const NC: i32 = 2048;
 
@@ -166,20 +169,35 @@ function packBN(b: usize, ldb: i32, pc: i32, jc: i32, kc: i32, nc: i32, dst: usi
 
 /** op(B) = Bᵀ with B stored n × k: each column of a panel is contiguous in B. */
 function packBT(b: usize, ldb: i32, pc: i32, jc: i32, kc: i32, nc: i32, dst: usize): void {
+  const ldbb = <usize>ldb << 2;
   for (let j0 = 0; j0 < nc; j0 += NR) {
     const nr = min(NR, nc - j0);
     const d0 = dst + (<usize>(j0 * kc) << 2);
+    const s0 = b + ((<usize>(jc + j0) * <usize>ldb + <usize>pc) << 2);
+    let p = 0;
+    if (ASC_FEATURE_SIMD) {
+      if (nr == NR) {
+        // NR = 8: two 4 × 4 transposes per 4 k steps.
+        for (; p + 4 <= kc; p += 4) {
+          const s = s0 + (<usize>p << 2);
+          const d = d0 + (<usize>p << 5);
+          transpose4(d, 32, v128.load(s), v128.load(s + ldbb), v128.load(s + 2 * ldbb), v128.load(s + 3 * ldbb));
+          const s4 = s + 4 * ldbb;
+          transpose4(d + 16, 32, v128.load(s4), v128.load(s4 + ldbb), v128.load(s4 + 2 * ldbb), v128.load(s4 + 3 * ldbb));
+        }
+      }
+    }
     for (let q = 0; q < NR; q++) {
-      let d = d0 + (<usize>q << 2);
+      let d = d0 + (<usize>(p * NR + q) << 2);
       if (q < nr) {
-        let s = b + ((<usize>(jc + j0 + q) * <usize>ldb + <usize>pc) << 2);
-        for (let p = 0; p < kc; p++) {
+        let s = s0 + <usize>q * ldbb + (<usize>p << 2);
+        for (let r = p; r < kc; r++) {
           store<f32>(d, load<f32>(s));
           d += <usize>NR << 2;
           s += 4;
         }
       } else {
-        for (let p = 0; p < kc; p++) {
+        for (let r = p; r < kc; r++) {
           store<f32>(d, 0);
           d += <usize>NR << 2;
         }
@@ -188,28 +206,55 @@ function packBT(b: usize, ldb: i32, pc: i32, jc: i32, kc: i32, nc: i32, dst: usi
   }
 }
 
-/** op(A) = A (m × k): each row of a panel is contiguous in A. */
+/** op(A) = A (m × k): each row of a panel is contiguous in A; 4 × 4 blocks are transposed in registers. */
 function packAN(a: usize, lda: i32, ic: i32, pc: i32, mc: i32, kc: i32, dst: usize): void {
+  const ldab = <usize>lda << 2;
   for (let i0 = 0; i0 < mc; i0 += MR) {
     const mr = min(MR, mc - i0);
     const d0 = dst + (<usize>(i0 * kc) << 2);
+    const s0 = a + ((<usize>(ic + i0) * <usize>lda + <usize>pc) << 2);
+    let p = 0;
+    if (ASC_FEATURE_SIMD) {
+      if (mr == MR) {
+        for (; p + 4 <= kc; p += 4) {
+          const s = s0 + (<usize>p << 2);
+          transpose4(d0 + (<usize>p << 4), 16, v128.load(s), v128.load(s + ldab), v128.load(s + 2 * ldab), v128.load(s + 3 * ldab));
+        }
+      }
+    }
     for (let r = 0; r < MR; r++) {
-      let d = d0 + (<usize>r << 2);
+      let d = d0 + (<usize>(p * MR + r) << 2);
       if (r < mr) {
-        let s = a + ((<usize>(ic + i0 + r) * <usize>lda + <usize>pc) << 2);
-        for (let p = 0; p < kc; p++) {
+        let s = s0 + <usize>r * ldab + (<usize>p << 2);
+        for (let q = p; q < kc; q++) {
           store<f32>(d, load<f32>(s));
           d += <usize>MR << 2;
           s += 4;
         }
       } else {
-        for (let p = 0; p < kc; p++) {
+        for (let q = p; q < kc; q++) {
           store<f32>(d, 0);
           d += <usize>MR << 2;
         }
       }
     }
   }
+}
+
+/**
+ * Transposes the 4 × 4 block with rows r0..r3 and stores its columns at d, d + step, d + 2·step,
+ * d + 3·step (each column = one v128).
+ */
+// @ts-ignore: decorator
+@inline function transpose4(d: usize, step: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(d, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  v128.store(d + step, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+  v128.store(d + 2 * step, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+  v128.store(d + 3 * step, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
 }
 
 /** op(A) = Aᵀ with A stored k × m: the MR values of one k step are contiguous in A. */
@@ -219,6 +264,14 @@ function packAT(a: usize, lda: i32, ic: i32, pc: i32, mc: i32, kc: i32, dst: usi
     const mr = min(MR, mc - i0);
     let d = dst + (<usize>(i0 * kc) << 2);
     let s = a + ((<usize>pc * <usize>lda + <usize>(ic + i0)) << 2);
+    if (ASC_FEATURE_SIMD && mr == MR) {
+      for (let p = 0; p < kc; p++) {
+        v128.store(d, v128.load(s));
+        d += <usize>MR << 2;
+        s += step;
+      }
+      continue;
+    }
     for (let p = 0; p < kc; p++) {
       let r = 0;
       for (; r < mr; r++) store<f32>(d + (<usize>r << 2), load<f32>(s + (<usize>r << 2)));
@@ -243,8 +296,11 @@ function macro(mc: i32, nc: i32, kc: i32, ap: usize, bp: usize, c: usize, ldc: i
         else kernelScalar(kc, pa, pb, pcc, ldcb, alpha, beta);
       } else {
         // Edge tile: full-size product into the tile buffer, then the valid part into C.
-        if (ASC_FEATURE_SIMD) kernelSimd(kc, pa, pb, tile, <usize>NR << 2, 1, 0);
-        else kernelScalar(kc, pa, pb, tile, <usize>NR << 2, 1, 0);
+        // A panel at most 4 wide needs only the half-width SIMD kernel.
+        if (ASC_FEATURE_SIMD) {
+          if (nr <= 4) kernelSimdHalf(kc, pa, pb, tile, <usize>NR << 2);
+          else kernelSimd(kc, pa, pb, tile, <usize>NR << 2, 1, 0);
+        } else kernelScalar(kc, pa, pb, tile, <usize>NR << 2, 1, 0);
         for (let r = 0; r < mr; r++) {
           const crow = pcc + <usize>r * ldcb;
           const trow = tile + (<usize>(r * NR) << 2);
@@ -266,14 +322,12 @@ function macro(mc: i32, nc: i32, kc: i32, ap: usize, bp: usize, c: usize, ldc: i
   else v128.store(p, madd(acc, va, f32x4.mul(v128.load(p), vb)));
 }
 
-/** 6 × 8 SIMD micro-kernel: C[0..6, 0..8] = alpha·(Ap·Bp) + beta·C over kc steps. */
+/** 4 × 8 SIMD micro-kernel: C[0..4, 0..8] = alpha·(Ap·Bp) + beta·C over kc steps. */
 function kernelSimd(kc: i32, pa: usize, pb: usize, c: usize, ldcb: usize, alpha: f32, beta: f32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
-  let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
@@ -285,11 +339,7 @@ function kernelSimd(kc: i32, pa: usize, pb: usize, c: usize, ldcb: usize, alpha:
     c20 = madd(av, b0, c20); c21 = madd(av, b1, c21);
     av = v128.load32_splat(pa, 12);
     c30 = madd(av, b0, c30); c31 = madd(av, b1, c31);
-    av = v128.load32_splat(pa, 16);
-    c40 = madd(av, b0, c40); c41 = madd(av, b1, c41);
-    av = v128.load32_splat(pa, 20);
-    c50 = madd(av, b0, c50); c51 = madd(av, b1, c51);
-    pa += 24;
+    pa += 16;
     pb += 32;
   }
   const va = f32x4.splat(alpha);
@@ -299,9 +349,25 @@ function kernelSimd(kc: i32, pa: usize, pb: usize, c: usize, ldcb: usize, alpha:
   out4(q, c00, va, vb, mode); out4(q + 16, c01, va, vb, mode); q += ldcb;
   out4(q, c10, va, vb, mode); out4(q + 16, c11, va, vb, mode); q += ldcb;
   out4(q, c20, va, vb, mode); out4(q + 16, c21, va, vb, mode); q += ldcb;
-  out4(q, c30, va, vb, mode); out4(q + 16, c31, va, vb, mode); q += ldcb;
-  out4(q, c40, va, vb, mode); out4(q + 16, c41, va, vb, mode); q += ldcb;
-  out4(q, c50, va, vb, mode); out4(q + 16, c51, va, vb, mode);
+  out4(q, c30, va, vb, mode); out4(q + 16, c31, va, vb, mode);
+}
+
+/** 4 × 4 SIMD micro-kernel on the left half of 8-wide B panels; stores the raw products at c. */
+function kernelSimdHalf(kc: i32, pa: usize, pb: usize, c: usize, ldcb: usize): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    c0 = madd(v128.load32_splat(pa), b0, c0);
+    c1 = madd(v128.load32_splat(pa, 4), b0, c1);
+    c2 = madd(v128.load32_splat(pa, 8), b0, c2);
+    c3 = madd(v128.load32_splat(pa, 12), b0, c3);
+    pa += 16;
+    pb += 32;
+  }
+  v128.store(c, c0);
+  v128.store(c + ldcb, c1);
+  v128.store(c + 2 * ldcb, c2);
+  v128.store(c + 3 * ldcb, c3);
 }
 
 // @ts-ignore: decorator

@@ -17,6 +17,7 @@ const nodeFlags = args.includes('--relaxed') ? ['--experimental-wasm-relaxed-sim
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const env = { ...process.env };
 if (!env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) env.VK_ICD_FILENAMES = SWIFTSHADER;
+env.XDG_RUNTIME_DIR ??= '/tmp';
 
 const dir = join(root, 'build/bench');
 const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.bench.js')).sort() : [];

@@ -211,6 +211,13 @@ function describePy(v: PyValue | undefined): string {
   return String(v);
 }
 
+/** A header character for messages: '"x"' when printable ASCII, else its code point. */
+function showChar(c: string): string {
+  if (c === '') return 'the end of the header';
+  const code = c.charCodeAt(0);
+  return code > 0x20 && code < 0x7f ? JSON.stringify(c) : `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
 class LiteralParser {
   private i = 0;
   constructor(private readonly name: string, private readonly s: string) {}
@@ -220,7 +227,7 @@ class LiteralParser {
     this.ws();
     // numpy pads with spaces and "\n"; some writers pad with NULs.
     while (this.i < this.s.length && this.s[this.i] === '\0') this.i++;
-    if (this.i !== this.s.length) this.fail('nothing after the header dict', `${JSON.stringify(this.s.slice(this.i, this.i + 20))}`);
+    if (this.i !== this.s.length) this.fail('nothing but spaces after the header dict', showChar(this.s[this.i]));
     return v;
   }
 
@@ -255,7 +262,7 @@ class LiteralParser {
         return v;
       }
     }
-    this.fail('a Python literal', c === '' ? 'the end of the header' : JSON.stringify(c));
+    this.fail('a Python literal', showChar(c));
   }
 
   private dict(depth: number): Map<string, PyValue> {
@@ -268,13 +275,13 @@ class LiteralParser {
       }
       const key = this.value(depth + 1);
       if (typeof key !== 'string') this.fail('string keys', describePy(key));
-      if (this.peek() !== ':') this.fail("':' after a key", JSON.stringify(this.peek() || 'the end'));
+      if (this.peek() !== ':') this.fail("':' after a key", showChar(this.peek()));
       this.i++;
       if (m.has(key)) this.fail('each key once', `a second '${key}'`);
       m.set(key, this.value(depth + 1));
       const c = this.peek();
       if (c === ',') this.i++;
-      else if (c !== '}') this.fail("',' or '}'", JSON.stringify(c || 'the end'));
+      else if (c !== '}') this.fail("',' or '}'", showChar(c));
     }
   }
 
@@ -293,7 +300,7 @@ class LiteralParser {
       if (c === ',') {
         this.i++;
         sawComma = true;
-      } else if (c !== close) this.fail(`',' or '${close}'`, JSON.stringify(c || 'the end'));
+      } else if (c !== close) this.fail(`',' or '${close}'`, showChar(c));
     }
     if (close === ']') return items;
     if (items.length === 1 && !sawComma) return items[0];

@@ -196,7 +196,7 @@ bad('dtype and header problems', () => {
   throwsArg(() => readNpy(fixture("{'descr': '<f4', 'fortran_order': 0, 'shape': (2, 3), }", data24)), /'fortran_order' True or False, got 0/, 'fortran flag');
   throwsArg(() => readNpy(fixture("{'descr': '<f4', 'fortran_order': False, 'shape': [2, 3], }", data24)), /'shape' a tuple/, 'list shape');
   throwsArg(() => readNpy(fixture("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), ", data24)), /valid header/, 'unclosed dict');
-  throwsArg(() => readNpy(fixture("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), } junk", data24)), /nothing after the header dict/, 'junk');
+  throwsArg(() => readNpy(fixture("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), } junk", data24)), /nothing but spaces after the header dict\), got "j" at header character 60/, 'junk');
   throwsArg(() => readNpy(fixture("{'descr': '<f4', 'fortran_order': False, 'shape': " + '('.repeat(50) + ')'.repeat(50) + ', }', data24)), /nesting/, 'deep nesting');
   const i8 = new Uint8Array(8);
   new DataView(i8.buffer).setBigInt64(0, 2n ** 60n, true);

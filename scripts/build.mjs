@@ -20,12 +20,14 @@ if (!args.has('--no-wasm')) {
   for (const t of targets) run(bin('asc'), ['assembly/index.ts', '--config', 'asconfig.json', '--target', t]);
 }
 
+run(process.execPath, ['scripts/build-data.mjs']); // build/data/mnist-10k.bin.gz, embedded by src/data/mnist.ts
+
 const common = {
   bundle: true,
   format: 'esm',
   target: 'es2022',
   sourcemap: true,
-  loader: { '.wasm': 'binary', '.wgsl': 'text' },
+  loader: { '.wasm': 'binary', '.wgsl': 'text', '.gz': 'binary' },
   // Node-only modules are loaded lazily behind runtime checks; browsers never reach them.
   external: ['webgpu', 'node:*', 'playwright-core', '@tensorflow/*', 'uvu', 'uvu/*', 'esbuild', 'dropout-sme'],
   logLevel: 'warning',

@@ -7,5 +7,6 @@ export {
   type IdxArray, type IdxData, type IdxType, type ReadIdxOptions, type IdxDatasetOptions,
 } from './idx.js';
 export { loadMnist, loadMnistAll, MNIST_COUNT, MNIST_DIM, MNIST_CLASSES, type MnistOptions } from './mnist.js';
+export { sineTask, teacherTask, type SineTaskOptions, type TeacherTaskOptions, type Teacher } from './synthetic.js';
 export { createRng, shuffleInPlace, type DataRng } from './random.js';
 export { gunzip, gzip, isGzip, loadBytes, type BytesLike, type GunzipOptions } from './bytes.js';

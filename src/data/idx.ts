@@ -207,6 +207,11 @@ function idxTypeOf(data: unknown): IdxType {
   throw new ArgumentError('data', 'a Uint8Array, Int8Array, Int16Array, Int32Array, Float32Array or Float64Array', data);
 }
 
+/** Without opts.classes, labels at or above this are taken for corruption rather than classes. */
+const MAX_INFERRED_CLASSES = 65536;
+/** Largest one-hot target matrix built (2^29 float32 values, 2 GiB). */
+const MAX_TARGETS = 2 ** 29;
+
 export interface IdxDatasetOptions {
   /** Number of classes (one-hot width). Default: the largest label + 1. */
   classes?: number;
@@ -256,7 +261,13 @@ export async function loadIdxDataset(
     }
     if (c > maxLabel) maxLabel = c;
   }
+  if (classesOpt === undefined && maxLabel >= MAX_INFERRED_CLASSES) {
+    throw formatError('labels', `class indices below ${MAX_INFERRED_CLASSES} (pass opts.classes for more classes)`, `${maxLabel}`);
+  }
   const classes = classesOpt ?? maxLabel + 1;
+  if (n * classes > MAX_TARGETS) {
+    throw formatError('opts.classes', `n × classes ≤ ${MAX_TARGETS} one-hot targets`, `${n} × ${classes}`);
+  }
 
   let x: Float32Array;
   if (img.type === 'u8') {

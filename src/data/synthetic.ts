@@ -98,6 +98,9 @@ export function teacherTask(opts: TeacherTaskOptions = {}): HostDataset & { teac
   const width = checkInt('opts.width', opts.width ?? 8, 1, 1 << 16);
   const outDim = checkInt('opts.outDim', opts.outDim ?? 1, 1, 1 << 16);
   if (n * Math.max(inDim, outDim) > 1 << 28) throw new ArgumentError('opts.n', `n × max(inDim, outDim) ≤ ${1 << 28}`, n * Math.max(inDim, outDim));
+  if (width * (inDim + outDim) > 1 << 26) {
+    throw new ArgumentError('opts.width', `width × (inDim + outDim) ≤ ${1 << 26} teacher weights`, width * (inDim + outDim));
+  }
   const noise = checkFinite('opts.noise', opts.noise ?? 0);
   if (noise < 0) throw new ArgumentError('opts.noise', 'a non-negative number', noise);
   const seed = checkInt('opts.seed', opts.seed ?? 0, 0, 0xffffffff);

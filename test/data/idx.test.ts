@@ -116,6 +116,10 @@ ds('count mismatch, label out of range, swapped files, bad options', async () =>
   await rejectsArg(() => loadIdxDataset(writeIdx(new Float32Array(10 * 4).fill(NaN), [10, 4]), m.labelFile), /^images: expected finite values, got NaN at index 0 \(row 0, column 0\)/, 'nan images');
   await rejectsArg(() => loadIdxDataset(writeIdx(new Uint8Array(0), [0, 4]), writeIdx(new Uint8Array(0))), /^images: expected at least one image/, 'empty');
   await rejectsArg(() => loadIdxDataset(42 as unknown as Uint8Array, m.labelFile), /^images: expected bytes/, 'not bytes');
+  // A corrupt label must not turn into a huge one-hot allocation.
+  await rejectsArg(() => loadIdxDataset(m.images, writeIdx(new Int32Array(10).fill(2 ** 31 - 1))), /^labels: expected class indices below 65536 \(pass opts\.classes for more classes\), got 2147483647/, 'huge label');
+  const m40 = mnistLike(40, 7);
+  await rejectsArg(() => loadIdxDataset(m40.images, m40.labelFile, { classes: 1 << 24 }), /^opts\.classes: expected n × classes ≤ 536870912 one-hot targets, got 40 × 16777216/, 'huge classes');
 });
 
 const bad = suite('IDX malformed input');

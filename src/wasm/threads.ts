@@ -6,9 +6,10 @@
  * computes its own share meanwhile and then waits with Atomics.wait (allowed on Node's and Deno's
  * main thread and in workers; where it is not — a browser's main thread — no pool is made).
  *
- * Node: worker_threads (loaded by dynamic import, never at top level), unref'd so the process can
- * exit. Deno and browsers: a module Worker from a Blob URL, where SharedArrayBuffer exists (in
- * browsers: crossOriginIsolated).
+ * Node and Deno: worker_threads (loaded by dynamic import, never at top level; Deno through its
+ * Node compatibility), unref'd so the process can exit without destroy(). Elsewhere (browsers,
+ * or if that import fails): a module Worker from a Blob URL, where SharedArrayBuffer exists (in
+ * browsers: crossOriginIsolated) and the calling thread may block (a worker, not the page).
  */
 
 /**
@@ -243,9 +244,23 @@ export class ThreadPool {
   }
 }
 
+/** Node's worker_threads (Node, and Deno's Node compatibility), or null where there is none. */
+async function nodeWorkers(): Promise<typeof import('node:worker_threads') | null> {
+  const g = globalThis as { process?: { versions?: { node?: string } }; Deno?: unknown };
+  if (!g.process?.versions?.node && !g.Deno) return null;
+  try {
+    return await import('node:worker_threads');
+  } catch {
+    return null;
+  }
+}
+
 async function spawn(source: string, init: object, timeoutMs: number): Promise<WorkerHandle> {
-  if (isNode()) {
-    const { Worker } = await import('node:worker_threads');
+  // worker_threads first: unlike a web Worker, it can be unref'd, so a process that forgets to
+  // destroy the backend still exits (Deno's web Worker has no unref).
+  const nodeModule = await nodeWorkers();
+  if (nodeModule) {
+    const { Worker } = nodeModule;
     const worker = new Worker(source, { eval: true });
     worker.unref();
     return new Promise((resolve, reject) => {

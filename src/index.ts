@@ -12,3 +12,4 @@ export type { MlpOptions, MaskArg, ModifiedLoss } from './model/mlp.js';
 export { DeviceDataset } from './model/dataset.js';
 export type { TrainOptions, TrainResult } from './train/train.js';
 export type { BroadcastOptions, RowsOptions } from './backend/backend.js';
+export * from './data/index.js';

@@ -1,11 +1,13 @@
 /**
- * How one gemm call is shared among threads: by batch entries when there are enough of them,
- * else by rows of C (rounded to the micro-kernel height), else by columns (rounded to its width).
- * Small products stay on one thread (the hand-off costs a few microseconds).
+ * How one gemm call is cut into chunks that threads take from a shared counter: by batch entries
+ * when there are enough of them, else by rows of C (rounded to the micro-kernel height), else by
+ * columns (rounded to its width). CHUNKS_PER_THREAD chunks per thread let a thread that starts
+ * late take less. Small products stay whole, on the calling thread (a hand-off costs microseconds).
  */
 
 /** Multiply-adds below which a gemm runs on one thread. */
 export const THREAD_MIN_WORK = 1 << 20;
+export const CHUNKS_PER_THREAD = 2;
 
 export interface GemmPart {
   /** Pointers are byte offsets; sizes in elements. */
@@ -25,23 +27,24 @@ export interface GemmCall {
   strideA: number; strideB: number; strideC: number;
 }
 
-/** Splits `g` into at most `threads` non-empty parts (the first for the calling thread). */
+/** Cuts `g` into non-empty chunks for `threads` threads (one chunk: run it on the caller). */
 export function splitGemm(g: GemmCall, threads: number, tileRows: number, tileCols: number): GemmPart[] {
   const whole: GemmPart = { m: g.m, n: g.n, batch: g.batch, a: g.a, b: g.b, c: g.c };
   if (threads <= 1 || g.m * g.n * g.k * g.batch < THREAD_MIN_WORK) return [whole];
   const parts: GemmPart[] = [];
-  if (g.batch >= threads && (g.batch % threads === 0 || g.batch >= 4 * threads)) {
-    for (const [lo, hi] of ranges(g.batch, threads, 1)) {
+  const chunks = threads * CHUNKS_PER_THREAD;
+  if (g.batch >= chunks || (g.batch >= threads && g.batch % threads === 0)) {
+    for (const [lo, hi] of ranges(g.batch, Math.min(chunks, g.batch), 1)) {
       parts.push({ m: g.m, n: g.n, batch: hi - lo, a: g.a + 4 * lo * g.strideA, b: g.b + 4 * lo * g.strideB, c: g.c + 4 * lo * g.strideC });
     }
     return parts;
   }
   if (g.m >= 2 * tileRows * threads || g.m >= g.n) {
-    for (const [lo, hi] of ranges(g.m, threads, tileRows)) {
+    for (const [lo, hi] of ranges(g.m, chunks, tileRows)) {
       parts.push({ m: hi - lo, n: g.n, batch: g.batch, a: g.a + 4 * (g.transA ? lo : lo * g.lda), b: g.b, c: g.c + 4 * lo * g.ldc });
     }
   } else {
-    for (const [lo, hi] of ranges(g.n, threads, tileCols)) {
+    for (const [lo, hi] of ranges(g.n, chunks, tileCols)) {
       parts.push({ m: g.m, n: hi - lo, batch: g.batch, a: g.a, b: g.b + 4 * (g.transB ? lo * g.ldb : lo), c: g.c + 4 * lo });
     }
   }

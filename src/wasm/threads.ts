@@ -13,15 +13,23 @@
  */
 
 /**
- * Control block layout (Int32 slots), then the arguments as Float64 from byte offset ARGS.
- * CLAIM holds the last job taken: the worker takes job `seq` by moving CLAIM from seq−1 to seq;
- * if it has not done so after CLAIM_TIMEOUT_MS (a dead or starved worker), the main thread takes
- * the job itself the same way and stops using the pool, so a call can never hang.
+ * Control block of one worker (Int32 slots), then Float64 values from byte offset VALUES:
+ * the export's arguments (NARGS), the indices of the arguments a chunk overrides (NSLOTS), and the
+ * chunk table (NCHUNKS rows of NSLOTS values).
+ *
+ * A job is a list of chunks of one export call. The main thread and the workers all take chunks
+ * from one shared counter (Atomics.add) until none is left, so a worker that wakes up late simply
+ * takes fewer chunks and never delays the call. CLAIM holds the last job a worker accepted: the
+ * worker accepts job `seq` by moving CLAIM from seq−1 to seq. When the main thread runs out of
+ * chunks it does the same for a worker that has not accepted yet, which then skips that job; a
+ * worker that did accept is finishing its last chunk, and the main thread waits for DONE = seq.
  */
-const SEQ = 0, DONE = 1, FN = 2, NARGS = 3, STATUS = 4, CLAIM = 5;
-const CLAIM_TIMEOUT_MS = 3000;
-const ARGS = 64;
-export const CONTROL_BYTES = 64 + 8 * 32;
+const SEQ = 0, DONE = 1, FN = 2, NARGS = 3, STATUS = 4, CLAIM = 5, NSLOTS = 6, NCHUNKS = 7, COUNTER = 8;
+const VALUES = 64;
+const MAX_VALUES = 256;
+export const CONTROL_BYTES = VALUES + 8 * MAX_VALUES;
+/** Bytes of the shared chunk counter block. */
+export const COUNTER_BYTES = 64;
 /** Export index that tells a worker to leave its loop. */
 const EXIT = -1;
 
@@ -43,7 +51,7 @@ function workerProgram(): void {
     }
     const fns = (msg.names as string[]).map((n) => exports[n]);
     const i32 = new Int32Array(msg.memory.buffer, msg.control, 16);
-    const f64 = new Float64Array(msg.memory.buffer, msg.control + 64, 32);
+    const f64 = new Float64Array(msg.memory.buffer, msg.control + 64, 256);
     // Read the sequence number before announcing readiness: the first job may be posted the
     // moment 'ready' arrives, and must not be mistaken for the starting state.
     let seen = Atomics.load(i32, 0);
@@ -61,13 +69,18 @@ function workerProgram(): void {
       seen = seq;
       const id = i32[2]!;
       if (id < 0) break;
-      if (Atomics.compareExchange(i32, 5, (seq - 1) | 0, seq) !== ((seq - 1) | 0)) continue; // the main thread took it
-      const n = i32[3]!;
-      args.length = n;
-      for (let i = 0; i < n; i++) args[i] = f64[i]!;
+      if (Atomics.compareExchange(i32, 5, (seq - 1) | 0, seq) !== ((seq - 1) | 0)) continue; // taken back
+      const nargs = i32[3]!, nslots = i32[6]!, nchunks = i32[7]!;
+      const counter = new Int32Array(msg.memory.buffer, i32[8]!, 1);
+      args.length = nargs;
+      for (let i = 0; i < nargs; i++) args[i] = f64[i]!;
       let status = 0;
       try {
-        fns[id](...args);
+        for (let c = Atomics.add(counter, 0, 1); c < nchunks; c = Atomics.add(counter, 0, 1)) {
+          const row = nargs + nslots + c * nslots;
+          for (let j = 0; j < nslots; j++) args[f64[nargs + j]!] = f64[row + j]!;
+          fns[id](...args);
+        }
       } catch {
         status = 1;
       }
@@ -120,56 +133,47 @@ class Thread {
   readonly f64: Float64Array;
   private seq = 0;
   private busy = false;
-  /** The posted job, for the main thread to run if the worker never takes it. */
-  private job: { fn: number; args: number[] } = { fn: 0, args: [] };
 
   constructor(readonly worker: WorkerHandle, memory: WebAssembly.Memory, readonly control: number) {
     this.i32 = new Int32Array(memory.buffer, control, 16);
-    this.f64 = new Float64Array(memory.buffer, control + ARGS, 32);
+    this.f64 = new Float64Array(memory.buffer, control + VALUES, MAX_VALUES);
     this.seq = Atomics.load(this.i32, SEQ);
   }
 
-  post(fn: number, args: ArrayLike<number>): void {
-    for (let i = 0; i < args.length; i++) this.f64[i] = args[i]!;
+  post(fn: number, args: ArrayLike<number>, slots: ArrayLike<number>, table: ArrayLike<number>, chunks: number, counter: number): void {
+    const f = this.f64;
+    let o = 0;
+    for (let i = 0; i < args.length; i++) f[o++] = args[i]!;
+    for (let i = 0; i < slots.length; i++) f[o++] = slots[i]!;
+    for (let i = 0; i < table.length; i++) f[o++] = table[i]!;
     this.i32[FN] = fn;
     this.i32[NARGS] = args.length;
+    this.i32[NSLOTS] = slots.length;
+    this.i32[NCHUNKS] = chunks;
+    this.i32[COUNTER] = counter;
     this.seq = (this.seq + 1) | 0;
     Atomics.store(this.i32, SEQ, this.seq);
     Atomics.notify(this.i32, SEQ);
     this.busy = fn !== EXIT;
-    this.job = { fn, args: Array.from(args) };
   }
 
-  /**
-   * Blocks until the posted job is done: 'ok', 'trapped', or 'unclaimed' when the worker did not
-   * take it in time and the caller must run `job` itself (the worker will skip it).
-   */
-  join(): 'ok' | 'trapped' | 'unclaimed' {
-    if (!this.busy) return 'ok';
+  /** Called once no chunk is left: takes the job back if not yet accepted, else waits for it. */
+  finish(): boolean {
+    if (!this.busy) return true;
     this.busy = false;
+    const prev = (this.seq - 1) | 0;
+    if (Atomics.compareExchange(this.i32, CLAIM, prev, this.seq) === prev) return true;
     let done = Atomics.load(this.i32, DONE);
-    let since = 0;
     for (let spin = 0; done !== this.seq; spin++) {
-      if (spin > 2000) {
-        Atomics.wait(this.i32, DONE, done, 1);
-        if (since === 0) since = Date.now();
-        else if (Date.now() - since > CLAIM_TIMEOUT_MS && Atomics.load(this.i32, CLAIM) !== this.seq) {
-          const prev = (this.seq - 1) | 0;
-          if (Atomics.compareExchange(this.i32, CLAIM, prev, this.seq) === prev) return 'unclaimed';
-        }
-      }
+      if (spin > 2000) Atomics.wait(this.i32, DONE, done, 1);
       done = Atomics.load(this.i32, DONE);
     }
-    return this.i32[STATUS] === 0 ? 'ok' : 'trapped';
-  }
-
-  get pending(): { fn: number; args: number[] } {
-    return this.job;
+    return this.i32[STATUS] === 0;
   }
 
   stop(): void {
-    if (this.busy) this.join();
-    this.post(EXIT, []);
+    this.finish();
+    this.post(EXIT, [], [], [], 0, 0);
     this.busy = false;
     this.worker.terminate();
   }
@@ -178,10 +182,16 @@ class Thread {
 /** Helper threads (not counting the caller's). */
 export class ThreadPool {
   private stopped = false;
-  /** False once a worker failed to take a job in time: callers should stop posting work. */
-  healthy = true;
+  private readonly counter: Int32Array;
 
-  private constructor(private readonly threads: Thread[], private readonly names: string[]) {}
+  private constructor(
+    private readonly threads: Thread[],
+    private readonly names: string[],
+    memory: WebAssembly.Memory,
+    private readonly counterPtr: number,
+  ) {
+    this.counter = new Int32Array(memory.buffer, counterPtr, 1);
+  }
 
   /** Number of helper threads. */
   get size(): number {
@@ -189,14 +199,15 @@ export class ThreadPool {
   }
 
   /**
-   * Starts `helpers` workers on `module` + shared `memory`. `controls` are CONTROL_BYTES-byte
-   * blocks (8-byte aligned) inside `memory`, one per worker. `names`: the exports jobs may call.
-   * Rejects if a worker cannot start within `timeoutMs`.
+   * Starts `controls.length` workers on `module` + shared `memory`. `controls` are
+   * CONTROL_BYTES-byte blocks and `counter` a COUNTER_BYTES-byte block (8-byte aligned) inside
+   * `memory`. `names`: the exports jobs may call. Rejects if a worker cannot start in `timeoutMs`.
    */
   static async start(
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
     controls: number[],
+    counter: number,
     names: string[],
     timeoutMs = 10000,
   ): Promise<ThreadPool> {
@@ -212,29 +223,50 @@ export class ThreadPool {
       for (const t of started) t.stop();
       throw err;
     }
-    return new ThreadPool(started, names);
-  }
-
-  /** Starts export `name` with `args` on helper `index` (returns at once). */
-  post(index: number, name: string, args: ArrayLike<number>): void {
-    const fn = this.names.indexOf(name);
-    if (fn < 0) throw new Error(`thread pool: ${name} is not callable`);
-    this.threads[index]!.post(fn, args);
+    return new ThreadPool(started, names, memory, counter);
   }
 
   /**
-   * Waits for helper `index`; throws if its job trapped. If the worker never took the job, runs
-   * it through `local` (the caller's instance of the same exports) and marks the pool unhealthy.
+   * Runs export `name` once per chunk, on this thread and the helpers together, and returns when
+   * every chunk is done. Chunk c calls the export with `args`, except args[slots[j]] =
+   * table[c·slots.length + j]; and on thread t (0 = this one) args[perThreadSlot] =
+   * perThread[t] (e.g. its own scratch buffer). `local` is this thread's instance of the exports.
    */
-  join(index: number, local: Record<string, (...args: number[]) => void>): void {
-    const t = this.threads[index]!;
-    const r = t.join();
-    if (r === 'trapped') throw new Error('wasm: a kernel trapped in a worker thread');
-    if (r === 'unclaimed') {
-      this.healthy = false;
-      const job = t.pending;
-      local[this.names[job.fn]!]!(...job.args);
+  run(
+    name: string,
+    args: number[],
+    slots: number[],
+    table: number[],
+    perThreadSlot: number,
+    perThread: number[],
+    local: Record<string, (...a: number[]) => void>,
+  ): void {
+    const fn = this.names.indexOf(name);
+    if (fn < 0 || this.stopped) throw new Error(`thread pool: cannot run ${name}`);
+    const chunks = slots.length ? table.length / slots.length : 1;
+    const helpers = Math.min(this.threads.length, chunks - 1);
+    if (args.length + slots.length + table.length > MAX_VALUES) throw new Error('thread pool: job too large');
+    Atomics.store(this.counter, 0, 0);
+    for (let t = 0; t < helpers; t++) {
+      const own = args.slice();
+      own[perThreadSlot] = perThread[t + 1]!;
+      this.threads[t]!.post(fn, own, slots, table, chunks, this.counterPtr);
     }
+    const mine = args.slice();
+    mine[perThreadSlot] = perThread[0]!;
+    const f = local[name]!;
+    let failed = false;
+    try {
+      for (let c = Atomics.add(this.counter, 0, 1); c < chunks; c = Atomics.add(this.counter, 0, 1)) {
+        for (let j = 0; j < slots.length; j++) mine[slots[j]!] = table[c * slots.length + j]!;
+        f(...mine);
+      }
+    } finally {
+      // Nothing is left to take: make sure no chunk is still running before returning.
+      Atomics.store(this.counter, 0, chunks);
+      for (let t = 0; t < helpers; t++) if (!this.threads[t]!.finish()) failed = true;
+    }
+    if (failed) throw new Error('wasm: a kernel trapped in a worker thread');
   }
 
   destroy(): void {

@@ -16,7 +16,7 @@ import { ArgumentError, DisposedError } from '../errors.js';
 import { Allocator } from './allocator.js';
 import { splitGemm } from './gemm-split.js';
 import { WasmTensor } from './tensor.js';
-import { canBlock, CONTROL_BYTES, hardwareThreads, ThreadPool } from './threads.js';
+import { canBlock, CONTROL_BYTES, COUNTER_BYTES, hardwareThreads, ThreadPool } from './threads.js';
 import { createMemory, instantiate, pickVariant, supportedSimd, type Kernels, type SimdRequest, type Variant } from './variants.js';
 
 export interface WasmBackendOptions {
@@ -26,6 +26,8 @@ export interface WasmBackendOptions {
   simd?: SimdRequest;
 }
 
+/** gemm argument indices a chunk overrides: m, n, batch, a, b, c. */
+const GEMM_CHUNK_SLOTS = [0, 1, 13, 3, 6, 9];
 const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, dot: 1, sumsq: 2 };
 const MAX_AUTO_THREADS = 8;
 const INITIAL_PAGES = 64;
@@ -69,11 +71,12 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
   let pool: ThreadPool | null = null;
   if (variant.shared && wanted > 1) {
     const controls = Array.from({ length: wanted - 1 }, () => alloc.alloc(CONTROL_BYTES));
+    const counter = alloc.alloc(COUNTER_BYTES);
     try {
-      pool = await ThreadPool.start(module, memory, controls, ['gemm']);
+      pool = await ThreadPool.start(module, memory, controls, counter, ['gemm']);
     } catch (err) {
       notes.push(`one thread: workers could not start (${err instanceof Error ? err.message : String(err)})`);
-      for (const c of controls) alloc.release(c);
+      for (const c of [...controls, counter]) alloc.release(c);
     }
   }
   return new WasmBackend(variant, kernels, alloc, pool, notes);
@@ -216,19 +219,18 @@ class WasmBackend implements Backend {
       strideA: r.strideA, strideB: r.strideB, strideC: r.strideC,
     };
     const alpha = Math.fround(r.alpha), beta = Math.fround(r.beta);
-    const parts = this.pool?.healthy ? splitGemm(g, this.threads, this.tileRows, this.tileCols) : [{ m: g.m, n: g.n, batch: g.batch, a: g.a, b: g.b, c: g.c }];
-    const scratch = this.scratchFor(parts.length);
-    const args = (p: (typeof parts)[number], s: number): number[] => [
-      p.m, p.n, g.k, p.a, g.lda, +g.transA, p.b, g.ldb, +g.transB, p.c, g.ldc,
-      alpha, beta, p.batch, g.strideA, g.strideB, g.strideC, s,
-    ];
-    for (let i = 1; i < parts.length; i++) this.pool!.post(i - 1, 'gemm', args(parts[i]!, scratch[i]!));
-    try {
+    const parts = this.pool ? splitGemm(g, this.threads, this.tileRows, this.tileCols) : [{ m: g.m, n: g.n, batch: g.batch, a: g.a, b: g.b, c: g.c }];
+    if (parts.length === 1) {
       const p = parts[0]!;
-      this.k.gemm(p.m, p.n, g.k, p.a, g.lda, +g.transA, p.b, g.ldb, +g.transB, p.c, g.ldc, alpha, beta, p.batch, g.strideA, g.strideB, g.strideC, scratch[0]!);
-    } finally {
-      for (let i = 1; i < parts.length; i++) this.pool!.join(i - 1, this.k as unknown as Record<string, (...args: number[]) => void>);
+      const s = this.scratchFor(1)[0]!;
+      this.k.gemm(p.m, p.n, g.k, p.a, g.lda, +g.transA, p.b, g.ldb, +g.transB, p.c, g.ldc, alpha, beta, p.batch, g.strideA, g.strideB, g.strideC, s);
+      return;
     }
+    // Argument slots a chunk overrides: m, n, batch, a, b, c; slot 17 is the thread's scratch.
+    const args = [g.m, g.n, g.k, g.a, g.lda, +g.transA, g.b, g.ldb, +g.transB, g.c, g.ldc, alpha, beta, g.batch, g.strideA, g.strideB, g.strideC, 0];
+    const table: number[] = [];
+    for (const p of parts) table.push(p.m, p.n, p.batch, p.a, p.b, p.c);
+    this.pool!.run('gemm', args, GEMM_CHUNK_SLOTS, table, 17, this.scratchFor(this.threads), this.k as unknown as Record<string, (...a: number[]) => void>);
   }
 
   /** Per-thread packing buffers, allocated on first use. */

@@ -15,9 +15,10 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 const run = (cmd, argv) => execFileSync(cmd, argv, { cwd: root, stdio: 'inherit' });
 
 if (!args.has('--no-wasm')) {
-  const targets = Object.keys(JSON.parse(readFileSync(join(root, 'asconfig.json'), 'utf8')).targets);
+  // A target may name its own "entry" (asc ignores the key); the kernel builds use assembly/index.ts.
+  const targets = Object.entries(JSON.parse(readFileSync(join(root, 'asconfig.json'), 'utf8')).targets);
   mkdirSync(join(root, 'build/wasm'), { recursive: true });
-  for (const t of targets) run(bin('asc'), ['assembly/index.ts', '--config', 'asconfig.json', '--target', t]);
+  for (const [t, cfg] of targets) run(bin('asc'), [cfg.entry ?? 'assembly/index.ts', '--config', 'asconfig.json', '--target', t]);
 }
 
 run(process.execPath, ['scripts/build-data.mjs']); // build/data/mnist-10k.bin.gz, embedded by src/data/mnist.ts

@@ -93,20 +93,65 @@ function axmy(g: f64, x: usize, y: usize, len: i32): void {
   if (k < len) st(y, k, ld(y, k) - g * ld(x, k));
 }
 
-/** Plane rotation of rows a, b (length n): (a, b) ← (c·a − s·b, s·a + c·b). */
-function rotate(a: usize, b: usize, c: f64, s: f64, n: i32): void {
-  const vc = f64x2.splat(c), vs = f64x2.splat(s);
+/**
+ * Applies the recorded QL sweeps rot[0..len) to w. A sweep is stored as l, m, then (c, s) for
+ * i = m−1 down to l, and means rotate(row i, row i+1) for each i in that order:
+ * (row i, row i+1) ← (c·row i − s·row i+1, s·row i + c·row i+1). Rotations mix rows only, so each
+ * block of 8 columns is carried through every recorded sweep while it sits in cache (one pass over w
+ * per batch of sweeps instead of one per sweep), the row shared by consecutive rotations in registers.
+ */
+function applySweeps(w: usize, rs: usize, n: i32, rot: usize, len: i32): void {
+  const n8 = n & ~7;
   let k = 0;
-  for (; k + 2 <= n; k += 2) {
-    const o = <usize>k << 3;
-    const av = v128.load(a + o), bv = v128.load(b + o);
-    v128.store(b + o, f64x2.add(f64x2.mul(vs, av), f64x2.mul(vc, bv)));
-    v128.store(a + o, f64x2.sub(f64x2.mul(vc, av), f64x2.mul(vs, bv)));
+  for (; k < n8; k += 8) {
+    const col = w + (<usize>k << 3);
+    let r = 0;
+    while (r < len) {
+      const l = <i32>ld(rot, r), m = <i32>ld(rot, r + 1);
+      let cp = rot + (<usize>(r + 2) << 3);
+      let p = col + <usize>m * rs;
+      let x0 = v128.load(p), x1 = v128.load(p, 16), x2 = v128.load(p, 32), x3 = v128.load(p, 48);
+      for (let i = m - 1; i >= l; i--) {
+        const q = p - rs;
+        const vc = v128.load64_splat(cp), vs = v128.load64_splat(cp, 8);
+        cp += 16;
+        const a0 = v128.load(q), a1 = v128.load(q, 16), a2 = v128.load(q, 32), a3 = v128.load(q, 48);
+        v128.store(p, f64x2.add(f64x2.mul(vs, a0), f64x2.mul(vc, x0)));
+        v128.store(p, f64x2.add(f64x2.mul(vs, a1), f64x2.mul(vc, x1)), 16);
+        v128.store(p, f64x2.add(f64x2.mul(vs, a2), f64x2.mul(vc, x2)), 32);
+        v128.store(p, f64x2.add(f64x2.mul(vs, a3), f64x2.mul(vc, x3)), 48);
+        x0 = f64x2.sub(f64x2.mul(vc, a0), f64x2.mul(vs, x0));
+        x1 = f64x2.sub(f64x2.mul(vc, a1), f64x2.mul(vs, x1));
+        x2 = f64x2.sub(f64x2.mul(vc, a2), f64x2.mul(vs, x2));
+        x3 = f64x2.sub(f64x2.mul(vc, a3), f64x2.mul(vs, x3));
+        p = q;
+      }
+      v128.store(p, x0);
+      v128.store(p, x1, 16);
+      v128.store(p, x2, 32);
+      v128.store(p, x3, 48);
+      r += 2 + 2 * (m - l);
+    }
   }
-  if (k < n) {
-    const av = ld(a, k), bv = ld(b, k);
-    st(b, k, s * av + c * bv);
-    st(a, k, c * av - s * bv);
+  for (; k < n; k++) {
+    const col = w + (<usize>k << 3);
+    let r = 0;
+    while (r < len) {
+      const l = <i32>ld(rot, r), m = <i32>ld(rot, r + 1);
+      let cp = rot + (<usize>(r + 2) << 3);
+      let p = col + <usize>m * rs;
+      let x = load<f64>(p);
+      for (let i = m - 1; i >= l; i--) {
+        const q = p - rs;
+        const c = load<f64>(cp), s = load<f64>(cp, 8), a = load<f64>(q);
+        cp += 16;
+        store<f64>(p, s * a + c * x);
+        x = c * a - s * x;
+        p = q;
+      }
+      store<f64>(p, x);
+      r += 2 + 2 * (m - l);
+    }
   }
 }
 
@@ -200,13 +245,16 @@ export function tred2(w: usize, d: usize, e: usize, n: i32, vectors: i32): void 
 /**
  * Eigenvalues (and, when `vectors` ≠ 0, eigenvectors) of the symmetric tridiagonal matrix with
  * diagonal d[0..n) and off-diagonal e[0..n−1) (e[n−1] is scratch), by implicit QL with shifts.
+ * When vectors ≠ 0, rot is scratch for cap ≥ 2n + 2 f64: the sweeps' rotations are recorded there
+ * and applied to w in batches (applySweeps).
  * Out: d = eigenvalues ascending; e destroyed; row j of w (n×n, which must hold Qᵀ on entry —
  * the identity for a plain tridiagonal problem, tred2's output for a dense one) = the unit
  * eigenvector of d[j] in the original basis. Returns 0, or −1 − l when eigenvalue l failed to
  * converge within 64 iterations (d, w are then incomplete).
  */
-export function tql2(d: usize, e: usize, w: usize, n: i32, vectors: i32): i32 {
+export function tql2(d: usize, e: usize, w: usize, n: i32, vectors: i32, rot: usize, cap: i32): i32 {
   const rs = <usize>n << 3;
+  let len = 0; // f64 recorded in rot
   const eps: f64 = 2.220446049250313e-16; // 2^-52
   st(e, n - 1, 0);
   let f = 0.0, tst1 = 0.0;
@@ -234,6 +282,14 @@ export function tql2(d: usize, e: usize, w: usize, n: i32, vectors: i32): i32 {
         p = ld(d, m);
         let c = 1.0, c2 = 1.0, c3 = 1.0, s = 0.0, s2 = 0.0;
         const el1 = ld(e, l + 1);
+        if (vectors) {
+          if (len + 2 + 2 * (m - l) > cap) {
+            applySweeps(w, rs, n, rot, len);
+            len = 0;
+          }
+          st(rot, len++, <f64>l);
+          st(rot, len++, <f64>m);
+        }
         for (let i = m - 1; i >= l; i--) {
           c3 = c2;
           c2 = c;
@@ -247,7 +303,10 @@ export function tql2(d: usize, e: usize, w: usize, n: i32, vectors: i32): i32 {
           c = p / r;
           p = c * di - s * g;
           st(d, i + 1, h + s * (c * g + s * di));
-          if (vectors) rotate(w + <usize>i * rs, w + <usize>(i + 1) * rs, c, s, n);
+          if (vectors) {
+            st(rot, len++, c);
+            st(rot, len++, s);
+          }
         }
         p = (-s * s2 * c3 * el1 * ld(e, l)) / dl1;
         st(e, l, s * p);
@@ -257,6 +316,7 @@ export function tql2(d: usize, e: usize, w: usize, n: i32, vectors: i32): i32 {
     st(d, l, ld(d, l) + f);
     st(e, l, 0);
   }
+  if (vectors && len > 0) applySweeps(w, rs, n, rot, len);
   // Selection sort, ascending; rows of w follow their eigenvalues.
   for (let i = 0; i < n - 1; i++) {
     let k = i;

@@ -77,7 +77,8 @@ export async function symmetricEigen(a: Float64Array, n: number, opts?: Symmetri
 
   const k = await linalgModule();
   try {
-    const [w, d, e] = scratch(k, [8 * n * n, 8 * n, 8 * n]);
+    const cap = rotationCapacity(n, wantVectors);
+    const [w, d, e, rot] = scratch(k, [8 * n * n, 8 * n, 8 * n, 8 * cap]);
     const mem = new Float64Array(k.memory.buffer);
     const W = mem.subarray(w / 8, w / 8 + n * n);
     if (o.symmetrize) {
@@ -94,7 +95,7 @@ export async function symmetricEigen(a: Float64Array, n: number, opts?: Symmetri
     }
     const vec = wantVectors ? 1 : 0;
     k.tred2(w, d, e, n, vec);
-    return finish(k, d, e, w, n, vec, scale);
+    return finish(k, d, e, w, rot!, cap, n, vec, scale);
   } finally {
     release(k);
   }
@@ -125,7 +126,8 @@ export async function tridiagonalEigen(alpha: Float64Array, beta: Float64Array, 
 
   const k = await linalgModule();
   try {
-    const [d, e, w] = scratch(k, [8 * n, 8 * n, wantVectors ? 8 * n * n : 0]);
+    const cap = rotationCapacity(n, wantVectors);
+    const [d, e, w, rot] = scratch(k, [8 * n, 8 * n, wantVectors ? 8 * n * n : 0, 8 * cap]);
     const mem = new Float64Array(k.memory.buffer);
     for (let i = 0; i < n; i++) mem[d / 8 + i] = alpha[i]! * scale;
     for (let i = 0; i < n - 1; i++) mem[e / 8 + i] = beta[i]! * scale;
@@ -135,15 +137,23 @@ export async function tridiagonalEigen(alpha: Float64Array, beta: Float64Array, 
       W.fill(0);
       for (let i = 0; i < n; i++) W[i * n + i] = 1;
     }
-    return finish(k, d, e, w, n, wantVectors ? 1 : 0, scale);
+    return finish(k, d, e, w!, rot!, cap, n, wantVectors ? 1 : 0, scale);
   } finally {
     release(k);
   }
 }
 
 /** tql2, then values scaled back and W (rows = eigenvectors) signed and transposed into the result. */
-function finish(k: LinalgExports, d: number, e: number, w: number, n: number, vec: number, scale: number): EigenResult {
-  const rc = k.tql2(d, e, w, n, vec);
+/**
+ * f64 of scratch for recorded QL rotations (applied to the vectors in batches, one pass over them per
+ * batch): all of them for small n (~n² are typical), at most 16 MiB, at least one sweep (2n + 2).
+ */
+function rotationCapacity(n: number, vectors: boolean): number {
+  return vectors ? Math.max(2 * n + 2, Math.min(1 << 21, 4 * n * n)) : 0;
+}
+
+function finish(k: LinalgExports, d: number, e: number, w: number, rot: number, cap: number, n: number, vec: number, scale: number): EigenResult {
+  const rc = k.tql2(d, e, w, n, vec, rot, cap);
   if (rc !== 0) {
     throw new DropoutSmeError(`linalg: the QL iteration did not converge for eigenvalue ${-1 - rc} of ${n}`);
   }

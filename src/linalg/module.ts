@@ -13,7 +13,7 @@ export interface LinalgExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   tred2(w: number, d: number, e: number, n: number, vectors: number): void;
-  tql2(d: number, e: number, w: number, n: number, vectors: number): number;
+  tql2(d: number, e: number, w: number, n: number, vectors: number, rot: number, cap: number): number;
   gramAccumulate(x: number, rows: number, cols: number, g: number): void;
 }
 

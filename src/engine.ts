@@ -9,6 +9,18 @@ import type { HostDataset } from './data/dataset-types.js';
 import { DeviceDataset } from './model/dataset.js';
 import { Mlp, type MlpOptions } from './model/mlp.js';
 import { train, type TrainOptions, type TrainResult } from './train/train.js';
+import type { HessianOf } from './model/mlp.js';
+import type { Tensor } from './backend/backend.js';
+import { lanczosEigen, type EigenOptions, type EigenResult } from './curvature/eigen.js';
+import { hutchinson, type TraceResult } from './curvature/trace.js';
+import { lanczosDensity, type DensityOptions, type DensityResult } from './curvature/density.js';
+import { denseHessian } from './curvature/dense.js';
+
+/** Which Hessian, and Monte Carlo settings where L_S has no closed form. */
+export interface HessianChoice {
+  of?: HessianOf;
+  samples?: number;
+}
 
 export interface EngineOptions {
   /** 'auto' (default) tries WebGPU, then falls back to WASM and records why. */
@@ -70,6 +82,34 @@ export class Engine {
   train(model: Mlp, data: DeviceDataset, options: TrainOptions): Promise<TrainResult> {
     this.live();
     return train(model, data, options);
+  }
+
+  /** The HVP operator v ↦ H v of a model's Hessian, on device vectors. */
+  private hessianOperator(model: Mlp, data: DeviceDataset, opts: HessianChoice): (v: Tensor) => Tensor {
+    this.live();
+    model.prepare(data);
+    const choice = { of: opts.of ?? 'loss', ...(opts.samples === undefined ? {} : { samples: opts.samples }) };
+    return (v) => model.hvpTensor(data, v, choice);
+  }
+
+  /** Top-k Hessian eigenpairs by Lanczos with full reorthogonalisation (SPEC §5). */
+  hessianEigen(model: Mlp, data: DeviceDataset, options: EigenOptions & HessianChoice = {}): Promise<EigenResult> {
+    return lanczosEigen(this.kernels, model.size, this.hessianOperator(model, data, options), options);
+  }
+
+  /** Hutchinson estimate of tr(H) with Rademacher probes from the device generator. */
+  hessianTrace(model: Mlp, data: DeviceDataset, options: { probes?: number; seed?: number; onProgress?: (d: number, t: number) => void } & HessianChoice = {}): Promise<TraceResult> {
+    return hutchinson(this.kernels, model.size, this.hessianOperator(model, data, options), options);
+  }
+
+  /** Spectral density by stochastic Lanczos quadrature with Gaussian smoothing. */
+  hessianDensity(model: Mlp, data: DeviceDataset, options: DensityOptions & HessianChoice = {}): Promise<DensityResult> {
+    return lanczosDensity(this.kernels, model.size, this.hessianOperator(model, data, options), options);
+  }
+
+  /** The dense D × D Hessian (row-major, float64) of a small model, from D exact HVPs. */
+  hessian(model: Mlp, data: DeviceDataset, options: HessianChoice & { onProgress?: (d: number, t: number) => void } = {}): Promise<Float64Array> {
+    return denseHessian(this.kernels, model.size, this.hessianOperator(model, data, options), options.onProgress);
   }
 
   /** Frees every buffer and the device; the engine is unusable afterwards. */

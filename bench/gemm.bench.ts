@@ -85,21 +85,30 @@ function fillRandom(n: number, seed: number): Float32Array {
 
 const gflops = (s: Shape, ms: number): number => (2 * s.m * s.n * s.k) / (ms * 1e6);
 
-async function benchBackend(label: string, be: Backend, sync: boolean): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for (const s of SHAPES) {
-    const a = be.fromArray(fillRandom(s.m * s.k, 1));
-    const b = be.fromArray(fillRandom(s.k * s.n, 2));
-    const c: Tensor = be.create(s.m * s.n);
-    const ms = await measure(
-      () => be.gemm(a, b, c, { m: s.m, n: s.n, k: s.k }),
-      sync ? () => undefined : async () => void (await be.read(c, 0, 1)),
-    );
-    out.set(s.name, gflops(s, ms));
-    log(`  ${label}: ${s.name}: ${gflops(s, ms).toFixed(1)} GFLOP/s`);
-    for (const t of [a, b, c]) be.dispose(t);
-  }
-  return out;
+interface Contender {
+  name: string;
+  /** Milliseconds per call for one shape (median). */
+  time(s: Shape): Promise<number>;
+}
+
+/** A Backend as a contender; `sync` false = end each sample with a one-element read-back. */
+function backendContender(name: string, be: Backend, sync: boolean): Contender {
+  return {
+    name,
+    async time(s) {
+      const a = be.fromArray(fillRandom(s.m * s.k, 1));
+      const b = be.fromArray(fillRandom(s.k * s.n, 2));
+      const c: Tensor = be.create(s.m * s.n);
+      try {
+        return await measure(
+          () => be.gemm(a, b, c, { m: s.m, n: s.n, k: s.k }),
+          sync ? () => undefined : async () => void (await be.read(c, 0, 1)),
+        );
+      } finally {
+        for (const t of [a, b, c]) be.dispose(t);
+      }
+    },
+  };
 }
 
 // ---- the peer: tfjs-backend-wasm --------------------------------------------------------------
@@ -131,77 +140,82 @@ async function loadTfjs(): Promise<{ tf: Tf; label: string } | { error: string }
   }
 }
 
-async function benchTfjs(tf: Tf): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for (const s of SHAPES) {
-    const a = tf.tensor2d(fillRandom(s.m * s.k, 1), [s.m, s.k]);
-    const b = tf.tensor2d(fillRandom(s.k * s.n, 2), [s.k, s.n]);
-    // The wasm backend computes synchronously inside matMul; the result is freed each call.
-    const ms = await measure(() => tf.matMul(a, b).dispose(), () => undefined);
-    out.set(s.name, gflops(s, ms));
-    log(`  tfjs-wasm: ${s.name}: ${gflops(s, ms).toFixed(1)} GFLOP/s`);
-    a.dispose();
-    b.dispose();
-  }
-  return out;
+function tfjsContender(tf: Tf): Contender {
+  return {
+    name: PEER,
+    async time(s) {
+      const a = tf.tensor2d(fillRandom(s.m * s.k, 1), [s.m, s.k]);
+      const b = tf.tensor2d(fillRandom(s.k * s.n, 2), [s.k, s.n]);
+      try {
+        // The wasm backend computes synchronously inside matMul; the result is freed each call.
+        return await measure(() => tf.matMul(a, b).dispose(), () => undefined);
+      } finally {
+        a.dispose();
+        b.dispose();
+      }
+    },
+  };
 }
 
 // ---- main ---------------------------------------------------------------------------------------
 
-const results: Array<{ backend: string; values: Map<string, number> }> = [];
 const PEER = 'tfjs-wasm';
+const values = new Map<string, Map<string, number>>(); // backend → shape → GFLOP/s
+const record = (backend: string, s: Shape, ms: number): void => {
+  if (!values.has(backend)) values.set(backend, new Map());
+  values.get(backend)!.set(s.name, gflops(s, ms));
+  log(`  ${backend.padEnd(13)} ${s.name.padEnd(27)} ${gflops(s, ms).toFixed(1).padStart(7)} GFLOP/s`);
+};
 
-log('GEMM benchmark (GFLOP/s, median of several samples; higher is better)');
+log('GEMM benchmark (GFLOP/s = 2mnk/time, median of several samples; higher is better)');
 const tfjs = await loadTfjs();
-let peer: Map<string, number> | null = null;
 let peerLabel = PEER;
+const cpu: Contender[] = [];
 if ('error' in tfjs) log(`${PEER}: unavailable (${tfjs.error})`);
 else {
   peerLabel = tfjs.label;
-  log(`peer: ${tfjs.label}`);
-  peer = await benchTfjs(tfjs.tf);
+  log(`${PEER}: ${tfjs.label}`);
+  cpu.push(tfjsContender(tfjs.tf));
 }
+const wasmAuto = await createWasmBackend({ threads: 'auto', simd: 'auto' });
+const wasmOne = await createWasmBackend({ threads: 1, simd: 'auto' });
+log(`wasm: ${wasmAuto.info.description}`);
+log(`wasm-1thread: ${wasmOne.info.description}`);
+cpu.push(backendContender('wasm', wasmAuto, true), backendContender('wasm-1thread', wasmOne, true));
 
-const wasmConfigs: Array<[string, Parameters<typeof createWasmBackend>[0]]> = [
-  ['wasm', { threads: 'auto', simd: 'auto' }],
-  ['wasm-1thread', { threads: 1, simd: 'auto' }],
-];
-for (const [name, opts] of wasmConfigs) {
-  const be = await createWasmBackend(opts);
-  log(`${name}: ${be.info.description}`);
-  results.push({ backend: name, values: await benchBackend(name, be, true) });
-  be.destroy();
-}
+// CPU contenders shape by shape, back to back, so a change in machine load hits them alike.
+for (const s of SHAPES) for (const c of cpu) record(c.name, s, await c.time(s));
+wasmAuto.destroy();
+wasmOne.destroy();
 
 try {
   const gpu = await createWebGPUBackend({});
   log(`webgpu: ${gpu.info.description}`);
-  results.push({ backend: 'webgpu', values: await benchBackend('webgpu', gpu, false) });
+  const c = backendContender('webgpu', gpu, false);
+  for (const s of SHAPES) record('webgpu', s, await c.time(s));
   gpu.destroy();
 } catch (err) {
   log(`webgpu: unavailable (${err instanceof Error ? err.message : String(err)})`);
 }
 
 const rows: Row[] = [];
-for (const r of results) {
+const peer = values.get(PEER);
+for (const [backend, byShape] of values) {
   for (const s of SHAPES) {
-    const value = r.values.get(s.name)!;
+    const value = byShape.get(s.name);
+    if (value === undefined) continue;
     const peerValue = peer?.get(s.name) ?? NaN;
-    rows.push({
-      name: s.name, backend: r.backend, value: round(value), unit: 'GFLOP/s',
-      peer: PEER, peerValue: round(peerValue), ratio: round(value / peerValue, 3),
-    });
+    rows.push({ name: s.name, backend, value: round(value), unit: 'GFLOP/s', peer: PEER, peerValue: round(peerValue), ratio: round(value / peerValue, 3) });
   }
 }
-for (const s of SHAPES) if (peer) rows.push({ name: s.name, backend: PEER, value: round(peer.get(s.name)!), unit: 'GFLOP/s', peer: PEER, peerValue: round(peer.get(s.name)!), ratio: 1 });
 
 if (JSON_OUT) console.log(JSON.stringify(rows));
 else {
-  log(`\nSummary (peer: ${peerLabel}, same run):`);
+  log(`\nRatios against the peer, ${peerLabel}, measured in the same run:`);
   for (const row of rows) {
     if (row.backend === PEER) continue;
     const ratio = Number.isFinite(row.ratio) ? `${row.ratio.toFixed(2)}× ${PEER}` : 'no peer';
-    log(`${row.name.padEnd(28)} ${row.backend.padEnd(13)} ${row.value.toFixed(1).padStart(7)} GFLOP/s   vs ${row.peerValue.toFixed(1).padStart(6)} GFLOP/s  ${ratio}`);
+    log(`${row.name.padEnd(27)} ${row.backend.padEnd(13)} ${row.value.toFixed(1).padStart(7)} GFLOP/s  vs ${Number.isFinite(row.peerValue) ? row.peerValue.toFixed(1).padStart(6) : '   n/a'} GFLOP/s  → ${ratio}`);
   }
 }
 

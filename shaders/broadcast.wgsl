@@ -1,9 +1,10 @@
-// broadcast: a row vector applied to every row of a rows × cols matrix:
-//   out[r * cols + c] = x[r * cols + c] + v[vOffset + c]   (OP_ADD: bias)
-//   out[r * cols + c] = x[r * cols + c] * v[vOffset + c]   (otherwise: shared mask, column scaling)
+// broadcast: a row vector applied to every row of a rows × cols matrix, for `batch` matrices stored
+// one after another (n = batch · rows · cols), batch entry b using the vector at vOffset + b·vStride:
+//   out[b, r, c] = x[b, r, c] + v[vOffset + b * vStride + c]   (OP_ADD: bias)
+//   out[b, r, c] = x[b, r, c] * v[vOffset + b * vStride + c]   (otherwise: mask, column scaling)
 // INPLACE binds out once when it is x. Twin of assembly/broadcast.ts.
 
-struct Params { n: u32, cols: u32, vOffset: u32, pad: u32 }
+struct Params { n: u32, cols: u32, vOffset: u32, matrix: u32, vStride: u32, pad0: u32, pad1: u32, pad2: u32 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> V: array<f32>;
@@ -24,7 +25,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 #else
   let a = X[i];
 #endif
-  let b = V[p.vOffset + i % p.cols];
+  let b = V[p.vOffset + (i / p.matrix) * p.vStride + i % p.cols];
 #if ${OP_ADD}
   O[i] = a + b;
 #else

@@ -154,6 +154,13 @@ function defineKernelSuite(engine: Engine): void {
       // One f32 rounding of the exact result.
       assertWithin(`broadcast ${op}`, (await k.read(out)) as Float32Array, want, want.map((w) => U32 * Math.abs(w)));
     }
+    // Batched: 3 matrices of 5 × cols, each with its own vector (vStride = cols + 1, from vOffset 2).
+    const vb = randomF32(2 + 2 * (cols + 1) + cols, 64), tvb = k.fromArray(vb), ob = k.create(15 * cols);
+    k.broadcast(tx, tvb, ob, { rows: 5, cols, op: 'mul', batch: 3, vOffset: 2, vStride: cols + 1 });
+    const wantB = Array.from({ length: 15 * cols }, (_, i) => x[i]! * vb[2 + Math.floor(i / (5 * cols)) * (cols + 1) + (i % cols)]!);
+    assertWithin('broadcast batched', (await k.read(ob)) as Float32Array, wantB, wantB.map((w) => U32 * Math.abs(w)));
+    k.dispose(tvb);
+    k.dispose(ob);
     k.broadcast(tx, tv, tx, { rows, cols, op: 'mul' });
     assertWithin('broadcast in place', (await k.read(tx)) as Float32Array, Array.from(x, (a, i) => a * v[i % cols]!), Array.from(x, (a, i) => U32 * Math.abs(a * v[i % cols]!)));
 

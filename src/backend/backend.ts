@@ -80,6 +80,10 @@ export interface BroadcastOptions {
   op: 'add' | 'mul';
   /** Element offset of the vector inside v (default 0), e.g. a bias inside the parameter vector. */
   vOffset?: number;
+  /** Matrices stored one after another (default 1): entry b uses the vector at vOffset + b·vStride. */
+  batch?: number;
+  /** Elements between the vectors of consecutive batch entries (default 0: one shared vector). */
+  vStride?: number;
 }
 
 /** A rows × cols matrix, for the row-wise kernels. */
@@ -132,7 +136,7 @@ export interface Backend {
    */
   reduce(op: ReduceOp, x: Tensor, y: Tensor | null, out: Tensor, outOffset?: number): void;
   mask(out: Tensor, opts: MaskOptions): void;
-  /** out[r·cols + c] = x[r·cols + c] (+ or ·) v[vOffset + c]; out may alias x. */
+  /** out[b,r,c] = x[b,r,c] (+ or ·) v[vOffset + b·vStride + c], b < batch; out may alias x. */
   broadcast(x: Tensor, v: Tensor, out: Tensor, opts: BroadcastOptions): void;
   /**
    * Row-wise softmax cross-entropy of logits against targets (both rows × cols):

@@ -160,10 +160,12 @@ export function resolveBroadcast(backend: BackendName, x: Tensor, v: Tensor, out
   const op = opts.op;
   if (op !== 'add' && op !== 'mul') throw new ArgumentError('opts.op', "'add' or 'mul'", op);
   const vOffset = checkInt('opts.vOffset', opts.vOffset ?? 0, 0);
-  checkMatrix('x', x, rows, cols);
-  checkMatrix('out', out, rows, cols);
-  checkRange('v', v, vOffset, cols);
-  return { rows, cols, op, vOffset };
+  const batch = checkInt('opts.batch', opts.batch ?? 1, 1);
+  const vStride = checkInt('opts.vStride', opts.vStride ?? 0, 0);
+  checkMatrix('x', x, batch * rows, cols);
+  checkMatrix('out', out, batch * rows, cols);
+  checkRange('v', v, vOffset, vStride * (batch - 1) + cols);
+  return { rows, cols, op, vOffset, batch, vStride };
 }
 
 export function resolveSoftmaxXent(backend: BackendName, logits: Tensor, targets: Tensor, grad: Tensor, loss: Tensor, opts: RowsOptions): RowsOptions {

@@ -91,7 +91,7 @@ export interface Kernels {
     out: number, seed: number, step: number, layer: number, units: number, samples: number,
     unitOffset: number, sampleOffset: number, threshold: number, invKeep: number,
   ): void;
-  broadcast(x: number, v: number, out: number, rows: number, cols: number, op: number): void;
+  broadcast(x: number, v: number, out: number, rows: number, cols: number, op: number, batch: number, vStride: number): void;
   softmax_xent(logits: number, targets: number, grad: number, loss: number, rows: number, cols: number): void;
   gather_rows(src: number, index: number, dst: number, rows: number, cols: number, srcRows: number): void;
 }

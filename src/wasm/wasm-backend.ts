@@ -292,7 +292,7 @@ class WasmBackend implements Backend {
     this.alive();
     const r = resolveBroadcast('wasm', x, v, out, opts);
     const tx = this.own('x', x), tv = this.own('v', v), to = this.own('out', out);
-    this.k.broadcast(tx.ptr, tv.ptr + 4 * r.vOffset, to.ptr, r.rows, r.cols, r.op === 'add' ? 0 : 1);
+    this.k.broadcast(tx.ptr, tv.ptr + 4 * r.vOffset, to.ptr, r.rows, r.cols, r.op === 'add' ? 0 : 1, r.batch, r.vStride);
   }
 
   softmaxXent(logits: Tensor, targets: Tensor, grad: Tensor, loss: Tensor, opts: RowsOptions): void {

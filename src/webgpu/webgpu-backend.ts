@@ -363,11 +363,11 @@ export class WebGPUBackend implements Backend {
     this.begin();
     const r = resolveBroadcast('webgpu', x, v, out, opts);
     const X = this.tensor('x', x, 'f32'), V = this.tensor('v', v, 'f32'), O = this.tensor('out', out, 'f32');
-    const n = r.rows * r.cols, temps: GPUBuffer[] = [];
+    const n = r.batch * r.rows * r.cols, temps: GPUBuffer[] = [];
     const inplace = X.buffer === O.buffer;
-    const [vb, vOffset] = this.readOnly(V, r.vOffset, r.cols, [O.buffer], temps);
+    const [vb, vOffset] = this.readOnly(V, r.vOffset, r.vStride * (r.batch - 1) + r.cols, [O.buffer], temps);
     const [xb] = inplace ? [O.buffer] : this.readOnly(X, 0, n, [O.buffer], temps);
-    const params = this.rec.params((u) => { u[0] = n; u[1] = r.cols; u[2] = vOffset; });
+    const params = this.rec.params((u) => { u[0] = n; u[1] = r.cols; u[2] = vOffset; u[3] = r.rows * r.cols; u[4] = r.vStride; });
     const [gx, gy] = grid1D(n, this.maxPerDim);
     const buffers = inplace ? [vb, O.buffer] : [vb, xb, O.buffer];
     this.rec.dispatch(this.pipelines.get('broadcast', { INPLACE: inplace, OP_ADD: r.op === 'add' }), [params, ...buffers.map((buffer) => ({ buffer }))], gx, gy);

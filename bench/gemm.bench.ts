@@ -7,7 +7,8 @@
  * samples; a sample runs enough calls to last ≥ 40 ms; the median per-call time is reported.
  * WebGPU samples end with the read-back of one element, so queued work is really finished.
  *
- * Run: node scripts/bench.mjs [--json] (builds with `npm run bench`). Runs in Node.
+ * Run: node scripts/bench.mjs [--json] [--quick] [--shape=1024] [--no-webgpu] (npm run bench builds
+ * first). Runs in Node.
  * --json prints only a JSON array of {name, backend, value, unit, peer, peerValue, ratio}.
  */
 import type { Backend, Tensor } from '../src/backend/backend.js';
@@ -38,13 +39,19 @@ const log = (s: string): void => {
   if (!JSON_OUT) console.log(s);
 };
 
-const SHAPES: Shape[] = [
+const ALL_SHAPES: Shape[] = [
   { name: 'gemm 256³', m: 256, n: 256, k: 256 },
   { name: 'gemm 512³', m: 512, n: 512, k: 512 },
   { name: 'gemm 1024³', m: 1024, n: 1024, k: 1024 },
   { name: 'gemm 2048³', m: 2048, n: 2048, k: 2048 },
   { name: 'gemm (10000×784)·(784×50)', m: 10000, n: 50, k: 784 },
 ];
+
+/** --shape=TEXT keeps the shapes whose name contains TEXT (e.g. --shape=1024). */
+const shapeFilter = argv.find((a) => a.startsWith('--shape='))?.slice(8);
+const SHAPES = shapeFilter ? ALL_SHAPES.filter((s) => s.name.includes(shapeFilter)) : ALL_SHAPES;
+/** --no-webgpu skips the WebGPU backend (slow on a software adapter). */
+const NO_WEBGPU = argv.includes('--no-webgpu');
 
 const now = (): number => performance.now();
 
@@ -188,7 +195,8 @@ for (const s of SHAPES) for (const c of cpu) record(c.name, s, await c.time(s));
 wasmAuto.destroy();
 wasmOne.destroy();
 
-try {
+if (NO_WEBGPU) log('webgpu: skipped (--no-webgpu)');
+else try {
   const gpu = await createWebGPUBackend({});
   log(`webgpu: ${gpu.info.description}`);
   const c = backendContender('webgpu', gpu, false);

@@ -1,7 +1,8 @@
 // Runs every benchmark bundle build/bench/*.bench.js (built by `node scripts/build.mjs --only=bench`)
 // in Node, one process each. Flags: --json (each bench prints only a JSON array; this script
-// prints one merged JSON array and nothing else), --quick (shorter samples), --relaxed (run Node
-// with --experimental-wasm-relaxed-simd so the relaxed-SIMD builds are measured too).
+// prints one merged JSON array and nothing else), --relaxed (run Node with
+// --experimental-wasm-relaxed-simd so the relaxed-SIMD builds are measured too); every other flag
+// (--quick, --shape=…, --no-webgpu) is passed on to the benches.
 // WebGPU in Node uses Dawn; on a machine without a GPU, SwiftShader's Vulkan driver is picked
 // when present (as in scripts/test.mjs).
 import { spawnSync } from 'node:child_process';
@@ -12,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const json = args.includes('--json');
-const forward = args.filter((a) => a === '--json' || a === '--quick');
+const forward = args.filter((a) => a !== '--relaxed');
 const nodeFlags = args.includes('--relaxed') ? ['--experimental-wasm-relaxed-simd'] : [];
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const env = { ...process.env };

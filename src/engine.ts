@@ -15,6 +15,7 @@ import { lanczosEigen, type EigenOptions, type EigenResult } from './curvature/e
 import { hutchinson, type TraceResult } from './curvature/trace.js';
 import { lanczosDensity, type DensityOptions, type DensityResult } from './curvature/density.js';
 import { denseHessian } from './curvature/dense.js';
+import { noiseFactor, type NoiseFactor, type NoiseFactorOptions } from './noise/noise-factor.js';
 
 /** Which Hessian, and Monte Carlo settings where L_S has no closed form. */
 export interface HessianChoice {
@@ -110,6 +111,15 @@ export class Engine {
   /** The dense D × D Hessian (row-major, float64) of a small model, from D exact HVPs. */
   hessian(model: Mlp, data: DeviceDataset, options: HessianChoice & { onProgress?: (d: number, t: number) => void } = {}): Promise<Float64Array> {
     return denseHessian(this.kernels, model.size, this.hessianOperator(model, data, options), options.onProgress);
+  }
+
+  /**
+   * The dropout-noise factor of SPEC §3: mean ḡ of M mask gradients (one batched pass) and the
+   * D × M factor with Σ ≈ factor·factorᵀ.
+   */
+  noiseFactor(model: Mlp, data: DeviceDataset, options: NoiseFactorOptions = {}): Promise<NoiseFactor> {
+    this.live();
+    return noiseFactor(model, data, options);
   }
 
   /** Frees every buffer and the device; the engine is unusable afterwards. */

@@ -18,3 +18,4 @@ export type { TrainOptions, TrainResult } from './train/train.js';
 export type { BroadcastOptions, RowsOptions } from './backend/backend.js';
 export * from './data/index.js';
 export { symmetricEigen, tridiagonalEigen, gram } from './linalg/index.js';
+export type { NoiseFactor, NoiseFactorOptions } from './noise/noise-factor.js';

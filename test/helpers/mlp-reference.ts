@@ -126,3 +126,26 @@ export function enumerateModified(net: RefNet, theta: ArrayLike<number>, x: Arra
   }
   return { loss, grad };
 }
+
+/** Exact mean and covariance (D × D) of ∇R_S^drop over all 2^m shared masks of one hidden layer. */
+export function exactNoise(net: RefNet, theta: ArrayLike<number>, x: ArrayLike<number>, y: ArrayLike<number>, n: number, keep: number): { mean: Float64Array; cov: Float64Array } {
+  const m = net.sizes[1]!;
+  const grads: Float64Array[] = [], probs: number[] = [];
+  for (let bits = 0; bits < 1 << m; bits++) {
+    let prob = 1;
+    const eta = new Float64Array(m);
+    for (let u = 0; u < m; u++) {
+      const kept = (bits >> u) & 1;
+      prob *= kept ? keep : 1 - keep;
+      eta[u] = kept ? 1 / keep : 0;
+    }
+    grads.push(refLossGrad(net, theta, x, y, n, [eta]).grad);
+    probs.push(prob);
+  }
+  const d = grads[0]!.length, mean = new Float64Array(d), cov = new Float64Array(d * d);
+  grads.forEach((g, j) => g.forEach((v, i) => { mean[i]! += probs[j]! * v; }));
+  grads.forEach((g, j) => {
+    for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) cov[a * d + b]! += probs[j]! * (g[a]! - mean[a]!) * (g[b]! - mean[b]!);
+  });
+  return { mean, cov };
+}

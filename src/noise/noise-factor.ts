@@ -1,0 +1,77 @@
+/**
+ * The low-rank noise factor of SPEC §3: from M mask samples g_j = ∇R_S^drop(θ; η_j),
+ * G = [g_1 − ḡ, …, g_M − ḡ] / √(M − 1), so Σ ≈ G Gᵀ. On the device G is kept transposed
+ * (M × D, one sample per row), which is also what the samplers multiply by.
+ */
+import type { Tensor } from '../backend/backend.js';
+import { checkInt } from '../backend/validate.js';
+import { ArgumentError } from '../errors.js';
+import type { DeviceDataset } from '../model/dataset.js';
+import type { Mlp } from '../model/mlp.js';
+import { maskGradients } from './mask-gradients.js';
+
+export interface NoiseFactorOptions {
+  /** Mask samples M ≥ 2 (default 64). */
+  samples?: number;
+  seed?: number;
+  /** Mask j is the draw { seed, step: stepOffset + j } (default 0). */
+  stepOffset?: number;
+}
+
+export interface NoiseFactor {
+  /** ḡ, the mean of the M mask gradients (length D). */
+  mean: Float32Array;
+  /** D × M row-major, Σ ≈ factor · factorᵀ. */
+  factor: Float32Array;
+  samples: number;
+}
+
+/** The M per-mask gradients, rows of an M × D device tensor (masks shared by the batch, or looped). */
+export function gradientSamples(model: Mlp, data: DeviceDataset, count: number, seed: number, stepOffset: number): Tensor {
+  const k = model.backend, d = model.size;
+  const out = k.create(count * d);
+  if (!model.net.masksPerSample) {
+    maskGradients(model, data, out, { count, seed, stepOffset });
+  } else {
+    for (let j = 0; j < count; j++) k.copy(model.gradientTensor(data, { mask: { seed, step: stepOffset + j } }), out, 0, j * d, d);
+  }
+  return out;
+}
+
+/** Centres the rows of g (M × D) and scales by 1/√(M−1); writes their mean into `mean` (D). */
+export function centreRows(model: Mlp, g: Tensor, mean: Tensor, count: number): void {
+  const k = model.backend, d = model.size;
+  const ones = k.create(count);
+  k.fill(ones, 1);
+  k.gemm(ones, g, mean, { m: 1, n: d, k: count, alpha: 1 / count });
+  k.gemm(ones, mean, g, { m: count, n: d, k: 1, alpha: -1, beta: 1 });
+  k.scale(1 / Math.sqrt(count - 1), g);
+  k.dispose(ones);
+}
+
+export function resolveNoiseOptions(o: NoiseFactorOptions): Required<NoiseFactorOptions> {
+  if (o === null || typeof o !== 'object') throw new ArgumentError('options', 'an object', o);
+  return {
+    samples: checkInt('options.samples', o.samples ?? 64, 2, 1 << 16),
+    seed: checkInt('options.seed', o.seed ?? 0, 0, 0xffffffff),
+    stepOffset: checkInt('options.stepOffset', o.stepOffset ?? 0, 0, 0xffffffff),
+  };
+}
+
+export async function noiseFactor(model: Mlp, data: DeviceDataset, options: NoiseFactorOptions = {}): Promise<NoiseFactor> {
+  const o = resolveNoiseOptions(options);
+  const k = model.backend, d = model.size, M = o.samples;
+  if (o.stepOffset + M - 1 > 0xffffffff) throw new ArgumentError('options.stepOffset', `at most ${0xffffffff - M + 1} for ${M} samples`, o.stepOffset);
+  const g = gradientSamples(model, data, M, o.seed, o.stepOffset);
+  const mean = k.create(d);
+  try {
+    centreRows(model, g, mean, M);
+    const rows = (await k.read(g)) as Float32Array;
+    const factor = new Float32Array(d * M);
+    for (let j = 0; j < M; j++) for (let i = 0; i < d; i++) factor[i * M + j] = rows[j * d + i]!;
+    return { mean: (await k.read(mean)) as Float32Array, factor, samples: M };
+  } finally {
+    k.dispose(g);
+    k.dispose(mean);
+  }
+}

@@ -16,6 +16,8 @@ import { hutchinson, type TraceResult } from './curvature/trace.js';
 import { lanczosDensity, type DensityOptions, type DensityResult } from './curvature/density.js';
 import { denseHessian } from './curvature/dense.js';
 import { noiseFactor, type NoiseFactor, type NoiseFactorOptions } from './noise/noise-factor.js';
+import { simulatePaths, type PathsResult, type SimulateOptions } from './sme/simulate.js';
+import { weakOrder, type WeakOrderOptions, type WeakOrderResult } from './sme/weak-order.js';
 
 /** Which Hessian, and Monte Carlo settings where L_S has no closed form. */
 export interface HessianChoice {
@@ -120,6 +122,21 @@ export class Engine {
   noiseFactor(model: Mlp, data: DeviceDataset, options: NoiseFactorOptions = {}): Promise<NoiseFactor> {
     this.live();
     return noiseFactor(model, data, options);
+  }
+
+  /**
+   * Paths of dropout GD, its SME (order 1 or 2) or a deterministic baseline (GD on L_S, GD on
+   * R_S) from the model's current θ, recording R_S and ‖θ‖² (SPEC §4).
+   */
+  simulate(model: Mlp, data: DeviceDataset, options: SimulateOptions): Promise<PathsResult> {
+    this.live();
+    return simulatePaths(model, data, options);
+  }
+
+  /** The weak-order study of SPEC §4: weak errors over a learning-rate ladder and the fitted order. */
+  weakOrder(model: Mlp, data: DeviceDataset, options: WeakOrderOptions): Promise<WeakOrderResult> {
+    this.live();
+    return weakOrder(model, data, options);
   }
 
   /** Frees every buffer and the device; the engine is unusable afterwards. */

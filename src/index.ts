@@ -19,3 +19,6 @@ export type { BroadcastOptions, RowsOptions } from './backend/backend.js';
 export * from './data/index.js';
 export { symmetricEigen, tridiagonalEigen, gram } from './linalg/index.js';
 export type { NoiseFactor, NoiseFactorOptions } from './noise/noise-factor.js';
+export type { PathMethod, PathsResult, SimulateOptions } from './sme/simulate.js';
+export type { WeakOrderOptions, WeakOrderResult, ObservableErrors, Observable } from './sme/weak-order.js';
+export type { NoiseKind } from './sme/samplers.js';

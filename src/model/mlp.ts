@@ -282,6 +282,13 @@ export class Mlp {
     return correct / data.n;
   }
 
+  /** @internal R_S's row-loss sum (no dropout) into out[slot]; returns the divisor (2n for MSE, n for xent). */
+  lossInto(data: DeviceDataset, out: Tensor, slot: number): number {
+    const ws = this.prepare(data);
+    forward(this.backend, this.net, this.params, data.x, ws, null);
+    return lossHead(this.backend, this.net, data.y, ws, out, slot);
+  }
+
   /** @internal One forward/backward pass with the given masks on a prepared workspace; loss sum into out[slot]. */
   step(data: { x: Tensor; y: Tensor }, ws: Workspace, draw: MaskDraw, out: Tensor = this.#scalars, slot = 0): number {
     const masked = draw !== null && this.keep < 1;

@@ -138,25 +138,42 @@ export function masksPerPass(model: Mlp, rows: number, budget = 1 << 24): number
 }
 
 /**
- * g_j for j < count into `out` (count × D) on the device, in passes of at most `perPass` masks.
+ * Reusable batched passes of `perPass` masks over one data set: buffers are allocated once, so a
+ * sampler that needs fresh mask gradients every SME step allocates nothing per step.
  */
-export function maskGradients(model: Mlp, data: DeviceDataset, out: Tensor, opts: { count: number; seed: number; stepOffset?: number; perPass?: number }): void {
-  const k = model.backend;
-  model.prepare(data);
-  const outDim = data.outDim;
-  const perPass = Math.min(opts.count, opts.perPass ?? masksPerPass(model, data.n));
-  let buffers: BatchBuffers | null = null;
-  try {
-    for (let done = 0; done < opts.count; done += perPass) {
-      const M = Math.min(perPass, opts.count - done);
-      if (!buffers || buffers.masks !== M) {
-        if (buffers) for (const t of buffers.all) k.dispose(t);
-        buffers = allocate(k, model, data.n, M, outDim);
-        repeat(k, data.y, buffers.y, data.n * outDim, M);
+export class MaskGradientBatches {
+  private buffers: BatchBuffers | null = null;
+
+  constructor(private readonly model: Mlp, private readonly data: DeviceDataset, readonly perPass: number) {
+    model.prepare(data);
+  }
+
+  /** g_j for j < count into `out` (count × D) with masks { seed, step: stepOffset + j }. */
+  run(seed: number, stepOffset: number, count: number, out: Tensor): void {
+    const k = this.model.backend, n = this.data.n, c = this.data.outDim;
+    for (let done = 0; done < count; done += this.perPass) {
+      const M = Math.min(this.perPass, count - done);
+      if (!this.buffers || this.buffers.masks !== M) {
+        this.dispose();
+        this.buffers = allocate(k, this.model, n, M, c);
+        repeat(k, this.data.y, this.buffers.y, n * c, M);
       }
-      batchedGradients(k, model, data, buffers, opts.seed, (opts.stepOffset ?? 0) + done, out, done);
+      batchedGradients(k, this.model, this.data, this.buffers, seed, stepOffset + done, out, done);
     }
+  }
+
+  dispose(): void {
+    if (this.buffers) for (const t of this.buffers.all) this.model.backend.dispose(t);
+    this.buffers = null;
+  }
+}
+
+/** g_j for j < count into `out` (count × D) on the device, in passes of at most `perPass` masks. */
+export function maskGradients(model: Mlp, data: DeviceDataset, out: Tensor, opts: { count: number; seed: number; stepOffset?: number; perPass?: number }): void {
+  const batches = new MaskGradientBatches(model, data, Math.min(opts.count, opts.perPass ?? masksPerPass(model, data.n)));
+  try {
+    batches.run(opts.seed, opts.stepOffset ?? 0, opts.count, out);
   } finally {
-    if (buffers) for (const t of buffers.all) k.dispose(t);
+    batches.dispose();
   }
 }

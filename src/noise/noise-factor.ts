@@ -8,7 +8,7 @@ import { checkInt } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
-import { maskGradients } from './mask-gradients.js';
+import { MaskGradientBatches, maskGradients } from './mask-gradients.js';
 
 export interface NoiseFactorOptions {
   /** Mask samples M ≥ 2 (default 64). */
@@ -26,14 +26,21 @@ export interface NoiseFactor {
   samples: number;
 }
 
-/** The M per-mask gradients, rows of an M × D device tensor (masks shared by the batch, or looped). */
-export function gradientSamples(model: Mlp, data: DeviceDataset, count: number, seed: number, stepOffset: number): Tensor {
+/**
+ * The M per-mask gradients into rows of `out` (M × D; a new tensor when omitted): one batched pass
+ * for masks shared by the batch (reusing `batches` when given), a loop for per-sample masks.
+ */
+export function gradientSamples(
+  model: Mlp, data: DeviceDataset, count: number, seed: number, stepOffset: number,
+  out: Tensor = model.backend.create(count * model.size), batches?: MaskGradientBatches,
+): Tensor {
   const k = model.backend, d = model.size;
-  const out = k.create(count * d);
-  if (!model.net.masksPerSample) {
-    maskGradients(model, data, out, { count, seed, stepOffset });
-  } else {
+  if (model.net.masksPerSample) {
     for (let j = 0; j < count; j++) k.copy(model.gradientTensor(data, { mask: { seed, step: stepOffset + j } }), out, 0, j * d, d);
+  } else if (batches) {
+    batches.run(seed, stepOffset, count, out);
+  } else {
+    maskGradients(model, data, out, { count, seed, stepOffset });
   }
   return out;
 }

@@ -18,6 +18,7 @@ import { denseHessian } from './curvature/dense.js';
 import { noiseFactor, type NoiseFactor, type NoiseFactorOptions } from './noise/noise-factor.js';
 import { simulatePaths, type PathsResult, type SimulateOptions } from './sme/simulate.js';
 import { weakOrder, type WeakOrderOptions, type WeakOrderResult } from './sme/weak-order.js';
+import { weakOrderSweep, type SweepResult } from './sme/sweep.js';
 
 /** Which Hessian, and Monte Carlo settings where L_S has no closed form. */
 export interface HessianChoice {
@@ -137,6 +138,11 @@ export class Engine {
   weakOrder(model: Mlp, data: DeviceDataset, options: WeakOrderOptions): Promise<WeakOrderResult> {
     this.live();
     return weakOrder(model, data, options);
+  }
+
+  /** The ε × p sweep: the weak-order study for each keep probability, from the same initial θ. */
+  weakOrderSweep(model: Omit<MlpOptions, 'keep'>, data: DeviceDataset, keeps: number[], options: WeakOrderOptions): Promise<SweepResult> {
+    return weakOrderSweep(this.live(), model, data, keeps, options);
   }
 
   /** Frees every buffer and the device; the engine is unusable afterwards. */

@@ -22,3 +22,4 @@ export type { NoiseFactor, NoiseFactorOptions } from './noise/noise-factor.js';
 export type { PathMethod, PathsResult, SimulateOptions } from './sme/simulate.js';
 export type { WeakOrderOptions, WeakOrderResult, ObservableErrors, Observable } from './sme/weak-order.js';
 export type { NoiseKind } from './sme/samplers.js';
+export type { SweepResult } from './sme/sweep.js';

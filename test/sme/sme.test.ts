@@ -89,6 +89,18 @@ s('WASM and WebGPU agree on a short SME run with the same seed', async () => {
   assert.ok(diff <= 1e-4 * scale, `max |Θ_wasm − Θ_webgpu| = ${diff} (max |Θ| ${scale})`);
 });
 
+s('the ε × p sweep returns a keeps × lrs grid, small keeps included', async () => {
+  const e = engines.wasm;
+  const data = e.dataset(sineTask({ n: 12, seed: 2 }));
+  const r = await e.weakOrderSweep({ sizes: [1, 8, 1], seed: 5 }, data, [0.9, 0.5, 0.1], { lrs: [0.1, 0.05], time: 0.5, paths: 20, bootstrap: 10 });
+  assert.equal(r.keeps, [0.9, 0.5, 0.1]);
+  assert.is(r.normErrors.length, 6);
+  assert.ok(Array.from(r.normErrors).every(Number.isFinite) && Array.from(r.lossFloors).every((v) => v >= 0));
+  // Each grid row is that keep's own study.
+  assert.is(r.normErrors[4], r.studies[2]!.normSq.errors[0]);
+  data.dispose();
+});
+
 s('bad SME options are refused naming the argument', async () => {
   const e = engines.wasm;
   const model = e.mlp({ sizes: [1, 4, 1], keep: 0.5 });

@@ -33,6 +33,10 @@ if (!process.argv.includes('--no-build')) {
   if (b.code !== 0) process.exit(b.code);
 }
 
+// Strict type check of the tests and benchmarks (src is checked by the build's declaration pass).
+const tc = await run('typecheck (tests, benchmarks)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json', '--noEmit']);
+if (tc.code !== 0) process.exit(tc.code);
+
 const icd = (path) => (process.env.VK_ICD_FILENAMES ? {} : existsSync(path) ? { VK_ICD_FILENAMES: path } : {});
 const results = [];
 results.push(await run('node (Dawn; headless Chromium)', process.execPath, ['node_modules/uvu/bin.js', 'build/test', '\\.test\\.js$'], icd(SWIFTSHADER)));

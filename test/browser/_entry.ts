@@ -22,3 +22,4 @@ try {
 } finally {
   g.__uvuDone = true;
 }
+export {};

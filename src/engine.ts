@@ -19,6 +19,9 @@ import { noiseFactor, type NoiseFactor, type NoiseFactorOptions } from './noise/
 import { simulatePaths, type PathsResult, type SimulateOptions } from './sme/simulate.js';
 import { weakOrder, type WeakOrderOptions, type WeakOrderResult } from './sme/weak-order.js';
 import { weakOrderSweep, type SweepResult } from './sme/sweep.js';
+import { varianceFlatness, type VarianceFlatnessOptions, type VarianceFlatnessResult } from './structure/variance-flatness.js';
+import { intervalFlatness, type FlatnessOptions, type FlatnessResult } from './structure/flatness.js';
+import { alignment, type AlignmentOptions, type AlignmentResult } from './structure/alignment.js';
 
 /** Which Hessian, and Monte Carlo settings where L_S has no closed form. */
 export interface HessianChoice {
@@ -143,6 +146,27 @@ export class Engine {
   /** The ε × p sweep: the weak-order study for each keep probability, from the same initial θ. */
   weakOrderSweep(model: Omit<MlpOptions, 'keep'>, data: DeviceDataset, keeps: number[], options: WeakOrderOptions): Promise<SweepResult> {
     return weakOrderSweep(this.live(), model, data, keeps, options);
+  }
+
+  /**
+   * The inverse variance–flatness relation of S samples of θ (S × D row-major, e.g. training
+   * snapshots or θ* + gradient samples): PCA, interval flatness, ψ with its interval (SPEC §6).
+   */
+  varianceFlatness(model: Mlp, data: DeviceDataset, samples: Float32Array, count: number, options: VarianceFlatnessOptions = {}): Promise<VarianceFlatnessResult> {
+    this.live();
+    return varianceFlatness(model, data, samples, count, options);
+  }
+
+  /** Interval flatness along k unit directions (k × D) around `centre` (SPEC §6). */
+  flatness(model: Mlp, data: DeviceDataset, centre: ArrayLike<number>, directions: ArrayLike<number>, k: number, options: FlatnessOptions = {}): Promise<FlatnessResult> {
+    this.live();
+    return intervalFlatness(model, data, centre, directions, k, options);
+  }
+
+  /** α(H, Σ) for Σ = factor·factorᵀ (factor D × M, as noiseFactor returns it) and its null model. */
+  alignment(model: Mlp, data: DeviceDataset, factor: Float32Array, samples: number, options: AlignmentOptions = {}): Promise<AlignmentResult> {
+    this.live();
+    return alignment(model, data, factor, samples, options);
   }
 
   /** Frees every buffer and the device; the engine is unusable afterwards. */

@@ -23,3 +23,9 @@ export type { PathMethod, PathsResult, SimulateOptions } from './sme/simulate.js
 export type { WeakOrderOptions, WeakOrderResult, ObservableErrors, Observable } from './sme/weak-order.js';
 export type { NoiseKind } from './sme/samplers.js';
 export type { SweepResult } from './sme/sweep.js';
+export type { VarianceFlatnessOptions, VarianceFlatnessResult } from './structure/variance-flatness.js';
+export type { FlatnessOptions, FlatnessResult } from './structure/flatness.js';
+export type { AlignmentOptions, AlignmentResult } from './structure/alignment.js';
+export { projectedVariance } from './structure/alignment.js';
+export { pca, type Pca } from './structure/pca.js';
+export { fitLine, spearman, ranks, type LineFit } from './structure/stats.js';

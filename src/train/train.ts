@@ -10,6 +10,10 @@ import { ArgumentError } from '../errors.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
 import { BatchSampler } from './batch-sampler.js';
+import { gaussians } from '../noise/gaussian.js';
+
+/** Counter-generator stream of the isotropic comparison noise. */
+const ISOTROPIC_STREAM = 0x150;
 
 export interface TrainOptions {
   /** Learning rate ε > 0. */
@@ -25,6 +29,12 @@ export interface TrainOptions {
   lossEvery?: number;
   /** Record θ every this many steps (0 = never; default 0). */
   snapshotEvery?: number;
+  /**
+   * Add isotropic Gaussian noise ξ with this variance per coordinate to every gradient
+   * (θ ← θ − ε(∇ + ξ)): the "GD with isotropic noise of equal total variance" comparison of SPEC §6
+   * (variance = tr Σ / D). Default 0.
+   */
+  isotropicNoise?: number;
   /** The step counter of the first step (masks depend on it), to continue a run (default 0). */
   startStep?: number;
   /** Called every `progressEvery` steps (default: about 100 times a run). */
@@ -44,7 +54,7 @@ export interface TrainResult {
 }
 
 interface Resolved {
-  lr: number; steps: number; dropout: boolean; seed: number; batch: number; lossEvery: number;
+  lr: number; steps: number; dropout: boolean; seed: number; batch: number; lossEvery: number; isotropic: number;
   snapshotEvery: number; startStep: number; progressEvery: number;
 }
 
@@ -53,8 +63,12 @@ function resolve(o: TrainOptions, n: number): Resolved {
   if (typeof o.lr !== 'number' || !(o.lr > 0) || !Number.isFinite(o.lr)) throw new ArgumentError('options.lr', 'a positive finite learning rate', o.lr);
   const steps = checkInt('options.steps', o.steps, 1);
   const batch = Math.min(n, checkInt('options.batchSize', o.batchSize ?? n, 1));
+  const isotropic = o.isotropicNoise ?? 0;
+  if (typeof isotropic !== 'number' || !(isotropic >= 0) || !Number.isFinite(isotropic)) {
+    throw new ArgumentError('options.isotropicNoise', 'a finite variance ≥ 0', isotropic);
+  }
   return {
-    lr: o.lr, steps, batch,
+    lr: o.lr, steps, batch, isotropic,
     dropout: o.dropout ?? true,
     seed: checkInt('options.seed', o.seed ?? 0, 0, 0xffffffff),
     lossEvery: checkInt('options.lossEvery', o.lossEvery ?? 1, 1),
@@ -78,6 +92,8 @@ export async function train(model: Mlp, data: DeviceDataset, options: TrainOptio
   const lossSteps = new Int32Array(recorded);
   const snapshotSteps = new Int32Array(snapCount);
   const masked = o.dropout && model.keep < 1;
+  const noise = o.isotropic > 0 ? k.create(model.size) : null;
+  const noiseHost = noise ? new Float32Array(model.size) : null;
   let div = 1;
   try {
     for (let s = 0; s < o.steps; s++) {
@@ -87,6 +103,10 @@ export async function train(model: Mlp, data: DeviceDataset, options: TrainOptio
       div = model.step(batch, ws, masked ? { seed: o.seed, step } : null, record ? losses : scratchLoss, record ? s / o.lossEvery : 0);
       if (record) lossSteps[s / o.lossEvery] = step;
       k.axpy(-o.lr, ws.grad, model.params);
+      if (noise) {
+        k.write(noise, gaussians(model.size, o.seed, ISOTROPIC_STREAM, step, noiseHost!));
+        k.axpy(-o.lr * Math.sqrt(o.isotropic), noise, model.params);
+      }
       if (snaps && (s + 1) % o.snapshotEvery === 0) {
         const j = (s + 1) / o.snapshotEvery - 1;
         k.copy(model.params, snaps, 0, j * model.size, model.size);
@@ -107,6 +127,7 @@ export async function train(model: Mlp, data: DeviceDataset, options: TrainOptio
   } finally {
     k.dispose(losses);
     k.dispose(scratchLoss);
+    if (noise) k.dispose(noise);
     if (snaps) k.dispose(snaps);
     sampler?.dispose();
   }

@@ -1,0 +1,43 @@
+/**
+ * The inverse variance–flatness relation (SPEC §6; Feng & Tu): PCA of the samples, interval
+ * flatness along the top K directions around the sample mean, and the fit
+ * log σ_i² = −ψ log F_i + b with a bootstrap 95% interval of ψ and Spearman's ρ.
+ */
+import type { DeviceDataset } from '../model/dataset.js';
+import type { Mlp } from '../model/mlp.js';
+import { intervalFlatness, type FlatnessOptions, type FlatnessResult } from './flatness.js';
+import { pca } from './pca.js';
+import { fitLine } from './stats.js';
+
+export interface VarianceFlatnessOptions extends FlatnessOptions {
+  /** Directions K (default min(S − 1, 20)). */
+  k?: number;
+  bootstrap?: number;
+  seed?: number;
+}
+
+export interface VarianceFlatnessResult {
+  variances: Float64Array;
+  flatness: FlatnessResult;
+  /** ψ = −slope of log σ² on log F, its 95% interval, Spearman's ρ of (F, σ²). */
+  psi: number;
+  interval: [number, number];
+  spearman: number;
+  /** Directions with finite flatness used in the fit. */
+  used: number;
+}
+
+export async function varianceFlatness(
+  model: Mlp, data: DeviceDataset, samples: Float32Array, count: number, options: VarianceFlatnessOptions = {},
+): Promise<VarianceFlatnessResult> {
+  const d = model.size;
+  const k = options.k ?? Math.min(count - 1, 20);
+  const p = await pca(samples, count, d, k);
+  const flat = await intervalFlatness(model, data, p.mean, p.components, k, options);
+  const use = Array.from({ length: k }, (_, i) => i).filter((i) => Number.isFinite(flat.flatness[i]!) && p.variances[i]! > 0);
+  const fit = fitLine(use.map((i) => Math.log(flat.flatness[i]!)), use.map((i) => Math.log(p.variances[i]!)), options.bootstrap ?? 1000, options.seed ?? 0);
+  return {
+    variances: p.variances, flatness: flat,
+    psi: -fit.slope, interval: [-fit.interval[1], -fit.interval[0]], spearman: fit.spearman, used: use.length,
+  };
+}

@@ -51,24 +51,7 @@ import { loadMnistAll } from '../src/data/mnist.js';
 import { rademacher } from '../src/curvature/lanczos.js';
 import type { Tensor } from '../src/backend/backend.js';
 import type { EigenResult } from '../src/curvature/eigen.js';
-
-interface Row {
-  name: string;
-  backend: string;
-  value: number;
-  unit: string;
-  peer: string;
-  peerValue: number;
-  ratio: number;
-}
-
-const argv: string[] = (globalThis as { process?: { argv?: string[] } }).process?.argv ?? [];
-const JSON_OUT = argv.includes('--json');
-const QUICK = argv.includes('--quick');
-const NO_CAP = argv.includes('--no-cap');
-const log = (s: string): void => {
-  if (!JSON_OUT) console.log(s);
-};
+import { type Row, JSON_OUT, NO_CAP, QUICK, log } from './_common.js';
 
 const SIZES = [784, 50, 50, 10];
 const KEEP = 0.9;

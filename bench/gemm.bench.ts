@@ -14,6 +14,8 @@
 import type { Backend, Tensor } from '../src/backend/backend.js';
 import { createWasmBackend } from '../src/wasm/wasm-backend.js';
 import { createWebGPUBackend } from '../src/webgpu/webgpu-backend.js';
+import { type Row, JSON_OUT, NO_WEBGPU, QUICK, argv, log } from './_common.js';
+import { loadTfjs, type Tf } from './_tfjs.js';
 
 interface Shape {
   name: string;
@@ -21,23 +23,6 @@ interface Shape {
   n: number;
   k: number;
 }
-
-interface Row {
-  name: string;
-  backend: string;
-  value: number;
-  unit: string;
-  peer: string;
-  peerValue: number;
-  ratio: number;
-}
-
-const argv: string[] = (globalThis as { process?: { argv?: string[] } }).process?.argv ?? [];
-const JSON_OUT = argv.includes('--json');
-const QUICK = argv.includes('--quick');
-const log = (s: string): void => {
-  if (!JSON_OUT) console.log(s);
-};
 
 const ALL_SHAPES: Shape[] = [
   { name: 'gemm 256³', m: 256, n: 256, k: 256 },
@@ -51,7 +36,6 @@ const ALL_SHAPES: Shape[] = [
 const shapeFilter = argv.find((a) => a.startsWith('--shape='))?.slice(8);
 const SHAPES = shapeFilter ? ALL_SHAPES.filter((s) => s.name.includes(shapeFilter)) : ALL_SHAPES;
 /** --no-webgpu skips the WebGPU backend (slow on a software adapter). */
-const NO_WEBGPU = argv.includes('--no-webgpu');
 
 const now = (): number => performance.now();
 
@@ -119,33 +103,6 @@ function backendContender(name: string, be: Backend, sync: boolean): Contender {
 }
 
 // ---- the peer: tfjs-backend-wasm --------------------------------------------------------------
-
-interface Tf {
-  tensor2d(v: Float32Array, shape: [number, number]): { dispose(): void };
-  matMul(a: unknown, b: unknown): { dispose(): void; dataSync(): unknown };
-  setBackend(name: string): Promise<boolean>;
-  ready(): Promise<void>;
-  env(): { getAsync(flag: string): Promise<unknown>; set(flag: string, v: unknown): void };
-}
-
-async function loadTfjs(): Promise<{ tf: Tf; label: string } | { error: string }> {
-  try {
-    const tf = (await import('@tensorflow/tfjs-core')) as unknown as Tf;
-    const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as unknown as { setWasmPaths(p: string): void };
-    const { createRequire } = await import('node:module');
-    const { dirname, join } = await import('node:path');
-    const require = createRequire(join(process.cwd(), 'package.json'));
-    wasm.setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + '/');
-    if (!(await tf.setBackend('wasm'))) return { error: 'tf.setBackend("wasm") failed' };
-    await tf.ready();
-    const simd = !!(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-    const threads = !!(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
-    const build = threads ? (simd ? 'threaded-SIMD build' : 'threaded build') : simd ? 'SIMD build, 1 thread' : 'plain build, 1 thread';
-    return { tf, label: `tfjs-wasm 4.22 (XNNPACK, ${build})` };
-  } catch (err) {
-    return { error: err instanceof Error ? err.message : String(err) };
-  }
-}
 
 function tfjsContender(tf: Tf): Contender {
   return {

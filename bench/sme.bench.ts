@@ -48,25 +48,7 @@ import { createEngine, type Engine, type EngineOptions } from '../src/engine.js'
 import { loadMnist } from '../src/data/mnist.js';
 import type { HostDataset } from '../src/data/dataset-types.js';
 import type { SimulateOptions } from '../src/sme/simulate.js';
-
-interface Row {
-  name: string;
-  backend: string;
-  value: number;
-  unit: string;
-  peer: string;
-  peerValue: number;
-  ratio: number;
-}
-
-const argv: string[] = (globalThis as { process?: { argv?: string[] } }).process?.argv ?? [];
-const JSON_OUT = argv.includes('--json');
-const QUICK = argv.includes('--quick');
-const NO_CAP = argv.includes('--no-cap');
-const NO_WEBGPU = argv.includes('--no-webgpu');
-const log = (s: string): void => {
-  if (!JSON_OUT) console.log(s);
-};
+import { type Row, JSON_OUT, NO_CAP, NO_WEBGPU, QUICK, log } from './_common.js';
 
 const SIZES = [784, 50, 10];
 const KEEP = 0.9;

@@ -41,29 +41,13 @@ import type { HostDataset } from '../src/data/dataset-types.js';
 import type { Mlp } from '../src/model/mlp.js';
 import type { MlpLayout } from '../src/model/layout.js';
 import { loadTfjs, type Tf } from './_tfjs.js';
+import { type Row, JSON_OUT, NO_CAP, QUICK, log } from './_common.js';
 
 interface Workload {
   id: string;
   name: string;
   sizes: number[];
 }
-
-interface Row {
-  name: string;
-  backend: string;
-  value: number;
-  unit: string;
-  peer: string;
-  peerValue: number;
-  ratio: number;
-}
-
-const argv: string[] = (globalThis as { process?: { argv?: string[] } }).process?.argv ?? [];
-const JSON_OUT = argv.includes('--json');
-const QUICK = argv.includes('--quick');
-const log = (s: string): void => {
-  if (!JSON_OUT) console.log(s);
-};
 
 const WORKLOADS: Workload[] = [
   { id: 'W1', name: 'dropout GD W1 (784-50-50-10, n=10000)', sizes: [784, 50, 50, 10] },
@@ -76,7 +60,6 @@ const MASK_SEED = 11;
 const PEER = 'tfjs-backend-wasm';
 const WARM = QUICK ? 300 : 1000;
 const MIN_SAMPLE = QUICK ? 150 : 500;
-const NO_CAP = argv.includes('--no-cap');
 /** A backend whose step is predicted (from its previous workload) to take longer is skipped. */
 const CAP_MS = (QUICK ? 20 : 60) * 1000;
 

@@ -46,12 +46,12 @@
  * node build/bench/curvature.bench.js [--json] [--quick] [--no-cap]. Runs in Node.
  * --json prints only a JSON array of {name, backend, value, unit, peer, peerValue, ratio}.
  */
-import { createEngine, type Engine, type EngineOptions } from '../src/engine.js';
+import type { Engine } from '../src/engine.js';
 import { loadMnistAll } from '../src/data/mnist.js';
 import { rademacher } from '../src/curvature/lanczos.js';
 import type { Tensor } from '../src/backend/backend.js';
 import type { EigenResult } from '../src/curvature/eigen.js';
-import { type Row, JSON_OUT, NO_CAP, QUICK, log } from './_common.js';
+import { type Row, JSON_OUT, NO_CAP, QUICK, log, perBackend } from './_common.js';
 
 const SIZES = [784, 50, 50, 10];
 const KEEP = 0.9;
@@ -204,28 +204,7 @@ log('Curvature benchmark on W1: gradient and HVP throughput (higher is better), 
 log(`784-50-50-10, tanh, keep p = ${KEEP}, MSE, biases; full batch: all 10,000 embedded MNIST digits (loadMnistAll); ∇R_S (mask 'none'), H = ∇²R_S (of 'loss')`);
 const host = await loadMnistAll();
 
-const configs: Array<[string, EngineOptions]> = [
-  ['wasm', { backend: 'wasm' }],
-  ['webgpu', { backend: 'webgpu' }],
-];
-const results = new Map<string, Result>();
-for (const [label, opts] of configs) {
-  let engine: Engine;
-  try {
-    engine = await createEngine(opts);
-  } catch (err) {
-    log(`\n${label}: unavailable (${err instanceof Error ? err.message : String(err)})`);
-    continue;
-  }
-  log(`\n${label}: ${engine.backendInfo.description}`);
-  try {
-    results.set(label, await benchBackend(engine, host));
-  } catch (err) {
-    log(`  ${label}: failed (${err instanceof Error ? err.stack ?? err.message : String(err)})`);
-  } finally {
-    engine.dispose();
-  }
-}
+const results = await perBackend((engine) => benchBackend(engine, host));
 
 const rows: Row[] = [];
 for (const [backend, r] of results) {

@@ -44,11 +44,11 @@
  * node build/bench/sme.bench.js [--json] [--quick] [--no-webgpu] [--no-cap]. Runs in Node.
  * --json prints only a JSON array of {name, backend, value, unit, peer, peerValue, ratio}.
  */
-import { createEngine, type Engine, type EngineOptions } from '../src/engine.js';
+import type { Engine } from '../src/engine.js';
 import { loadMnist } from '../src/data/mnist.js';
 import type { HostDataset } from '../src/data/dataset-types.js';
 import type { SimulateOptions } from '../src/sme/simulate.js';
-import { type Row, JSON_OUT, NO_CAP, NO_WEBGPU, QUICK, log } from './_common.js';
+import { type Row, JSON_OUT, NO_CAP, QUICK, log, perBackend } from './_common.js';
 
 const SIZES = [784, 50, 10];
 const KEEP = 0.9;
@@ -211,27 +211,7 @@ log(`784-50-10, tanh, keep p = ${KEEP}, MSE, biases, lr ε = ${LR}, paths 1, sub
 const { train: host } = await loadMnist();
 if (host.n !== 8000) throw new Error(`expected 8,000 training digits, got ${host.n}`);
 
-const configs: Array<[string, EngineOptions]> = [['wasm', { backend: 'wasm' }]];
-if (NO_WEBGPU) log('webgpu: skipped (--no-webgpu)');
-else configs.push(['webgpu', { backend: 'webgpu' }]);
-const results = new Map<string, Map<string, number>>();
-for (const [label, opts] of configs) {
-  let engine: Engine;
-  try {
-    engine = await createEngine(opts);
-  } catch (err) {
-    log(`\n${label}: unavailable (${err instanceof Error ? err.message : String(err)})`);
-    continue;
-  }
-  log(`\n${label}: ${engine.backendInfo.description}`);
-  try {
-    results.set(label, await benchBackend(engine, host));
-  } catch (err) {
-    log(`  ${label}: failed (${err instanceof Error ? err.stack ?? err.message : String(err)})`);
-  } finally {
-    engine.dispose();
-  }
-}
+const results = await perBackend((engine) => benchBackend(engine, host));
 
 const rows: Row[] = [];
 for (const [backend, byVariant] of results) {

@@ -39,13 +39,15 @@ if (tc.code !== 0) process.exit(tc.code);
 
 const icd = (path) => (process.env.VK_ICD_FILENAMES ? {} : existsSync(path) ? { VK_ICD_FILENAMES: path } : {});
 const results = [];
-results.push(await run('node (Dawn; headless Chromium)', process.execPath, ['node_modules/uvu/bin.js', 'build/test', '\\.test\\.js$'], icd(SWIFTSHADER)));
+// Vulkan loaders look for XDG_RUNTIME_DIR; without one they print an error per adapter request.
+const runtimeDir = { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' };
+results.push(await run('node (Dawn; headless Chromium)', process.execPath, ['node_modules/uvu/bin.js', 'build/test', '\\.test\\.js$'], { ...icd(SWIFTSHADER), ...runtimeDir }));
 
 mkdirSync(join(root, 'build'), { recursive: true });
 writeFileSync(join(root, 'build/deno-import-map.json'), JSON.stringify({ imports: { 'dropout-sme': '../dist/index.js' } }));
 const deno = join(root, 'node_modules/.bin/deno');
 for (const file of ['crosscheck.test.js', 'kernels.test.js']) {
-  results.push(await run(`deno ${file} (wgpu)`, deno, ['run', '-A', '--quiet', '--import-map=build/deno-import-map.json', `build/test/${file}`], { ...icd(LAVAPIPE), XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' }));
+  results.push(await run(`deno ${file} (wgpu)`, deno, ['run', '-A', '--quiet', '--import-map=build/deno-import-map.json', `build/test/${file}`], { ...icd(LAVAPIPE), ...runtimeDir }));
 }
 
 let passed = 0, failed = 0;

@@ -14,6 +14,11 @@ export interface VarianceFlatnessOptions extends FlatnessOptions {
   k?: number;
   bootstrap?: number;
   seed?: number;
+  /**
+   * Where flatness is measured (default: the sample mean). Gradient samples (SPEC §6: M mask
+   * gradients at a fixed θ*) are centred at θ*, not at their own mean.
+   */
+  centre?: ArrayLike<number>;
 }
 
 export interface VarianceFlatnessResult {
@@ -33,7 +38,7 @@ export async function varianceFlatness(
   const d = model.size;
   const k = options.k ?? Math.min(count - 1, 20);
   const p = await pca(samples, count, d, k);
-  const flat = await intervalFlatness(model, data, p.mean, p.components, k, options);
+  const flat = await intervalFlatness(model, data, options.centre ?? p.mean, p.components, k, options);
   const use = Array.from({ length: k }, (_, i) => i).filter((i) => Number.isFinite(flat.flatness[i]!) && p.variances[i]! > 0);
   const fit = fitLine(use.map((i) => Math.log(flat.flatness[i]!)), use.map((i) => Math.log(p.variances[i]!)), options.bootstrap ?? 1000, options.seed ?? 0);
   return {

@@ -19,6 +19,13 @@ export class BackendUnavailableError extends DropoutSmeError {}
 /** A buffer was used after dispose(), or on an engine it does not belong to. */
 export class DisposedError extends DropoutSmeError {}
 
+/** Training or simulation diverged: the loss became NaN/Inf or grew past the bound. */
+export class DivergenceError extends DropoutSmeError {
+  constructor(readonly step: number, readonly value: number, readonly bound: number) {
+    super(`diverged at step ${step}: loss ${value}${Number.isFinite(value) ? ` exceeds the bound ${bound}` : ''} (lower the learning rate)`);
+  }
+}
+
 function describe(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);

@@ -6,7 +6,7 @@
  */
 import type { Tensor } from '../backend/backend.js';
 import { checkInt } from '../backend/validate.js';
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, DivergenceError } from '../errors.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
 import { BatchSampler } from './batch-sampler.js';
@@ -37,6 +37,13 @@ export interface TrainOptions {
   isotropicNoise?: number;
   /** The step counter of the first step (masks depend on it), to continue a run (default 0). */
   startStep?: number;
+  /**
+   * Divergence check: every `checkEvery` steps (default 25) the step's loss is read back; NaN,
+   * ±Inf or a loss above `divergenceBound` (default 1e6 × the first step's loss, at least 1e6)
+   * stops the run with a DivergenceError naming the step and the value.
+   */
+  checkEvery?: number;
+  divergenceBound?: number;
   /** Called every `progressEvery` steps (default: about 100 times a run). */
   onProgress?: (done: number, total: number) => void;
   progressEvery?: number;
@@ -55,6 +62,7 @@ export interface TrainResult {
 
 interface Resolved {
   lr: number; steps: number; dropout: boolean; seed: number; batch: number; lossEvery: number; isotropic: number;
+  checkEvery: number; bound: number | null;
   snapshotEvery: number; startStep: number; progressEvery: number;
 }
 
@@ -67,8 +75,11 @@ function resolve(o: TrainOptions, n: number): Resolved {
   if (typeof isotropic !== 'number' || !(isotropic >= 0) || !Number.isFinite(isotropic)) {
     throw new ArgumentError('options.isotropicNoise', 'a finite variance ≥ 0', isotropic);
   }
+  const bound = o.divergenceBound ?? null;
+  if (bound !== null && (typeof bound !== 'number' || !(bound > 0))) throw new ArgumentError('options.divergenceBound', 'a positive number', bound);
   return {
-    lr: o.lr, steps, batch, isotropic,
+    lr: o.lr, steps, batch, isotropic, bound,
+    checkEvery: checkInt('options.checkEvery', o.checkEvery ?? 25, 1),
     dropout: o.dropout ?? true,
     seed: checkInt('options.seed', o.seed ?? 0, 0, 0xffffffff),
     lossEvery: checkInt('options.lossEvery', o.lossEvery ?? 1, 1),
@@ -95,6 +106,7 @@ export async function train(model: Mlp, data: DeviceDataset, options: TrainOptio
   const noise = o.isotropic > 0 ? k.create(model.size) : null;
   const noiseHost = noise ? new Float32Array(model.size) : null;
   let div = 1;
+  let bound = o.bound;
   try {
     for (let s = 0; s < o.steps; s++) {
       const step = o.startStep + s;
@@ -102,6 +114,12 @@ export async function train(model: Mlp, data: DeviceDataset, options: TrainOptio
       const record = s % o.lossEvery === 0;
       div = model.step(batch, ws, masked ? { seed: o.seed, step } : null, record ? losses : scratchLoss, record ? s / o.lossEvery : 0);
       if (record) lossSteps[s / o.lossEvery] = step;
+      if (s === 0 || (s + 1) % o.checkEvery === 0) {
+        // The loss of this step, before its update: one scalar read.
+        const value = ((await k.read(record ? losses : scratchLoss, record ? s / o.lossEvery : 0, 1)) as Float32Array)[0]! / div;
+        bound ??= Math.max(1e6, 1e6 * Math.abs(value));
+        if (!Number.isFinite(value) || value > bound) throw new DivergenceError(step, value, bound);
+      }
       k.axpy(-o.lr, ws.grad, model.params);
       if (noise) {
         k.write(noise, gaussians(model.size, o.seed, ISOTROPIC_STREAM, step, noiseHost!));

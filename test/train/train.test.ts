@@ -4,7 +4,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ArgumentError } from 'dropout-sme';
+import { ArgumentError, DivergenceError } from 'dropout-sme';
 import { randomF32 } from '../helpers/random.js';
 import { present, testEngines } from '../helpers/engines.js';
 
@@ -65,6 +65,20 @@ for (const e of present(engines)) {
       assert.equal(Array.from(r.snapshots!.subarray(2 * model.size)), Array.from(await model.getParams()), 'the last snapshot is the final θ');
       model.dispose();
     }
+    data.dispose();
+  });
+
+  s(`${e.backend}: divergence is caught within checkEvery steps, with the step and the value`, async () => {
+    const host = task(40, 6, 2, 3);
+    const data = e.dataset(host);
+    const model = e.mlp({ sizes: [6, 16, 2], seed: 1 });
+    let err: unknown = null;
+    await e.train(model, data, { lr: 50, steps: 400, seed: 1, checkEvery: 10 }).catch((x: unknown) => { err = x; });
+    assert.instance(err, DivergenceError);
+    const de = err as DivergenceError;
+    assert.ok(de.step < 400 && (de.step + 1) % 10 === 0, `stopped at step ${de.step}`);
+    assert.match(de.message, /^diverged at step \d+: loss /);
+    model.dispose();
     data.dispose();
   });
 

@@ -22,6 +22,7 @@ import { weakOrderSweep, type SweepResult } from './sme/sweep.js';
 import { varianceFlatness, type VarianceFlatnessOptions, type VarianceFlatnessResult } from './structure/variance-flatness.js';
 import { intervalFlatness, type FlatnessOptions, type FlatnessResult } from './structure/flatness.js';
 import { alignment, type AlignmentOptions, type AlignmentResult } from './structure/alignment.js';
+import { alignmentOverTraining, type AlignmentTrack, type AlignmentTrackOptions } from './structure/alignment-track.js';
 
 /** Which Hessian, and Monte Carlo settings where L_S has no closed form. */
 export interface HessianChoice {
@@ -167,6 +168,12 @@ export class Engine {
   alignment(model: Mlp, data: DeviceDataset, factor: Float32Array, samples: number, options: AlignmentOptions = {}): Promise<AlignmentResult> {
     this.live();
     return alignment(model, data, factor, samples, options);
+  }
+
+  /** α(H, Σ) and its null model at checkpoints of a dropout training run (SPEC §6). */
+  alignmentOverTraining(model: Mlp, data: DeviceDataset, options: AlignmentTrackOptions): Promise<AlignmentTrack> {
+    this.live();
+    return alignmentOverTraining(model, data, options);
   }
 
   /** Frees every buffer and the device; the engine is unusable afterwards. */

@@ -29,3 +29,4 @@ export type { AlignmentOptions, AlignmentResult } from './structure/alignment.js
 export { projectedVariance } from './structure/alignment.js';
 export { pca, type Pca } from './structure/pca.js';
 export { fitLine, spearman, ranks, type LineFit } from './structure/stats.js';
+export type { AlignmentTrack, AlignmentTrackOptions } from './structure/alignment-track.js';

@@ -23,6 +23,7 @@ import { varianceFlatness, type VarianceFlatnessOptions, type VarianceFlatnessRe
 import { intervalFlatness, type FlatnessOptions, type FlatnessResult } from './structure/flatness.js';
 import { alignment, type AlignmentOptions, type AlignmentResult } from './structure/alignment.js';
 import { alignmentOverTraining, type AlignmentTrack, type AlignmentTrackOptions } from './structure/alignment-track.js';
+import { matchedNoise, type MatchedNoise } from './structure/matched-noise.js';
 
 /** Which Hessian, and Monte Carlo settings where L_S has no closed form. */
 export interface HessianChoice {
@@ -174,6 +175,15 @@ export class Engine {
   alignmentOverTraining(model: Mlp, data: DeviceDataset, options: AlignmentTrackOptions): Promise<AlignmentTrack> {
     this.live();
     return alignmentOverTraining(model, data, options);
+  }
+
+  /**
+   * Noise magnitudes matched to dropout's at the current θ, for the comparisons of SPEC §6: the
+   * isotropic variance (train's isotropicNoise) and the SGD batch size (train's batchSize).
+   */
+  matchedNoise(model: Mlp, data: DeviceDataset, options: { samples?: number; probeBatch?: number; batches?: number; seed?: number } = {}): Promise<MatchedNoise> {
+    this.live();
+    return matchedNoise(model, data, options);
   }
 
   /** Frees every buffer and the device; the engine is unusable afterwards. */

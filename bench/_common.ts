@@ -52,3 +52,39 @@ export async function perBackend<T>(bench: (engine: Engine) => Promise<T>): Prom
   }
   return results;
 }
+
+/** Something timed: `run(count)` resolves when `count` units (calls, steps) have really finished. */
+export interface Timed {
+  run(count: number): Promise<void>;
+  count: number;
+  samples: number;
+  /** ms per unit of each sample. */
+  times: number[];
+}
+
+export const now = (): number => performance.now();
+
+export function median(xs: number[]): number {
+  const t = [...xs].sort((a, b) => a - b);
+  return t.length % 2 ? t[t.length >> 1]! : (t[t.length / 2 - 1]! + t[t.length / 2]!) / 2;
+}
+
+export const spread = (xs: number[]): string => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)} ms`;
+
+/**
+ * Round-robin samples, the order rotating each round, so a change of machine load hits every
+ * contender alike; returns each contender's median ms per unit.
+ */
+export async function sampleInterleaved(cs: Timed[]): Promise<number[]> {
+  const rounds = Math.max(...cs.map((c) => c.samples));
+  for (let r = 0; r < rounds; r++) {
+    for (let j = 0; j < cs.length; j++) {
+      const c = cs[(r + j) % cs.length]!;
+      if (c.times.length >= c.samples) continue;
+      const t0 = now();
+      await c.run(c.count);
+      c.times.push((now() - t0) / c.count);
+    }
+  }
+  return cs.map((c) => median(c.times));
+}

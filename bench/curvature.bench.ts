@@ -51,7 +51,7 @@ import { loadMnistAll } from '../src/data/mnist.js';
 import { rademacher } from '../src/curvature/lanczos.js';
 import type { Tensor } from '../src/backend/backend.js';
 import type { EigenResult } from '../src/curvature/eigen.js';
-import { type Row, JSON_OUT, NO_CAP, QUICK, log, perBackend } from './_common.js';
+import { type Row, JSON_OUT, NO_CAP, QUICK, log, perBackend, type Timed, median, now, sampleInterleaved, spread } from './_common.js';
 
 const SIZES = [784, 50, 50, 10];
 const KEEP = 0.9;
@@ -63,15 +63,9 @@ const MIN_SAMPLE = QUICK ? 150 : 500;
 const CAP_S = QUICK ? 60 : 180;
 const W1 = 'W1 (784-50-50-10, tanh, MSE, n=10000)';
 
-const now = (): number => performance.now();
-
 /** One thing being timed; `run(reps)` resolves when `reps` calls have really finished. */
-interface Contender {
+interface Contender extends Timed {
   label: string;
-  run(reps: number): Promise<void>;
-  reps: number;
-  samples: number;
-  times: number[];
 }
 
 /**
@@ -91,28 +85,6 @@ async function warmUp(run: (reps: number) => Promise<void>): Promise<number> {
   }
   return (now() - t0) / calls;
 }
-
-/** Round-robin samples (the order rotating each round); returns each contender's median ms per call. */
-async function sampleInterleaved(cs: Contender[]): Promise<number[]> {
-  const rounds = Math.max(...cs.map((c) => c.samples));
-  for (let r = 0; r < rounds; r++) {
-    for (let j = 0; j < cs.length; j++) {
-      const c = cs[(r + j) % cs.length]!;
-      if (c.times.length >= c.samples) continue;
-      const t0 = now();
-      await c.run(c.reps);
-      c.times.push((now() - t0) / c.reps);
-    }
-  }
-  return cs.map((c) => median(c.times));
-}
-
-function median(xs: number[]): number {
-  const t = [...xs].sort((a, b) => a - b);
-  return t.length % 2 ? t[t.length >> 1]! : (t[t.length / 2 - 1]! + t[t.length / 2]!) / 2;
-}
-
-const spread = (xs: number[]): string => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)} ms`;
 
 interface Result {
   gradMs: number;
@@ -149,7 +121,7 @@ async function benchBackend(engine: Engine, host: Awaited<ReturnType<typeof load
     // 3 samples where a call takes over a second (a software GPU), else 5 (9 without --quick).
     const samples = Math.max(...warm) > 1000 ? 3 : QUICK ? 5 : 9;
     const cs: Contender[] = (['gradient', 'HVP'] as const).map((name, i) => ({
-      label: name, run: i ? hvp : grad, reps: Math.max(1, Math.ceil(MIN_SAMPLE / warm[i]!)), samples, times: [],
+      label: name, run: i ? hvp : grad, count: Math.max(1, Math.ceil(MIN_SAMPLE / warm[i]!)), samples, times: [],
     }));
 
     // Lanczos: predicted from the warm-up HVP time; warmed up with a short run (same kernels).
@@ -162,8 +134,8 @@ async function benchBackend(engine: Engine, host: Awaited<ReturnType<typeof load
       // Runs of several seconds: 2 samples (5 without --quick), each beside a 40-HVP sample; where
       // one takes half a minute or more (a software GPU), 1 (2 without --quick).
       const lanczosSamples = predictedS > 30 ? (QUICK ? 1 : 2) : QUICK ? 2 : 5;
-      cs.push({ label: 'Lanczos', run: lanczos, reps: 1, samples: lanczosSamples, times: [] });
-      cs.push({ label: '40 × HVP', run: hvp40, reps: 1, samples: lanczosSamples, times: [] });
+      cs.push({ label: 'Lanczos', run: lanczos, count: 1, samples: lanczosSamples, times: [] });
+      cs.push({ label: '40 × HVP', run: hvp40, count: 1, samples: lanczosSamples, times: [] });
     }
     if (/swiftshader/i.test(engine.backendInfo.description)) {
       log('  (SwiftShader emulates the GPU on the CPU: slow timings are expected and say nothing of GPU speed; fewer samples)');
@@ -172,7 +144,7 @@ async function benchBackend(engine: Engine, host: Awaited<ReturnType<typeof load
     const medians = await sampleInterleaved(cs);
     const [gradMs, hvpMs] = [medians[0]!, medians[1]!];
     const fmtRate = (c: Contender, ms: number, unit: string): string =>
-      `  ${c.label.padEnd(9)} ${(1000 / ms).toFixed(2).padStart(8)} ${unit}  (${ms.toFixed(1)} ms each; ${c.samples} samples × ${c.reps}, range ${spread(c.times)})`;
+      `  ${c.label.padEnd(9)} ${(1000 / ms).toFixed(2).padStart(8)} ${unit}  (${ms.toFixed(1)} ms each; ${c.samples} samples × ${c.count}, range ${spread(c.times)})`;
     log(fmtRate(cs[0]!, gradMs, 'grad/s'));
     log(fmtRate(cs[1]!, hvpMs, 'HVP/s '));
     const x = hvpMs / gradMs;

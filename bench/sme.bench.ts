@@ -48,7 +48,7 @@ import type { Engine } from '../src/engine.js';
 import { loadMnist } from '../src/data/mnist.js';
 import type { HostDataset } from '../src/data/dataset-types.js';
 import type { SimulateOptions } from '../src/sme/simulate.js';
-import { type Row, JSON_OUT, NO_CAP, QUICK, log, perBackend } from './_common.js';
+import { type Row, JSON_OUT, NO_CAP, QUICK, log, perBackend, type Timed, median, now, sampleInterleaved, spread } from './_common.js';
 
 const SIZES = [784, 50, 10];
 const KEEP = 0.9;
@@ -86,21 +86,9 @@ const VARIANTS: Variant[] = [
   },
 ];
 
-const now = (): number => performance.now();
-
 /** One variant on one backend; `run(steps)` is one engine.simulate call, resolved after read-back. */
-interface Contender {
+interface Contender extends Timed {
   variant: Variant;
-  run(steps: number): Promise<void>;
-  steps: number;
-  samples: number;
-  /** ms per step of each sample. */
-  times: number[];
-}
-
-function median(xs: number[]): number {
-  const t = [...xs].sort((a, b) => a - b);
-  return t.length % 2 ? t[t.length >> 1]! : (t[t.length / 2 - 1]! + t[t.length / 2]!) / 2;
 }
 
 /**
@@ -117,25 +105,8 @@ async function warmUp(run: (steps: number) => Promise<void>, unit: number): Prom
   return (now() - t0) / (calls * unit);
 }
 
-/** Round-robin samples (the order rotating each round); returns each contender's median ms per step. */
-async function sampleInterleaved(cs: Contender[]): Promise<number[]> {
-  const rounds = Math.max(...cs.map((c) => c.samples));
-  for (let r = 0; r < rounds; r++) {
-    for (let j = 0; j < cs.length; j++) {
-      const c = cs[(r + j) % cs.length]!;
-      if (c.times.length >= c.samples) continue;
-      const t0 = now();
-      await c.run(c.steps);
-      c.times.push((now() - t0) / c.steps);
-    }
-  }
-  return cs.map((c) => median(c.times));
-}
-
 /** Steps per second: 2 decimals, or 3 significant digits below 1 (a software GPU). */
 const fmtRate = (v: number): string => (v >= 1 ? v.toFixed(2) : v.toPrecision(3));
-
-const spread = (xs: number[]): string => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)} ms`;
 
 /** Variants run on a software adapter without --no-cap (the others take minutes a call there). */
 const SOFT_VARIANTS = new Set([PEER, 'sme1']);
@@ -172,7 +143,7 @@ async function benchBackend(engine: Engine, host: HostDataset): Promise<Map<stri
           await run(variant.unit);
           log(`  warm-up ${variant.name}: one ${variant.unit}-step call, ${((now() - t0) / 1000).toFixed(1)} s`);
         }
-        cs.push({ variant, run, steps: variant.unit, samples: SOFT_SAMPLES, times: [] });
+        cs.push({ variant, run, count: variant.unit, samples: SOFT_SAMPLES, times: [] });
         continue;
       }
       const perStep = await warmUp(run, variant.unit);
@@ -186,7 +157,7 @@ async function benchBackend(engine: Engine, host: HostDataset): Promise<Map<stri
       // Fewer samples where a call lasts over a second.
       const samples = callS > 1 ? (QUICK ? 3 : 5) : QUICK ? 5 : 9;
       log(`  warm-up ${variant.name}: ${perStep.toFixed(1)} ms/step; then ${samples} samples × ${steps} steps`);
-      cs.push({ variant, run, steps, samples, times: [] });
+      cs.push({ variant, run, count: steps, samples, times: [] });
     }
     const medians = await sampleInterleaved(cs);
     const out = new Map<string, number>();
@@ -195,7 +166,7 @@ async function benchBackend(engine: Engine, host: HostDataset): Promise<Map<stri
     for (const c of cs) {
       const ms = out.get(c.variant.id)!;
       const vs = c.variant.id === PEER || gdMs === undefined ? '' : `  = ${(ms / gdMs).toFixed(2)} dropout-GD steps (ratio ${(gdMs / ms).toFixed(3)})`;
-      log(`  ${c.variant.name.padEnd(52)} ${fmtRate(1000 / ms).padStart(7)} ${UNIT}  (${ms.toFixed(1)} ms/step; ${c.samples} × ${c.steps} steps, range ${spread(c.times)})${vs}`);
+      log(`  ${c.variant.name.padEnd(52)} ${fmtRate(1000 / ms).padStart(7)} ${UNIT}  (${ms.toFixed(1)} ms/step; ${c.samples} × ${c.count} steps, range ${spread(c.times)})${vs}`);
     }
     return out;
   } finally {

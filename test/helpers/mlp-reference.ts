@@ -108,9 +108,19 @@ export function refLossGrad(net: RefNet, theta: ArrayLike<number>, x: ArrayLike<
  * η = B/p): the exact modified loss and its gradient, by enumeration.
  */
 export function enumerateModified(net: RefNet, theta: ArrayLike<number>, x: ArrayLike<number>, y: ArrayLike<number>, n: number, keep: number): { loss: number; grad: Float64Array } {
-  const m = net.sizes[1]!;
   let loss = 0;
   const grad = new Float64Array(paramCount(net));
+  forEachMask(net.sizes[1]!, keep, (eta, prob) => {
+    if (prob === 0) return;
+    const r = refLossGrad(net, theta, x, y, n, [eta]);
+    loss += prob * r.loss;
+    for (let i = 0; i < grad.length; i++) grad[i]! += prob * r.grad[i]!;
+  });
+  return { loss, grad };
+}
+
+/** Calls fn(η, P(η)) for each of the 2^m masks of m units kept with probability `keep` (η = B/p). */
+function forEachMask(m: number, keep: number, fn: (eta: Float64Array, prob: number) => void): void {
   for (let bits = 0; bits < 1 << m; bits++) {
     let prob = 1;
     const eta = new Float64Array(m);
@@ -119,29 +129,17 @@ export function enumerateModified(net: RefNet, theta: ArrayLike<number>, x: Arra
       prob *= kept ? keep : 1 - keep;
       eta[u] = kept ? 1 / keep : 0;
     }
-    if (prob === 0) continue;
-    const r = refLossGrad(net, theta, x, y, n, [eta]);
-    loss += prob * r.loss;
-    for (let i = 0; i < grad.length; i++) grad[i]! += prob * r.grad[i]!;
+    fn(eta, prob);
   }
-  return { loss, grad };
 }
 
 /** Exact mean and covariance (D × D) of ∇R_S^drop over all 2^m shared masks of one hidden layer. */
 export function exactNoise(net: RefNet, theta: ArrayLike<number>, x: ArrayLike<number>, y: ArrayLike<number>, n: number, keep: number): { mean: Float64Array; cov: Float64Array } {
-  const m = net.sizes[1]!;
   const grads: Float64Array[] = [], probs: number[] = [];
-  for (let bits = 0; bits < 1 << m; bits++) {
-    let prob = 1;
-    const eta = new Float64Array(m);
-    for (let u = 0; u < m; u++) {
-      const kept = (bits >> u) & 1;
-      prob *= kept ? keep : 1 - keep;
-      eta[u] = kept ? 1 / keep : 0;
-    }
+  forEachMask(net.sizes[1]!, keep, (eta, prob) => {
     grads.push(refLossGrad(net, theta, x, y, n, [eta]).grad);
     probs.push(prob);
-  }
+  });
   const d = grads[0]!.length, mean = new Float64Array(d), cov = new Float64Array(d * d);
   grads.forEach((g, j) => g.forEach((v, i) => { mean[i]! += probs[j]! * v; }));
   grads.forEach((g, j) => {

@@ -137,8 +137,7 @@ export class Mlp {
       const penalty = this.keep < 1 ? (dropoutVariance(this.keep) / (2 * ws.rows)) * s[1]! : 0;
       return { value: s[0]! / div + penalty, stdError: 0, exact: true, samples: 0 };
     }
-    const samples = checkInt('opts.samples', opts.samples ?? 64, 2, 1 << 20);
-    const seed = checkInt('opts.seed', opts.seed ?? 0x5eed, 0, 0xffffffff);
+    const { samples, seed } = monteCarlo(opts, 2);
     const values = k.create(samples);
     let div = 1;
     for (let j = 0; j < samples; j++) {
@@ -184,8 +183,7 @@ export class Mlp {
         backward(k, this.net, this.params, data.x, ws, false, hook, true);
         return ws.grad;
       }
-      const samples = checkInt('opts.samples', opts.samples ?? 64, 1, 1 << 20);
-      const seed = checkInt('opts.seed', opts.seed ?? 0x5eed, 0, 0xffffffff);
+      const { samples, seed } = monteCarlo(opts, 1);
       const acc = this.accumulator();
       k.fill(acc, 0);
       for (let j = 0; j < samples; j++) {
@@ -232,8 +230,7 @@ export class Mlp {
       if (hasClosedForm(this.net)) {
         pass(null, true);
       } else {
-        const samples = checkInt('opts.samples', opts.samples ?? 64, 1, 1 << 20);
-        const seed = checkInt('opts.seed', opts.seed ?? 0x5eed, 0, 0xffffffff);
+        const { samples, seed } = monteCarlo(opts, 1);
         const acc = this.accumulator();
         k.fill(acc, 0);
         for (let j = 0; j < samples; j++) {
@@ -352,6 +349,14 @@ export class Mlp {
     this.#rWorkspaces.clear();
     for (const t of [this.params, this.#scalars, this.#acc]) if (t && !t.disposed) this.backend.dispose(t);
   }
+}
+
+/** Monte Carlo settings where L_S has no closed form: mask samples (default 64) and their seed. */
+function monteCarlo(opts: { samples?: number; seed?: number }, minSamples: number): { samples: number; seed: number } {
+  return {
+    samples: checkInt('opts.samples', opts.samples ?? 64, minSamples, 1 << 20),
+    seed: checkInt('opts.seed', opts.seed ?? 0x5eed, 0, 0xffffffff),
+  };
 }
 
 function checkDraw(d: unknown, name: string): { seed: number; step: number } {

@@ -1,0 +1,121 @@
+/**
+ * The shape of results.json, written by `dropout-sme reproduce` (and by each experiment
+ * subcommand, which fills only its own section). Every number the report shows lives here, so
+ * the report (report.html) and the browser lab are pure functions of this object. Plain JSON:
+ * numbers and arrays of numbers, no typed arrays; NaN is written as null.
+ */
+
+export const RESULTS_SCHEMA = 'dropout-sme/results@1';
+
+/** A band over seeds/paths: the mean and a central interval (default 10 % – 90 % quantiles). */
+export interface Band {
+  mean: number[];
+  lo: number[];
+  hi: number[];
+}
+
+/** Dropout GD against its SME: R_S over time with bands over paths (SPEC §4). */
+export interface SmeCurves {
+  workload: string;
+  lr: number;
+  keep: number;
+  paths: number;
+  /** Times t = N·ε of the records. */
+  times: number[];
+  /** Per method ('dropout-gd', 'sme1', 'sme2', 'gd-modified', 'gd'): R_S over time. */
+  methods: Record<string, Band>;
+}
+
+/** The weak-order study (SPEC §4) for one SME order. */
+export interface WeakOrderSeries {
+  order: 1 | 2;
+  /** Weak error of g = R_S per learning rate, and its Monte Carlo floor. */
+  errors: number[];
+  floors: number[];
+  /** Fitted order (slope of log e on log ε) with a bootstrap 95 % interval; null where < 2 usable points. */
+  slope: number | null;
+  interval: [number, number] | null;
+  /** Indices of the learning rates used in the fit. */
+  fitted: number[];
+}
+
+export interface WeakOrderSection {
+  workload: string;
+  keep: number;
+  time: number;
+  paths: number;
+  lrs: number[];
+  series: WeakOrderSeries[];
+}
+
+/** The ε × p sweep: order-1 weak errors of R_S, keeps × lrs (row-major as nested arrays). */
+export interface SweepSection {
+  workload: string;
+  time: number;
+  paths: number;
+  lrs: number[];
+  keeps: number[];
+  errors: number[][];
+  floors: number[][];
+  /** Fitted order per keep (null where fewer than 2 usable points). */
+  slopes: (number | null)[];
+}
+
+/** One inverse variance–flatness measurement (SPEC §6). */
+export interface FlatnessRun {
+  /** 'dropout' | 'sgd' | 'isotropic' | 'gd'. */
+  method: string;
+  kind: 'trajectory' | 'gradient';
+  /** PCA variances σ_i² and interval flatness F_i along the top K directions (null = unbounded). */
+  variances: number[];
+  flatness: (number | null)[];
+  psi: number;
+  interval: [number, number];
+  spearman: number;
+  samples: number;
+}
+
+export interface FlatnessSection {
+  workload: string;
+  /** Flatness threshold c. */
+  threshold: number;
+  runs: FlatnessRun[];
+}
+
+/** Hessian–variance alignment (SPEC §6). */
+export interface AlignmentSection {
+  workload: string;
+  /** α over training against the null model (random eigenvectors, spectrum kept). */
+  steps: number[];
+  alpha: number[];
+  nullMean: number[];
+  nullSd: number[];
+  loss: number[];
+  /** At the end of training: top Hessian eigenvalues and the projected variance u_jᵀ C u_j. */
+  eigenvalues: number[];
+  projectedVariance: number[];
+  spearman: number;
+}
+
+export interface Provenance {
+  package: string;
+  version: string;
+  backend: 'webgpu' | 'wasm';
+  backendDescription: string;
+  runtime: string;
+  seed: number;
+  /** 'quick' | 'default' | 'full' or a subcommand's name. */
+  preset: string;
+  /** The exact configuration each experiment ran with. */
+  config: Record<string, unknown>;
+}
+
+export interface Results {
+  schema: typeof RESULTS_SCHEMA;
+  provenance: Provenance;
+  sme?: SmeCurves;
+  weakOrder?: WeakOrderSection;
+  sweep?: SweepSection;
+  flatness?: FlatnessSection;
+  alignment?: AlignmentSection;
+}

@@ -30,7 +30,7 @@ const common = {
   sourcemap: true,
   loader: { '.wasm': 'binary', '.wgsl': 'text', '.gz': 'binary' },
   // Node-only modules are loaded lazily behind runtime checks; browsers never reach them.
-  external: ['webgpu', 'node:*', 'playwright-core', '@tensorflow/*', 'uvu', 'uvu/*', 'esbuild', 'dropout-sme'],
+  external: ['webgpu', 'vega', 'vega-lite', 'node:*', 'playwright-core', '@tensorflow/*', 'uvu', 'uvu/*', 'esbuild', 'dropout-sme'],
   logLevel: 'warning',
 };
 const entries = (dir) =>

@@ -31,3 +31,13 @@ export { pca, type Pca } from './structure/pca.js';
 export { fitLine, spearman, ranks, type LineFit } from './structure/stats.js';
 export type { AlignmentTrack, AlignmentTrackOptions } from './structure/alignment-track.js';
 export type { MatchedNoise } from './structure/matched-noise.js';
+export {
+  reproduce, reproduceConfig, preset, PRESETS, SECTIONS, experimentsFor, runUnits, assemble, resultsText, memoryStore,
+  planUnits, shardUnits, missingUnits, Workloads, applyOverrides, checkConfig, parseConfigText, provenance,
+} from './experiments/index.js';
+export type {
+  ReproduceOptions, ReproduceConfig, PresetName, SectionName, UnitStore, Shard, Progress, RunOptions, Experiment, Unit, Json,
+} from './experiments/index.js';
+export { RESULTS_SCHEMA } from './report/results.js';
+export type * from './report/results.js';
+export { VERSION } from './version.js';

@@ -29,14 +29,16 @@ export interface SmeCurves {
 /** The weak-order study (SPEC §4) for one SME order. */
 export interface WeakOrderSeries {
   order: 1 | 2;
-  /** Weak error of g = R_S per learning rate, and its Monte Carlo floor. */
-  errors: number[];
-  floors: number[];
+  /** Weak error of g = R_S per learning rate, and its Monte Carlo floor (null where paths diverged). */
+  errors: (number | null)[];
+  floors: (number | null)[];
   /** Fitted order (slope of log e on log ε) with a bootstrap 95 % interval; null where < 2 usable points. */
   slope: number | null;
   interval: [number, number] | null;
   /** Indices of the learning rates used in the fit. */
   fitted: number[];
+  /** Paths that diverged per learning rate (their errors are null). */
+  diverged: number[];
 }
 
 export interface WeakOrderSection {
@@ -55,8 +57,10 @@ export interface SweepSection {
   paths: number;
   lrs: number[];
   keeps: number[];
-  errors: number[][];
-  floors: number[][];
+  errors: (number | null)[][];
+  floors: (number | null)[][];
+  /** Paths that diverged per cell (dropout GD and SME together); those cells' errors are null. */
+  diverged: number[][];
   /** Fitted order per keep (null where fewer than 2 usable points). */
   slopes: (number | null)[];
 }

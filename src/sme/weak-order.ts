@@ -81,9 +81,13 @@ const variance = (a: ArrayLike<number>) => {
   return s / Math.max(1, a.length - 1);
 };
 
-function analyse(lrs: number[], gd: Float64Array[], sme: Float64Array[], bootstrap: number, seed: number): ObservableErrors {
+/**
+ * Weak errors, Monte Carlo floors and the fitted order from the final values of g: per learning
+ * rate i, gd[i] and sme[i] hold one value per path (R each).
+ */
+export function weakErrors(lrs: number[], gd: ArrayLike<number>[], sme: ArrayLike<number>[], bootstrap: number, seed: number): ObservableErrors {
   const R = gd[0]!.length;
-  const meanGd = Float64Array.from(gd, mean), meanSme = Float64Array.from(sme, mean);
+  const meanGd = Float64Array.from(gd, (a) => mean(a)), meanSme = Float64Array.from(sme, (a) => mean(a));
   const errors = Float64Array.from(lrs, (_, i) => Math.abs(meanGd[i]! - meanSme[i]!));
   const floors = Float64Array.from(lrs, (_, i) => Math.sqrt(variance(gd[i]!) / R + variance(sme[i]!) / R));
   const fitted = lrs.map((_, i) => i).filter((i) => errors[i]! > 2 * floors[i]!);
@@ -143,7 +147,7 @@ export async function weakOrder(model: Mlp, data: DeviceDataset, o: WeakOrderOpt
   }
   return {
     lrs: [...o.lrs], steps, order, paths,
-    loss: analyse(o.lrs, gd.loss, sme.loss, bootstrap, seed),
-    normSq: analyse(o.lrs, gd.normSq, sme.normSq, bootstrap, seed + 1),
+    loss: weakErrors(o.lrs, gd.loss, sme.loss, bootstrap, seed),
+    normSq: weakErrors(o.lrs, gd.normSq, sme.normSq, bootstrap, seed + 1),
   };
 }

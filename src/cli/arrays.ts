@@ -1,0 +1,45 @@
+/**
+ * The .npy arrays beside results.json: every numeric array of every section, one file each,
+ * named by its path in results.json (e.g. sweep.errors.npy, keeps × lrs; sme.methods.sme1.mean.npy),
+ * float64 with NaN where results.json has null. Rectangular nested arrays become 2-D.
+ */
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { writeNpy } from '../data/npy.js';
+import type { Results } from '../report/results.js';
+import { writeAtomic } from './files.js';
+
+const isNumeric = (v: unknown) => typeof v === 'number' || v === null;
+
+function collect(value: unknown, path: string, out: Map<string, { data: Float64Array; shape: number[] }>): void {
+  if (Array.isArray(value)) {
+    if (value.length > 0 && value.every(isNumeric)) {
+      out.set(path, { data: Float64Array.from(value, (v) => (v === null ? NaN : (v as number))), shape: [value.length] });
+      return;
+    }
+    const rows = value as unknown[];
+    if (rows.length > 0 && rows.every((r) => Array.isArray(r) && r.length === (rows[0] as unknown[]).length && r.length > 0 && r.every(isNumeric))) {
+      const cols = (rows[0] as unknown[]).length;
+      out.set(path, { data: Float64Array.from(rows.flat() as (number | null)[], (v) => (v === null ? NaN : v)), shape: [rows.length, cols] });
+      return;
+    }
+    rows.forEach((r, i) => collect(r, `${path}.${i}`, out));
+    return;
+  }
+  if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) collect(v, path ? `${path}.${k}` : k, out);
+}
+
+/** Writes the arrays into `dir`; returns the file names. */
+export function writeArrays(results: Results, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const found = new Map<string, { data: Float64Array; shape: number[] }>();
+  const { schema: _s, provenance: _p, ...sections } = results;
+  collect(sections, '', found);
+  const names: string[] = [];
+  for (const [path, a] of found) {
+    const name = `${path.replace(/[^A-Za-z0-9_.-]/g, '_')}.npy`;
+    writeAtomic(join(dir, name), writeNpy(a.data, a.shape));
+    names.push(name);
+  }
+  return names;
+}

@@ -1,0 +1,138 @@
+/**
+ * reproduce, sme, flatness and align: run a preset's experiments (a subset of sections) with
+ * checkpoints, --resume, --shard and the output folder. A shard writes partial-i-of-N.json for
+ * `merge`; a whole run writes results.json and the report.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createEngine } from '../engine.js';
+import { ArgumentError } from '../errors.js';
+import {
+  assemble, experimentsFor, parseConfigText, planUnits, provenance, reproduceConfig, runUnits, shardUnits, Workloads,
+  type PresetName, type SectionName,
+} from '../experiments/index.js';
+import type { Provenance } from '../report/results.js';
+import { clearDir, DirectoryStore, writeAtomic } from './files.js';
+import { backendOption, COMMON_HELP, intOption, parse, shardOption } from './options.js';
+import { loadDataOption } from './data-files.js';
+import { writeOutputs } from './outputs.js';
+import { progressBar } from './progress.js';
+
+export const PARTIAL_SCHEMA = 'dropout-sme/partial@1';
+
+/** What a shard writes and merge reads. */
+export interface Partial {
+  schema: typeof PARTIAL_SCHEMA;
+  command: string;
+  sections: SectionName[];
+  shard: { index: number; count: number };
+  provenance: Provenance;
+  units: Record<string, unknown>;
+}
+
+export const EXPERIMENT_OPTIONS = {
+  quick: { type: 'boolean', default: false },
+  full: { type: 'boolean', default: false },
+  config: { type: 'string' },
+  resume: { type: 'boolean', default: false },
+  shard: { type: 'string' },
+} as const;
+
+export const experimentHelp = (command: string, what: string) => `Usage: dropout-sme ${command} [options]
+
+${what}
+
+Options:
+  --quick                       small settings (about 2 minutes on 2 CPU cores)
+  --full                        the paper's scale (hours on a CPU)
+  --config <file.json>          override any setting of the preset (see config.json of a run)
+  --resume                      continue a killed run from its checkpoint in --out
+  --shard <i/N>                 run only shard i of N and write partial-i-of-N.json for merge
+${COMMON_HELP}`;
+
+export async function experimentCommand(command: string, sections: SectionName[], argv: string[]): Promise<void> {
+  const { values } = parse(argv, EXPERIMENT_OPTIONS);
+  if (values.help) {
+    process.stdout.write(experimentHelp(command, sections.join(', ')));
+    return;
+  }
+  if (values.quick && values.full) throw new ArgumentError('--quick/--full', 'at most one of them', 'both');
+  const name: PresetName = values.quick ? 'quick' : values.full ? 'full' : 'default';
+  const seed = intOption('seed', values.seed, 0, 0xffffffff);
+  const shard = shardOption(values.shard);
+  const out = (values.out as string | undefined) ?? `dropout-sme-${command}`;
+  let overrides: Record<string, unknown> | undefined;
+  if (values.config) {
+    const path = values.config as string;
+    if (!existsSync(path)) throw new ArgumentError('--config', 'an existing JSON file', path);
+    overrides = parseConfigText(readFileSync(path, 'utf8'), '--config');
+  }
+  const custom = values.data ? await loadDataOption(values.data as string, values.labels as string | undefined) : null;
+  const config = reproduceConfig({ preset: name, seed, ...(overrides ? { config: overrides } : {}), ...(custom ? { data: custom } : {}) });
+
+  const engine = await createEngine({ backend: backendOption(values.backend) });
+  const workloads = new Workloads(engine, custom);
+  const experiments = experimentsFor(config, sections);
+  const prov = provenance(engine, seed, name, config as unknown as Record<string, unknown>);
+  const tag = shard ? `-shard-${shard.index + 1}-of-${shard.count}` : '';
+  const ckptDir = join(out, `checkpoint${tag}`);
+  const stamp = JSON.stringify({ command, sections, provenance: prov, data: custom?.name ?? null });
+  const stampFile = join(out, `checkpoint${tag}.json`);
+  if (values.resume) {
+    if (!existsSync(stampFile)) throw new ArgumentError('--resume', `a checkpoint in ${out} (none found; run without --resume)`, out);
+    if (readFileSync(stampFile, 'utf8') !== stamp) throw new ArgumentError('--resume', 'the same command, settings, seed and backend as the checkpointed run', 'different settings');
+  } else {
+    clearDir(ckptDir);
+  }
+  const store = new DirectoryStore(ckptDir);
+  writeAtomic(stampFile, stamp);
+
+  console.error(`dropout-sme ${command}: ${name} settings, seed ${seed}, backend ${engine.backend} (${engine.backendInfo.reason})${shard ? `, shard ${shard.index + 1}/${shard.count}` : ''}`);
+  const bar = progressBar(command);
+  const onSignal = () => {
+    process.stderr.write(`\ninterrupted: finished units are saved in ${ckptDir}; rerun with --resume to continue\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await runUnits(experiments, { engine, workloads, store, ...(shard ? { shard } : {}), onProgress: (p) => bar.update(p) });
+    bar.end();
+    if (shard) {
+      const planned = planUnits(experiments);
+      const mine = new Set(shardUnits(planned, shard).map((u) => u.key)), others = new Set(planned.map((u) => u.key));
+      // The shard's own units plus any dependency it computed (merge takes each key once).
+      const units = Object.fromEntries(Object.entries(store.entries()).filter(([k]) => mine.has(k) || !others.has(k)));
+      const partial: Partial = { schema: PARTIAL_SCHEMA, command, sections, shard, provenance: prov, units };
+      const file = join(out, `partial-${shard.index + 1}-of-${shard.count}.json`);
+      writeAtomic(file, JSON.stringify(partial));
+      console.error(`wrote ${file} (${Object.keys(units).length} units); combine all ${shard.count} with: dropout-sme merge ${join(out, 'partial-*.json')} --out <dir>`);
+      return;
+    }
+    const results = assemble(experiments, store, prov);
+    const files = await writeOutputs(out, results);
+    console.error(`wrote ${out}/: ${files.join(', ')}`);
+    summarise(results);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    workloads.dispose();
+    engine.dispose();
+  }
+}
+
+/** The headline numbers, on stdout. */
+export function summarise(r: ReturnType<typeof assemble>): void {
+  const f = (v: number | null | undefined, d = 3) => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(d));
+  if (r.weakOrder) for (const s of r.weakOrder.series) console.log(`weak order, SME order ${s.order}: fitted slope ${f(s.slope, 2)} [${f(s.interval?.[0], 2)}, ${f(s.interval?.[1], 2)}]`);
+  if (r.sweep) console.log(`ε × p sweep: fitted order per keep ${r.sweep.keeps.map((p, i) => `p=${p}: ${f(r.sweep!.slopes[i], 2)}`).join(', ')}`);
+  if (r.flatness) for (const run of r.flatness.runs) console.log(`variance–flatness, ${run.method} ${run.kind} samples: ψ = ${f(run.psi, 2)} [${f(run.interval[0], 2)}, ${f(run.interval[1], 2)}], Spearman ${f(run.spearman, 2)}`);
+  if (r.alignment) {
+    const a = r.alignment, i = a.alpha.length - 1;
+    console.log(`alignment α at step ${a.steps[i]}: ${f(a.alpha[i])} (null ${f(a.nullMean[i])} ± ${f(a.nullSd[i])}); Spearman(λ, uᵀΣu) = ${f(a.spearman, 2)}`);
+  }
+  if (r.sme) {
+    const last = r.sme.times.length - 1;
+    console.log(`R_S at t = ${f(r.sme.times[last], 2)}: ${Object.entries(r.sme.methods).map(([m, b]) => `${m} ${f(b.mean[last], 4)}`).join(', ')}`);
+  }
+}

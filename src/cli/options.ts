@@ -1,0 +1,56 @@
+/** Option parsing shared by the subcommands (node:util parseArgs), with checks in plain words. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ArgumentError } from '../errors.js';
+import type { BackendRequest } from '../backend/select.js';
+import type { Shard } from '../experiments/runner.js';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+/** --backend, --seed, --out, --data, --labels, --help: every subcommand has them. */
+export const COMMON: OptionSpec = {
+  backend: { type: 'string', default: 'auto' },
+  seed: { type: 'string', default: '1' },
+  out: { type: 'string' },
+  data: { type: 'string' },
+  labels: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+};
+
+export const COMMON_HELP = `  --backend <auto|webgpu|wasm>  where to compute (default auto: WebGPU if present, else WASM)
+  --seed <n>                    seed of every random choice (default 1)
+  --out <dir>                   output folder
+  --data <file> --labels <file> your own data: an IDX images/labels pair (gzipped or not), or
+                                .npy inputs [n, …] with .npy labels [n] or targets [n, c]
+  -h, --help                    this text
+`;
+
+export function parse(argv: string[], options: OptionSpec): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  const r = parseArgs({ args: argv, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
+  return { values: r.values as Record<string, string | boolean | undefined>, positionals: r.positionals };
+}
+
+export function intOption(name: string, v: unknown, min: number, max = 2 ** 31 - 1): number {
+  const n = typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new ArgumentError(`--${name}`, `an integer in [${min}, ${max}]`, v);
+  return n;
+}
+
+export function numberOption(name: string, v: unknown, check: (x: number) => boolean, expect: string): number {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  if (!Number.isFinite(n) || !check(n)) throw new ArgumentError(`--${name}`, expect, v);
+  return n;
+}
+
+export function backendOption(v: unknown): BackendRequest {
+  if (v !== 'auto' && v !== 'webgpu' && v !== 'wasm') throw new ArgumentError('--backend', "'auto', 'webgpu' or 'wasm'", v);
+  return v;
+}
+
+/** --shard i/N, 1-based on the command line (Slurm array and Kubernetes indices convert easily). */
+export function shardOption(v: unknown): Shard | undefined {
+  if (v === undefined) return undefined;
+  const m = typeof v === 'string' ? /^(\d+)\/(\d+)$/.exec(v.trim()) : null;
+  const i = m ? Number(m[1]) : NaN, n = m ? Number(m[2]) : NaN;
+  if (!m || !(n >= 1 && n <= 100000) || !(i >= 1 && i <= n)) throw new ArgumentError('--shard', 'i/N with 1 ≤ i ≤ N (e.g. 2/8)', v);
+  return { index: i - 1, count: n };
+}

@@ -1,0 +1,19 @@
+/** What a results.json records about how it was made: no clock times, so reruns compare byte for byte. */
+import type { Engine } from '../engine.js';
+import type { Provenance } from '../report/results.js';
+import { VERSION } from '../version.js';
+
+/** The JavaScript runtime: Node, Deno or a browser, with its version. */
+export function runtimeName(): string {
+  const g = globalThis as { Deno?: { version: { deno: string } }; process?: { versions?: { node?: string } }; navigator?: { userAgent?: string } };
+  if (g.Deno) return `deno ${g.Deno.version.deno}`;
+  if (g.process?.versions?.node) return `node ${g.process.versions.node}`;
+  return g.navigator?.userAgent ?? 'unknown';
+}
+
+export function provenance(engine: Engine, seed: number, preset: string, config: Record<string, unknown>): Provenance {
+  return {
+    package: 'dropout-sme', version: VERSION, backend: engine.backend, backendDescription: engine.backendInfo.description,
+    runtime: runtimeName(), seed, preset, config,
+  };
+}

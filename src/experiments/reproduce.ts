@@ -1,0 +1,59 @@
+/**
+ * The reproduction as one call, for programs and the browser lab: runs the chosen sections of a
+ * preset (with overrides) on an engine and returns results.json's object. Pass a store to keep
+ * finished units (a resumed call skips them) and a shard to run a part (then `null` is returned:
+ * the store holds the shard's units, to be combined and assembled later).
+ */
+import type { HostDataset } from '../data/dataset-types.js';
+import type { Engine } from '../engine.js';
+import type { Results } from '../report/results.js';
+import { applyOverrides, checkConfig } from './config.js';
+import { experimentsFor, SECTIONS, withCustomData, type SectionName } from './sections.js';
+import { preset as presetConfig, PRESETS, type PresetName, type ReproduceConfig } from './presets.js';
+import { provenance } from './provenance.js';
+import { assemble, memoryStore, runUnits, type Progress, type Shard, type UnitStore } from './runner.js';
+import { Workloads } from './workloads.js';
+import { ArgumentError } from '../errors.js';
+
+export interface ReproduceOptions {
+  preset?: PresetName;
+  seed?: number;
+  /** Overrides of the preset's settings (as a --config file holds them). */
+  config?: Record<string, unknown>;
+  sections?: readonly SectionName[];
+  /** Your own data set in place of the embedded ones. */
+  data?: HostDataset;
+  store?: UnitStore;
+  shard?: Shard;
+  onProgress?: (p: Progress) => void;
+}
+
+/** The configuration a reproduce call runs with. */
+export function reproduceConfig(o: ReproduceOptions = {}): ReproduceConfig {
+  const name = o.preset ?? 'default';
+  if (!PRESETS.includes(name)) throw new ArgumentError('options.preset', PRESETS.map((p) => `'${p}'`).join(', '), name);
+  const seed = o.seed ?? 1;
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ArgumentError('options.seed', 'an integer in [0, 2^32 − 1]', seed);
+  let c = applyOverrides(presetConfig(name, seed), o.config);
+  checkConfig(c);
+  if (o.data) c = withCustomData(c);
+  return c;
+}
+
+export async function reproduce(engine: Engine, o: ReproduceOptions = {}): Promise<Results | null> {
+  const config = reproduceConfig(o);
+  const sections = o.sections ?? SECTIONS;
+  if (!Array.isArray(sections) || sections.length === 0 || sections.some((s) => !SECTIONS.includes(s))) {
+    throw new ArgumentError('options.sections', `a non-empty list of ${SECTIONS.join(', ')}`, sections);
+  }
+  const experiments = experimentsFor(config, sections);
+  const store = o.store ?? memoryStore();
+  const workloads = new Workloads(engine, o.data ?? null);
+  try {
+    await runUnits(experiments, { engine, workloads, store, ...(o.shard ? { shard: o.shard } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
+  } finally {
+    workloads.dispose();
+  }
+  if (o.shard) return null;
+  return assemble(experiments, store, provenance(engine, config.seed, o.preset ?? 'default', config as unknown as Record<string, unknown>));
+}

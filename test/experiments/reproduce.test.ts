@@ -1,0 +1,77 @@
+/**
+ * The reproduction's runner: shards combined, a resumed run and a rerun all assemble the same
+ * results.json text as one uninterrupted run (the determinism issue 7 and 8 ask for), and the
+ * settings are checked before anything runs.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  ArgumentError, assemble, createEngine, experimentsFor, memoryStore, planUnits, provenance, reproduce, reproduceConfig,
+  resultsText, shardUnits, SECTIONS, type Json,
+} from 'dropout-sme';
+import { TINY } from './_tiny.js';
+
+const engine = await createEngine({ backend: 'wasm' });
+const opts = { preset: 'quick' as const, seed: 3, config: TINY };
+const whole = await reproduce(engine, opts);
+const text = resultsText(whole!);
+
+test('every section is present, with finite headline numbers', () => {
+  for (const s of SECTIONS) assert.ok(whole![s], `section ${s}`);
+  assert.equal(whole!.sme!.times.length, 3);
+  assert.equal(Object.keys(whole!.sme!.methods).sort(), ['dropout-gd', 'gd', 'gd-modified', 'sme1', 'sme2']);
+  assert.equal(whole!.sweep!.errors.length, 2);
+  assert.equal(whole!.flatness!.runs.length, 3);
+  assert.ok(whole!.alignment!.alpha.every((a) => Number.isFinite(a) && a > -1 && a <= 1));
+  assert.equal(whole!.provenance.backend, 'wasm');
+  assert.not.match(text, /NaN|Infinity/);
+});
+
+test('3 shards merged equal the unsharded run, byte for byte', async () => {
+  const merged = memoryStore();
+  for (let i = 0; i < 3; i++) {
+    const store = memoryStore();
+    assert.is(await reproduce(engine, { ...opts, store, shard: { index: i, count: 3 } }), null);
+    for (const [k, v] of Object.entries(store.entries())) merged.put(k, v as Json);
+  }
+  const config = reproduceConfig(opts);
+  const experiments = experimentsFor(config, SECTIONS);
+  const units = planUnits(experiments);
+  const sizes = [0, 1, 2].map((i) => shardUnits(units, { index: i, count: 3 }).length);
+  assert.is(sizes.reduce((a, b) => a + b, 0), units.length, 'each unit in exactly one shard');
+  const r = assemble(experiments, merged, provenance(engine, 3, 'quick', config as unknown as Record<string, unknown>));
+  assert.is(resultsText(r), text);
+});
+
+test('a run resumed from a partial store, and a rerun, give the same text', async () => {
+  const store = memoryStore();
+  await reproduce(engine, { ...opts, store, shard: { index: 1, count: 2 } });
+  assert.is(resultsText((await reproduce(engine, { ...opts, store }))!), text);
+  assert.is(resultsText((await reproduce(engine, opts))!), text);
+});
+
+test('bad settings are refused before anything runs, naming the setting', async () => {
+  const bad: [Record<string, unknown>, RegExp][] = [
+    [{ sweep: { keeps: [0.5, 0] } }, /config\.sweep\.keeps\[1\]: expected a keep probability in \(0, 1\]/],
+    [{ sme: { lr: -1 } }, /config\.sme\.lr: expected a positive learning rate/],
+    [{ weakOrder: { paths: 2.5 } }, /config\.weakOrder\.paths: expected a positive integer/],
+    [{ alignment: { stepz: 3 } }, /config\.alignment\.stepz: expected one of the known keys/],
+    [{ flatness: { threshold: 1 } }, /config\.flatness\.threshold: expected a threshold c > 1/],
+    [{ sme: { data: { source: 'cifar' } } }, /config\.sme\.data\.source: expected 'mnist', 'sine' or 'custom'/],
+    [{ sme: 'fast' }, /config\.sme: expected an object/],
+  ];
+  for (const [config, message] of bad) {
+    let err: unknown;
+    try {
+      reproduceConfig({ preset: 'quick', config });
+    } catch (e) {
+      err = e;
+    }
+    assert.instance(err, ArgumentError);
+    assert.match(String((err as Error).message), message);
+  }
+  await reproduce(engine, { preset: 'quick', sections: ['nope' as never] }).then(() => assert.unreachable(), (e: unknown) => assert.match(String(e), /options\.sections/));
+});
+
+test.after(() => engine.dispose());
+test.run();

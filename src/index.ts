@@ -31,3 +31,4 @@ export { pca, type Pca } from './structure/pca.js';
 export { fitLine, spearman, ranks, type LineFit } from './structure/stats.js';
 export type { AlignmentTrack, AlignmentTrackOptions } from './structure/alignment-track.js';
 export type { MatchedNoise } from './structure/matched-noise.js';
+export * from './report/index.js';

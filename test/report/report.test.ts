@@ -173,4 +173,10 @@ s('bad results are named', async () => {
   await writeFiguresSvg(fixture(), '', { figures }).then(() => assert.unreachable(), (e) => assert.instance(e, ArgumentError));
 });
 
+s('importing the package does not load vega: only a dynamic import inside the render', async () => {
+  const text = await readFile(new URL(import.meta.resolve('dropout-sme')), 'utf8');
+  assert.not.ok(/^\s*import\b[^;(]*["']vega(-lite)?["']/m.test(text), 'no static import of vega');
+  assert.ok(text.includes('import("vega")') && text.includes('import("vega-lite")'));
+});
+
 s.run();

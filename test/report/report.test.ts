@@ -159,6 +159,27 @@ s('each figure as <id>.svg on disk', async () => {
   }
 });
 
+s('degenerate sections still render without NaN: one ε, every cell under the floor, one point, no loss', async () => {
+  const r = fixture();
+  r.weakOrder = { ...r.weakOrder!, lrs: [0.1], series: [{ order: 1, errors: [0.01], floors: [0.001], slope: null, interval: null, fitted: [] }] };
+  r.sweep = { ...r.sweep!, keeps: [0.5], errors: [[1e-4, 0, 2e-4]], floors: [[1e-3, 1e-3, 1e-3]], slopes: [null] };
+  r.flatness!.runs = [{ ...r.flatness!.runs[0]!, variances: [1e-3], flatness: [0.2], psi: null as unknown as number, interval: null as unknown as [number, number] }];
+  r.alignment = { ...r.alignment!, loss: r.alignment!.loss.map(() => null as unknown as number), eigenvalues: [2], projectedVariance: [1e-3] };
+  r.sme!.methods = { 'dropout-gd': r.sme!.methods['dropout-gd']! };
+  const out = await renderFigures(r);
+  assert.equal(out.length, 6);
+  for (const f of out) assert.not.ok(/NaN|Infinity|undefined/.test(f.svg), f.id);
+  assert.ok(byId('weak-order', out).includes('order 1: too few points to fit'));
+  assert.equal(byId('sweep-heatmap', out).match(/>&lt; floor</g)?.length, 3);
+  assert.equal(points(byId('variance-flatness', out)), 1);
+  assert.not.ok(byId('alignment-track', out).includes('R_S (log)'), 'no loss panel without loss values');
+  // A single resolved cell: a one-value log colour domain.
+  r.sweep.errors = [[1e-4, 0, 2e-2]];
+  const [one] = (await renderFigures(r)).filter((f) => f.id === 'sweep-heatmap');
+  assert.not.ok(/NaN|Infinity/.test(one!.svg));
+  assert.ok(one!.svg.includes('>0.02</text>'));
+});
+
 s('bad results are named', async () => {
   const bad = (r: unknown, name: string) =>
     assert.throws(() => figureSpecs(r as Results), (e: unknown) => e instanceof ArgumentError && e.argument === name);

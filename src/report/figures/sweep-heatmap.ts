@@ -58,17 +58,20 @@ export function sweepHeatmapSpec(s: SweepSection): TopLevelSpec | null {
     height: { step: 30 },
     encoding: { x, y },
     layer: [
-      {
-        transform: [{ filter: '!datum.belowFloor' }],
-        mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
-        encoding: {
-          color: {
-            field: 'error', type: 'quantitative', title: 'weak error',
-            scale: { type: 'log', scheme: 'viridis' }, legend: { format: '.0e', gradientLength: Math.max(90, 30 * s.keeps.length) },
+      // The colour layer only where some error is resolved: a log scale needs a non-empty domain.
+      ...(cells.some((c) => !c.belowFloor) ? [
+        {
+          transform: [{ filter: '!datum.belowFloor' }],
+          mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
+          encoding: {
+            color: {
+              field: 'error', type: 'quantitative', title: 'weak error',
+              scale: { type: 'log', scheme: 'viridis' }, legend: { format: '.0e', gradientLength: Math.max(90, 30 * s.keeps.length) },
+            },
+            tooltip: [{ field: 'keep', title: 'p' }, { field: 'eps', title: 'ε' }, { field: 'error', format: '.3e' }, { field: 'floor', format: '.3e' }],
           },
-          tooltip: [{ field: 'keep', title: 'p' }, { field: 'eps', title: 'ε' }, { field: 'error', format: '.3e' }, { field: 'floor', format: '.3e' }],
         },
-      },
+      ] : []),
       {
         transform: [{ filter: 'datum.belowFloor' }],
         mark: { type: 'rect', fill: '#e6e6e6', stroke: 'white', strokeWidth: 1 },

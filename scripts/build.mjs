@@ -30,7 +30,8 @@ const common = {
   sourcemap: true,
   loader: { '.wasm': 'binary', '.wgsl': 'text', '.gz': 'binary' },
   // Node-only modules are loaded lazily behind runtime checks; browsers never reach them.
-  external: ['webgpu', 'vega', 'vega-lite', 'node:*', 'playwright-core', '@tensorflow/*', 'uvu', 'uvu/*', 'esbuild', 'dropout-sme'],
+  // vega and vega-lite are runtime dependencies imported lazily by the report's render.
+  external: ['webgpu', 'node:*', 'vega', 'vega-lite', 'playwright-core', '@tensorflow/*', 'uvu', 'uvu/*', 'esbuild', 'dropout-sme'],
   logLevel: 'warning',
 };
 const entries = (dir) =>

@@ -38,6 +38,14 @@ export {
 export type {
   ReproduceOptions, ReproduceConfig, PresetName, SectionName, UnitStore, Shard, Progress, RunOptions, Experiment, Unit, Json,
 } from './experiments/index.js';
-export { RESULTS_SCHEMA } from './report/results.js';
-export type * from './report/results.js';
 export { VERSION } from './version.js';
+export { RESULTS_SCHEMA } from './report/results.js';
+export type {
+  Results, Provenance, Band, SmeCurves, WeakOrderSeries, WeakOrderSection, SweepSection, FlatnessRun, FlatnessSection, AlignmentSection,
+} from './report/results.js';
+// The report: Vega-Lite specs (pure), their SVG render (loads vega lazily), report.html, <id>.svg files.
+export {
+  checkResults, figureSpecs, FIGURES, renderFigures, renderSpec, writeReport, escapeHtml, writeFiguresSvg, keyTable,
+  smeCurvesSpec, weakOrderSpec, sweepHeatmapSpec, varianceFlatnessSpec, alignmentTrackSpec, projectedVarianceSpec,
+} from './report/index.js';
+export type { FigureSpec, FigureId, RenderedFigure, ReportOptions, KeyTable } from './report/index.js';

@@ -114,6 +114,9 @@ export interface Provenance {
   config: Record<string, unknown>;
 }
 
+/** The sections of results.json, each drawn by one or more figures. */
+export type SectionName = 'sme' | 'weakOrder' | 'sweep' | 'flatness' | 'alignment';
+
 export interface Results {
   schema: typeof RESULTS_SCHEMA;
   provenance: Provenance;

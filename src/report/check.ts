@@ -1,0 +1,107 @@
+/**
+ * Shape checks on a Results object before anything is drawn: the report is a pure function of
+ * results.json, which may come from disk or from a merge, so a wrong shape is named here rather
+ * than surfacing as a broken figure. Numbers may be null (NaN is written as null).
+ */
+import { ArgumentError } from '../errors.js';
+import { RESULTS_SCHEMA, type Results } from './results.js';
+
+type Obj = Record<string, unknown>;
+
+function obj(name: string, v: unknown): Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ArgumentError(name, 'an object', v);
+  return v as Obj;
+}
+
+function nums(name: string, v: unknown, length?: number): void {
+  if (!Array.isArray(v) || !v.every((x) => x === null || typeof x === 'number')) throw new ArgumentError(name, 'an array of numbers (null for NaN)', v);
+  if (length !== undefined && v.length !== length) throw new ArgumentError(name, `an array of length ${length}`, v);
+}
+
+function num(name: string, v: unknown): void {
+  if (v !== null && typeof v !== 'number') throw new ArgumentError(name, 'a number (null for NaN)', v);
+}
+
+function str(name: string, v: unknown): void {
+  if (typeof v !== 'string') throw new ArgumentError(name, 'a string', v);
+}
+
+function pair(name: string, v: unknown, nullable: boolean): void {
+  if (v === null && nullable) return;
+  nums(name, v, 2);
+}
+
+export function checkResults(results: unknown): asserts results is Results {
+  const r = obj('results', results);
+  if (r['schema'] !== RESULTS_SCHEMA) throw new ArgumentError('results.schema', JSON.stringify(RESULTS_SCHEMA), r['schema']);
+  const p = obj('results.provenance', r['provenance']);
+  for (const k of ['package', 'version', 'backend', 'backendDescription', 'runtime', 'preset']) str(`results.provenance.${k}`, p[k]);
+  num('results.provenance.seed', p['seed']);
+  obj('results.provenance.config', p['config']);
+
+  if (r['sme'] !== undefined) {
+    const s = obj('results.sme', r['sme']);
+    str('results.sme.workload', s['workload']);
+    nums('results.sme.times', s['times']);
+    const n = (s['times'] as unknown[]).length;
+    const methods = obj('results.sme.methods', s['methods']);
+    for (const [m, band] of Object.entries(methods)) {
+      const b = obj(`results.sme.methods.${m}`, band);
+      for (const k of ['mean', 'lo', 'hi']) nums(`results.sme.methods.${m}.${k}`, b[k], n);
+    }
+  }
+  if (r['weakOrder'] !== undefined) {
+    const w = obj('results.weakOrder', r['weakOrder']);
+    str('results.weakOrder.workload', w['workload']);
+    nums('results.weakOrder.lrs', w['lrs']);
+    const n = (w['lrs'] as unknown[]).length;
+    if (!Array.isArray(w['series'])) throw new ArgumentError('results.weakOrder.series', 'an array', w['series']);
+    (w['series'] as unknown[]).forEach((sv, i) => {
+      const s = obj(`results.weakOrder.series[${i}]`, sv);
+      if (s['order'] !== 1 && s['order'] !== 2) throw new ArgumentError(`results.weakOrder.series[${i}].order`, '1 or 2', s['order']);
+      nums(`results.weakOrder.series[${i}].errors`, s['errors'], n);
+      nums(`results.weakOrder.series[${i}].floors`, s['floors'], n);
+      num(`results.weakOrder.series[${i}].slope`, s['slope']);
+      pair(`results.weakOrder.series[${i}].interval`, s['interval'], true);
+      nums(`results.weakOrder.series[${i}].fitted`, s['fitted']);
+    });
+  }
+  if (r['sweep'] !== undefined) {
+    const s = obj('results.sweep', r['sweep']);
+    str('results.sweep.workload', s['workload']);
+    nums('results.sweep.lrs', s['lrs']);
+    nums('results.sweep.keeps', s['keeps']);
+    const rows = (s['keeps'] as unknown[]).length, cols = (s['lrs'] as unknown[]).length;
+    for (const k of ['errors', 'floors']) {
+      const m = s[k];
+      if (!Array.isArray(m) || m.length !== rows) throw new ArgumentError(`results.sweep.${k}`, `${rows} rows (one per keep)`, m);
+      m.forEach((row, i) => nums(`results.sweep.${k}[${i}]`, row, cols));
+    }
+    nums('results.sweep.slopes', s['slopes'], rows);
+  }
+  if (r['flatness'] !== undefined) {
+    const f = obj('results.flatness', r['flatness']);
+    str('results.flatness.workload', f['workload']);
+    if (!Array.isArray(f['runs'])) throw new ArgumentError('results.flatness.runs', 'an array', f['runs']);
+    (f['runs'] as unknown[]).forEach((rv, i) => {
+      const run = obj(`results.flatness.runs[${i}]`, rv);
+      str(`results.flatness.runs[${i}].method`, run['method']);
+      if (run['kind'] !== 'trajectory' && run['kind'] !== 'gradient') throw new ArgumentError(`results.flatness.runs[${i}].kind`, "'trajectory' or 'gradient'", run['kind']);
+      nums(`results.flatness.runs[${i}].variances`, run['variances']);
+      nums(`results.flatness.runs[${i}].flatness`, run['flatness'], (run['variances'] as unknown[]).length);
+      num(`results.flatness.runs[${i}].psi`, run['psi']);
+      pair(`results.flatness.runs[${i}].interval`, run['interval'], true);
+      num(`results.flatness.runs[${i}].spearman`, run['spearman']);
+    });
+  }
+  if (r['alignment'] !== undefined) {
+    const a = obj('results.alignment', r['alignment']);
+    str('results.alignment.workload', a['workload']);
+    nums('results.alignment.steps', a['steps']);
+    const n = (a['steps'] as unknown[]).length;
+    for (const k of ['alpha', 'nullMean', 'nullSd', 'loss']) nums(`results.alignment.${k}`, a[k], n);
+    nums('results.alignment.eigenvalues', a['eigenvalues']);
+    nums('results.alignment.projectedVariance', a['projectedVariance'], (a['eigenvalues'] as unknown[]).length);
+    num('results.alignment.spearman', a['spearman']);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Figure 3: the ε × p sweep. Order-1 weak error of R_S per (keep p, learning rate ε) on a log
+ * colour scale; cells whose error is under the Monte Carlo floor are grey and say so, since
+ * there the error is not resolved.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { SweepSection } from '../results.js';
+import { finite, fmt, positive } from './format.js';
+import { CONFIG } from './style.js';
+
+export interface SweepCell {
+  eps: number;
+  epsLabel: string;
+  keep: number;
+  keepLabel: string;
+  error: number;
+  floor: number | null;
+  /** The error is at or below its Monte Carlo floor (or 0): not resolved. */
+  belowFloor: boolean;
+  text: string;
+  dark: boolean;
+}
+
+/** The cells the heatmap draws: every (p, ε) with a finite error. */
+export function sweepCells(s: SweepSection): SweepCell[] {
+  const cells: SweepCell[] = [];
+  s.keeps.forEach((keep, r) => {
+    if (!finite(keep)) return;
+    const slope = s.slopes[r];
+    const keepLabel = `p = ${fmt(keep)}` + (finite(slope) ? `  (order ${fmt(slope, 2)})` : '');
+    s.lrs.forEach((eps, c) => {
+      const error = s.errors[r]?.[c], floor = s.floors[r]?.[c];
+      if (!finite(eps) || !finite(error)) return;
+      const belowFloor = !positive(error) || (finite(floor) && error <= floor);
+      cells.push({ eps, epsLabel: fmt(eps), keep, keepLabel, error, floor: finite(floor) ? floor : null, belowFloor, text: belowFloor ? '< floor' : fmt(error, 2), dark: false });
+    });
+  });
+  // Dark cells (low end of viridis) get white text: below the geometric middle of the range.
+  const logs = cells.filter((c) => !c.belowFloor).map((c) => Math.log(c.error));
+  const mid = (Math.min(...logs) + Math.max(...logs)) / 2;
+  for (const c of cells) c.dark = !c.belowFloor && Math.log(c.error) < mid;
+  return cells;
+}
+
+export function sweepHeatmapSpec(s: SweepSection): TopLevelSpec | null {
+  const cells = sweepCells(s);
+  if (cells.length === 0) return null;
+  const x = { field: 'epsLabel', type: 'ordinal', title: 'learning rate ε', sort: { field: 'eps', op: 'min', order: 'ascending' }, axis: { labelAngle: 0 } } as const;
+  const y = { field: 'keepLabel', type: 'ordinal', title: null, sort: { field: 'keep', op: 'min', order: 'descending' }, axis: { labelLimit: 240 } } as const;
+  return {
+    config: CONFIG,
+    title: {
+      text: 'Weak error of the order-1 SME over ε × p',
+      subtitle: `${s.workload}, g = R_S at time T = ${fmt(s.time)}, ${s.paths} paths per cell; grey: below the Monte Carlo floor`,
+    },
+    data: { values: cells },
+    width: { step: 58 },
+    height: { step: 30 },
+    encoding: { x, y },
+    layer: [
+      // The colour layer only where some error is resolved: a log scale needs a non-empty domain.
+      ...(cells.some((c) => !c.belowFloor) ? [
+        {
+          transform: [{ filter: '!datum.belowFloor' }],
+          mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
+          encoding: {
+            color: {
+              field: 'error', type: 'quantitative', title: 'weak error',
+              scale: { type: 'log', scheme: 'viridis' }, legend: { format: '.0e', gradientLength: Math.max(90, 30 * s.keeps.length) },
+            },
+            tooltip: [{ field: 'keep', title: 'p' }, { field: 'eps', title: 'ε' }, { field: 'error', format: '.3e' }, { field: 'floor', format: '.3e' }],
+          },
+        },
+      ] : []),
+      {
+        transform: [{ filter: 'datum.belowFloor' }],
+        mark: { type: 'rect', fill: '#e6e6e6', stroke: 'white', strokeWidth: 1 },
+        encoding: { tooltip: [{ field: 'keep', title: 'p' }, { field: 'eps', title: 'ε' }, { field: 'error', format: '.3e' }, { field: 'floor', format: '.3e' }] },
+      },
+      {
+        transform: [{ filter: '!datum.belowFloor' }],
+        mark: { type: 'text', fontSize: 10 },
+        encoding: { text: { field: 'text' }, color: { condition: { test: 'datum.dark', value: 'white' }, value: '#222' } },
+      },
+      {
+        transform: [{ filter: 'datum.belowFloor' }],
+        mark: { type: 'text', fontSize: 10, fontStyle: 'italic', color: '#666' },
+        encoding: { text: { field: 'text' } },
+      },
+    ],
+  } as TopLevelSpec;
+}

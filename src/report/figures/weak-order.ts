@@ -1,0 +1,89 @@
+/**
+ * Figure 2: the weak-order study. Weak error against ε on log–log axes for SME orders 1 and 2,
+ * each with its Monte Carlo floor (dashed) and reference slopes ε¹ and ε² anchored at the
+ * largest ε. Filled points are the ones the fitted slope used.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { WeakOrderSection, WeakOrderSeries } from '../results.js';
+import { fmt, fmtInterval, positive } from './format.js';
+import { CONFIG, ORDER_COLORS } from './style.js';
+import { logAxis } from './log-scale.js';
+
+/** The legend label of one series: its order and fitted slope with interval. */
+export function weakOrderLabel(s: WeakOrderSeries): string {
+  return s.slope === null || !Number.isFinite(s.slope)
+    ? `order ${s.order}: too few points to fit`
+    : `order ${s.order}: slope ${fmtInterval(s.slope, s.interval)}`;
+}
+
+export function weakOrderSpec(w: WeakOrderSection): TopLevelSpec | null {
+  const series = [...w.series].sort((a, b) => a.order - b.order);
+  const points: { eps: number; error: number; series: string; fitted: boolean }[] = [];
+  const floors: { eps: number; floor: number; series: string }[] = [];
+  for (const s of series) {
+    w.lrs.forEach((eps, i) => {
+      if (!positive(eps)) return;
+      if (positive(s.errors[i])) points.push({ eps, error: s.errors[i]!, series: weakOrderLabel(s), fitted: s.fitted.includes(i) });
+      if (positive(s.floors[i])) floors.push({ eps, floor: s.floors[i]!, series: weakOrderLabel(s) });
+    });
+  }
+  if (points.length === 0) return null;
+  // Reference lines c·ε^k through the order-k series' error at the largest ε (or order 1's).
+  const eps = points.map((p) => p.eps);
+  const lo = Math.min(...eps), hi = Math.max(...eps);
+  const refs: { eps: number; value: number; ref: string }[] = [];
+  for (const k of [1, 2]) {
+    const anchor = [k, 1, 2].map((o) => points.find((p) => p.eps === hi && p.series.startsWith(`order ${o}:`))).find((p) => p);
+    if (!anchor || lo === hi) continue;
+    const name = k === 1 ? '∝ ε' : '∝ ε²';
+    for (const e of [lo, hi]) refs.push({ eps: e, value: anchor.error * (e / hi) ** k, ref: name });
+  }
+  const labels = series.map(weakOrderLabel);
+  const color = {
+    field: 'series', type: 'nominal', title: null,
+    scale: { domain: labels, range: series.map((s) => ORDER_COLORS[s.order] ?? '#666') },
+  } as const;
+  const x = { field: 'eps', type: 'quantitative', title: 'learning rate ε (log)', ...logAxis(eps, '~g', 1.25) } as const;
+  const yAxis = logAxis([...points.map((p) => p.error), ...floors.map((f) => f.floor), ...refs.map((r) => r.value)], '~g', 1.5);
+  const y = (field: string) => ({ field, type: 'quantitative', title: 'weak error |E g(θ_N) − E g(Θ_Nε)| (log)', ...yAxis }) as const;
+  return {
+    config: CONFIG,
+    title: {
+      text: 'Weak order of the SME',
+      subtitle: `${w.workload}, g = R_S at time T = ${fmt(w.time)}, keep p = ${fmt(w.keep)}, ${w.paths} paths; dashed: Monte Carlo floor; dotted grey: reference slopes`,
+    },
+    width: 380,
+    height: 280,
+    layer: [
+      {
+        data: { values: refs },
+        mark: { type: 'line', color: '#b5b5b5', strokeDash: [1.5, 3], strokeWidth: 1.3 },
+        encoding: { x, y: y('value'), detail: { field: 'ref' } },
+      },
+      {
+        data: { values: refs.filter((r) => r.eps === lo) },
+        mark: { type: 'text', color: '#777', align: 'left', baseline: 'top', dx: 2, dy: 6, fontSize: 11 },
+        encoding: { x, y: y('value'), text: { field: 'ref' } },
+      },
+      {
+        data: { values: floors },
+        mark: { type: 'line', strokeDash: [5, 4], strokeWidth: 1.2, opacity: 0.8 },
+        encoding: { x, y: y('floor'), color },
+      },
+      {
+        data: { values: points },
+        mark: { type: 'line', strokeWidth: 1.8 },
+        encoding: { x, y: y('error'), color },
+      },
+      // Points the fit used are filled; the others (e.g. under the floor) are hollow.
+      ...[true, false].map((fitted) => ({
+        data: { values: points.filter((p) => p.fitted === fitted) },
+        mark: { type: 'point', size: 48, strokeWidth: 1.5, opacity: 1, filled: fitted, ...(fitted ? {} : { fill: 'white' }) },
+        encoding: {
+          x, y: y('error'), color,
+          tooltip: [{ field: 'series' }, { field: 'eps', title: 'ε', format: '.4~g' }, { field: 'error', format: '.3e' }, { field: 'fitted' }],
+        },
+      })),
+    ],
+  } as TopLevelSpec;
+}

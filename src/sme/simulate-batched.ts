@@ -26,6 +26,8 @@ import { allocateHvp, batchedHvp, hvpFloats, type HvpBuffers } from './path-hvp.
 import { allocatePass, passBackward, passFloats, passForward, passLossHead, passOnes, repeatRows, type PassBuffers } from './path-pass.js';
 import { pathSeed, recordTimes, type PathsResult, type ResolvedSimulate } from './path-options.js';
 import { FROZEN_STREAM, PAIR_STREAM } from './samplers.js';
+import { keepThreshold } from '../backend/validate.js';
+import { counterHash, maskValue } from '../random/counter-hash.js';
 
 /** Floats the batched buffers of one batch may take (about 64 MiB, as for the mask passes). */
 export const PATH_BUDGET = 1 << 24;
@@ -92,7 +94,6 @@ export async function simulateBatched(
   const one = make(Math.max(passOnes(model, n, Math.max(1, noiseBlocks)), P, S));
   k.fill(one, 1);
   const theta0 = make(D), loss = make(records * o.paths), norm = make(records * o.paths);
-  const row = make(Math.max(...hiddenWidths));
   const final = o.keepFinal ? make(o.paths * D) : null;
   const factorRows = frozen ? make(S * D) : null, factorMean = frozen ? make(D) : null;
   const maskBatches = frozen ? new MaskGradientBatches(model, data, Math.min(S, masksPerPass(model, n))) : null;
@@ -102,12 +103,20 @@ export async function simulateBatched(
   k.copy(model.params, theta0);
   let div = 1;
 
+  // Mask rows are drawn on the host from the same counter generator as the mask kernel (bit-identical
+  // values: src/random/counter-hash.ts is its reference), one upload a step instead of a kernel
+  // launch per (path, block, layer).
+  const threshold = keepThreshold(keep), invKeep = Math.fround(1 / keep);
+  const etaHost = hiddenWidths.map((w) => new Float32Array(P * Math.max(1, noiseBlocks) * w).fill(1));
   /** Mask rows of path i's block j (every hidden layer) from the draw { seed, step }. */
   const drawMasks = (b: PassBuffers, i: number, j: number, seed: number, step: number) => {
     hiddenWidths.forEach((units, l) => {
-      k.mask(row, { seed, step, layer: l, units, samples: 1, keep });
-      k.copy(row, b.eta[l]!, 0, (i * b.blocks + j) * units, units);
+      const host = etaHost[l]!, at = (i * b.blocks + j) * units;
+      for (let u = 0; u < units; u++) host[at + u] = maskValue(counterHash(seed, step, l, u, 0), threshold, invKeep);
     });
+  };
+  const uploadMasks = (b: PassBuffers) => {
+    hiddenWidths.forEach((units, l) => k.write(b.eta[l]!, etaHost[l]!.subarray(0, b.paths * b.blocks * units)));
   };
 
   try {
@@ -132,7 +141,10 @@ export async function simulateBatched(
           const t = step * sub + s;
           if (!sme) {
             const masked = o.method === 'dropout-gd' && keep < 1;
-            if (masked) for (let i = 0; i < Pb; i++) drawMasks(B.one, i, 0, seeds[i]!, t);
+            if (masked) {
+              for (let i = 0; i < Pb; i++) drawMasks(B.one, i, 0, seeds[i]!, t);
+              uploadMasks(B.one);
+            }
             passForward(k, model, data, B.one, B.theta, masked);
             passLossHead(k, model, data, B.one, null);
             passBackward(k, model, data, B.one, B.theta, B.update, { weight: -eps, masked, penalty: -eps * penalty });
@@ -151,6 +163,7 @@ export async function simulateBatched(
               }
             }
             k.write(B.noise!.weights, weightsHost.subarray(0, Pb * r));
+            uploadMasks(B.noise!);
             if (o.method === 'sme1') {
               // One pass: −h∇L_S + √(εh)ζ.
               passForward(k, model, data, B.noise!, B.theta, true);

@@ -84,6 +84,19 @@ for (const engine of present(engines)) {
     });
   }
 
+  s('per-sample masks fall back to the sequential implementation (same paths)', async () => {
+    const host = { x: randomF32(8, 61), y: randomF32(8, 62), n: 8, inDim: 1, outDim: 1 };
+    const finals: Float32Array[] = [];
+    for (const mode of ['batched', 'sequential'] as const) {
+      const model = engine.mlp({ sizes: [1, 4, 1], keep: 0.6, seed: 1, masks: 'per-sample' });
+      const data = engine.dataset(host);
+      finals.push((await engine.simulate(model, data, { method: 'dropout-gd', lr: 0.1, steps: 2, paths: 2, keepFinal: true, mode })).final!);
+      model.dispose();
+      data.dispose();
+    }
+    assert.equal(finals[0], finals[1]);
+  });
+
   s('pathsPerBatch and mode are validated', async () => {
     const model = engine.mlp({ sizes: [1, 3, 1], keep: 0.5 });
     const data = engine.dataset({ x: new Float32Array([0, 1]), y: new Float32Array([1, 0]), n: 2, inDim: 1, outDim: 1 });

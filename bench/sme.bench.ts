@@ -6,17 +6,26 @@
  *   targets; data: loadMnist()'s training split (the default stratified 0.8 / seed 0 split of the
  *   embedded 10,000 MNIST digits), n = 8,000, full batch (every step uses all 8,000 digits).
  *
- * Rows, all through engine.simulate(model, data, { method, lr: ε = LR, steps, paths: 1, seed, … }):
- *   - dropout GD (method 'dropout-gd'): one masked forward/backward a step. The peer of the others.
- *   - SME order 1, mask pairs ('sme1', substeps 1, noise 'mask-pair', pairs 4): a step is ∇L_S
- *     (closed form) plus 2·4 = 8 per-mask gradients in one batched pass for ζ;
- *   - SME order 2, mask pairs ('sme2', the same noise): the same plus one HVP of L_S;
- *   - SME order 1, frozen factor ('sme1', noise 'frozen', samples 32, refresh 10): ∇L_S every step
- *     and, every 10th step, the factor from 32 mask gradients. Calls run a multiple of 10 steps,
- *     so each carries exactly its share of the refreshes (one per 10 steps).
+ * Rows, all through engine.simulate(model, data, { method, lr: ε = LR, steps, paths, seed, … }):
+ *   - dropout GD (method 'dropout-gd', mode 'sequential', paths 1): one masked forward/backward a
+ *     step on the model's own parameters, i.e. training. The peer of the others.
+ *   - SME order 1, mask pairs, batched ('sme1', substeps 1, noise 'mask-pair', pairs 4, paths 4,
+ *     the default mode 'batched'): a step is one block-weighted pass over 1 + 8 blocks (the
+ *     unmasked drift block and 2·4 masks), the weighted δ's summed inside the GEMMs (so one
+ *     layer-0 weight-gradient GEMM a step, not one per mask). The paths per batch come from the
+ *     default float budget: on W3 (n = 8,000, 9 blocks of 8,000 rows per path) one path fits, so
+ *     here the 4 paths run in 4 batches of 1 and the gain over the sequential row is the pass's;
+ *   - SME order 1, mask pairs, sequential (the same, mode 'sequential', paths 1): ∇L_S (closed
+ *     form) plus 8 per-mask gradients in one batched pass for ζ, the implementation before the
+ *     batched one (kept as the reference), for comparison;
+ *   - SME order 2, mask pairs, batched ('sme2', the same noise, paths 4): ∇L_S, one batched HVP
+ *     of L_S, and the 8-block noise pass;
+ *   - SME order 1, frozen factor, batched ('sme1', noise 'frozen', samples 32, refresh 10, paths
+ *     4): ∇L_S every step and, every 10th step, each path's factor from 32 mask gradients. Calls
+ *     run a multiple of 10 steps, so each carries exactly its share of the refreshes.
  * Each SME row's peer is dropout GD on the same backend: ratio = SME path-steps/s ÷ dropout GD
- * path-steps/s, i.e. 1 / (the cost of an SME step in dropout-GD steps); the dropout GD row has no
- * peer. With paths: 1, path-steps/s = steps/s (simulate runs paths one after another anyway).
+ * steps/s, i.e. 1 / (the cost of an SME path-step in dropout-GD steps); the dropout GD row has no
+ * peer. A call of `steps` steps over `paths` paths does steps·paths path-steps.
  *
  * Timing: whole engine.simulate calls, which resolve after reading the recorded values back (so
  * queued GPU work has finished). recordEvery = steps, as the weak-order study uses it: a call
@@ -26,7 +35,7 @@
  * (calls until WARM ms have passed, at least 2), then a sample is one call of enough steps to last
  * MIN_SAMPLE ms (at least 2; a multiple of 10 for the frozen factor), the samples taken round-robin
  * across the contenders, the order rotating each round, so a change in machine load (the 2 CPUs are
- * shared) hits them alike; the median ms per step is reported (5 samples with --quick, else 9; 3
+ * shared) hits them alike; the median ms per path-step is reported (5 samples with --quick, else 9; 3
  * and 5 where a call lasts over a second). A contender whose call would last longer than CAP_S
  * seconds (20 with --quick, else 60) is skipped with a note unless --no-cap. Every call starts from
  * the same initial θ (simulate restores the parameters), with a new seed.
@@ -37,7 +46,7 @@
  * GD step takes about 20 s and an SME mask-pair step about a minute (2 shared cores), so on a
  * software adapter (SwiftShader, llvmpipe/lavapipe) the bench takes few steps: one 1-step dropout
  * GD call to warm up, then 1-step calls of dropout GD and SME order 1 (1 round with --quick, else
- * 3); SME order 2 and the frozen factor (minutes a call) are skipped unless --no-cap. A 1-step call
+ * 3), every row with paths 1; the other rows (minutes a call) are skipped unless --no-cap. A 1-step call
  * is dominated more by its fixed work on the cheaper side, so that ratio overstates the SME.
  *
  * Run: node scripts/bench.mjs [--json] [--quick] [--no-webgpu] (builds with `npm run bench`), or
@@ -55,6 +64,8 @@ const KEEP = 0.9;
 const LR = 0.05;
 const INIT_SEED = 7;
 const PAIRS = 4;
+/** Paths of the batched rows (1 on a software adapter). */
+const PATHS = 4;
 const SAMPLES = 32;
 const REFRESH = 10;
 const WARM = QUICK ? 250 : 800;
@@ -71,18 +82,24 @@ const UNIT = 'path-steps/s';
 interface Variant {
   id: string;
   name: string;
-  options: Omit<SimulateOptions, 'lr' | 'steps'>;
+  options: Omit<SimulateOptions, 'lr' | 'steps' | 'paths'>;
+  /** Paths of a call. */
+  paths: number;
   /** Steps of a call are a multiple of this (the frozen factor's refresh period). */
   unit: number;
 }
 
 const VARIANTS: Variant[] = [
-  { id: PEER, name: 'dropout GD', options: { method: 'dropout-gd' }, unit: 1 },
-  { id: 'sme1', name: `SME order 1, mask pairs ${PAIRS}`, options: { method: 'sme1', substeps: 1, noise: 'mask-pair', pairs: PAIRS }, unit: 1 },
-  { id: 'sme2', name: `SME order 2, mask pairs ${PAIRS}`, options: { method: 'sme2', substeps: 1, noise: 'mask-pair', pairs: PAIRS }, unit: 1 },
+  { id: PEER, name: 'dropout GD', options: { method: 'dropout-gd', mode: 'sequential' }, paths: 1, unit: 1 },
+  { id: 'sme1', name: `SME order 1, mask pairs ${PAIRS}, batched`, options: { method: 'sme1', substeps: 1, noise: 'mask-pair', pairs: PAIRS }, paths: PATHS, unit: 1 },
   {
-    id: 'sme1-frozen', name: `SME order 1, frozen factor ${SAMPLES} samples, refresh ${REFRESH}`,
-    options: { method: 'sme1', substeps: 1, noise: 'frozen', samples: SAMPLES, refresh: REFRESH }, unit: REFRESH,
+    id: 'sme1-seq', name: `SME order 1, mask pairs ${PAIRS}, sequential`,
+    options: { method: 'sme1', substeps: 1, noise: 'mask-pair', pairs: PAIRS, mode: 'sequential' }, paths: 1, unit: 1,
+  },
+  { id: 'sme2', name: `SME order 2, mask pairs ${PAIRS}, batched`, options: { method: 'sme2', substeps: 1, noise: 'mask-pair', pairs: PAIRS }, paths: PATHS, unit: 1 },
+  {
+    id: 'sme1-frozen', name: `SME order 1, frozen ${SAMPLES} samples, refresh ${REFRESH}, batched`,
+    options: { method: 'sme1', substeps: 1, noise: 'frozen', samples: SAMPLES, refresh: REFRESH }, paths: PATHS, unit: REFRESH,
   },
 ];
 
@@ -109,7 +126,7 @@ async function warmUp(run: (steps: number) => Promise<void>, unit: number): Prom
 const fmtRate = (v: number): string => (v >= 1 ? v.toFixed(2) : v.toPrecision(3));
 
 /** Variants run on a software adapter without --no-cap (the others take minutes a call there). */
-const SOFT_VARIANTS = new Set([PEER, 'sme1']);
+const SOFT_VARIANTS = new Set([PEER, 'sme1', 'sme1-seq']);
 
 /** Median ms per step of every variant that ran on this backend. */
 async function benchBackend(engine: Engine, host: HostDataset): Promise<Map<string, number>> {
@@ -126,8 +143,9 @@ async function benchBackend(engine: Engine, host: HostDataset): Promise<Map<stri
     let seed = 1;
     const cs: Contender[] = [];
     for (const variant of VARIANTS) {
+      const paths = soft ? 1 : variant.paths;
       const run = async (steps: number): Promise<void> => {
-        const res = await engine.simulate(model, data, { ...variant.options, lr: LR, steps, paths: 1, seed: seed++, recordEvery: steps });
+        const res = await engine.simulate(model, data, { ...variant.options, lr: LR, steps, paths, seed: seed++, recordEvery: steps });
         const last = res.loss[res.loss.length - 1]!;
         if (!Number.isFinite(last)) throw new Error(`${variant.name}: non-finite R_S ${last} after ${steps} steps`);
       };
@@ -143,10 +161,10 @@ async function benchBackend(engine: Engine, host: HostDataset): Promise<Map<stri
           await run(variant.unit);
           log(`  warm-up ${variant.name}: one ${variant.unit}-step call, ${((now() - t0) / 1000).toFixed(1)} s`);
         }
-        cs.push({ variant, run, count: variant.unit, samples: SOFT_SAMPLES, times: [] });
+        cs.push({ variant, run: (c) => run(c / paths), count: variant.unit * paths, samples: SOFT_SAMPLES, times: [] });
         continue;
       }
-      const perStep = await warmUp(run, variant.unit);
+      const perStep = await warmUp(run, variant.unit); // ms per step of all `paths` paths
       const minSteps = variant.unit === 1 ? 2 : variant.unit;
       const steps = Math.max(minSteps, Math.ceil(MIN_SAMPLE / perStep / variant.unit) * variant.unit);
       const callS = (perStep * steps) / 1000;
@@ -156,8 +174,8 @@ async function benchBackend(engine: Engine, host: HostDataset): Promise<Map<stri
       }
       // Fewer samples where a call lasts over a second.
       const samples = callS > 1 ? (QUICK ? 3 : 5) : QUICK ? 5 : 9;
-      log(`  warm-up ${variant.name}: ${perStep.toFixed(1)} ms/step; then ${samples} samples × ${steps} steps`);
-      cs.push({ variant, run, count: steps, samples, times: [] });
+      log(`  warm-up ${variant.name}: ${(perStep / paths).toFixed(1)} ms/path-step; then ${samples} samples × ${steps} steps × ${paths} paths`);
+      cs.push({ variant, run: (c) => run(c / paths), count: steps * paths, samples, times: [] });
     }
     const medians = await sampleInterleaved(cs);
     const out = new Map<string, number>();
@@ -166,7 +184,7 @@ async function benchBackend(engine: Engine, host: HostDataset): Promise<Map<stri
     for (const c of cs) {
       const ms = out.get(c.variant.id)!;
       const vs = c.variant.id === PEER || gdMs === undefined ? '' : `  = ${(ms / gdMs).toFixed(2)} dropout-GD steps (ratio ${(gdMs / ms).toFixed(3)})`;
-      log(`  ${c.variant.name.padEnd(52)} ${fmtRate(1000 / ms).padStart(7)} ${UNIT}  (${ms.toFixed(1)} ms/step; ${c.samples} × ${c.count} steps, range ${spread(c.times)})${vs}`);
+      log(`  ${c.variant.name.padEnd(52)} ${fmtRate(1000 / ms).padStart(7)} ${UNIT}  (${ms.toFixed(1)} ms/path-step; ${c.samples} × ${c.count} path-steps, range ${spread(c.times)})${vs}`);
     }
     return out;
   } finally {
@@ -178,7 +196,7 @@ async function benchBackend(engine: Engine, host: HostDataset): Promise<Map<stri
 // ---- main ---------------------------------------------------------------------------------------
 
 log('SME benchmark on W3: path-steps per second (higher is better), each SME row against dropout GD on the same backend');
-log(`784-50-10, tanh, keep p = ${KEEP}, MSE, biases, lr ε = ${LR}, paths 1, substeps 1; full batch: loadMnist()'s 8,000 training digits`);
+log(`784-50-10, tanh, keep p = ${KEEP}, MSE, biases, lr ε = ${LR}, substeps 1; batched rows ${PATHS} paths, sequential rows 1; full batch: loadMnist()'s 8,000 training digits`);
 const { train: host } = await loadMnist();
 if (host.n !== 8000) throw new Error(`expected 8,000 training digits, got ${host.n}`);
 
@@ -202,7 +220,7 @@ for (const [backend, byVariant] of results) {
 
 if (JSON_OUT) console.log(JSON.stringify(rows));
 else {
-  log('\nSummary (ratio = SME path-steps/s ÷ dropout GD path-steps/s, same backend, same run, samples interleaved):');
+  log('\nSummary (ratio = SME path-steps/s ÷ dropout GD steps/s, same backend, same run, samples interleaved; the machine is shared, so timings are noisy):');
   log(W3);
   for (const row of rows) {
     if (row.peer === 'none') continue;

@@ -132,7 +132,9 @@ export class Engine {
 
   /**
    * Paths of dropout GD, its SME (order 1 or 2) or a deterministic baseline (GD on L_S, GD on
-   * R_S) from the model's current θ, recording R_S and ‖θ‖² (SPEC §4).
+   * R_S) from the model's current θ, recording R_S and ‖θ‖² (SPEC §4). Many paths run at once
+   * (mode 'batched', the default: their parameters one paths × D device tensor); mode
+   * 'sequential' runs them one after another (the reference).
    */
   simulate(model: Mlp, data: DeviceDataset, options: SimulateOptions): Promise<PathsResult> {
     this.live();

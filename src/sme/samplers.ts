@@ -21,7 +21,7 @@ export interface NoiseSampler {
 }
 
 /** Counter-generator streams of the SME's Gaussians (distinct from masks, probes, init). */
-const PAIR_STREAM = 0x5e01, FROZEN_STREAM = 0x5e02;
+export const PAIR_STREAM = 0x5e01, FROZEN_STREAM = 0x5e02;
 
 export function maskPairSampler(model: Mlp, data: DeviceDataset, pairs: number): NoiseSampler {
   const k = model.backend;

@@ -3,6 +3,7 @@
  * the SME to the same time T; the weak error e(ε) = |mean g(θ_N) − mean g(Θ_N)| for g = R_S and
  * g = ‖θ‖², with the Monte Carlo floor √(s²_GD/R + s²_SME/R) beside it, and the order as the
  * least-squares slope of log e on log ε with a bootstrap 95% interval (paths resampled).
+ * The R paths of each run are simulated at once (simulatePaths' default batched mode).
  */
 import { checkInt } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';

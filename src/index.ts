@@ -31,3 +31,5 @@ export { pca, type Pca } from './structure/pca.js';
 export { fitLine, spearman, ranks, type LineFit } from './structure/stats.js';
 export type { AlignmentTrack, AlignmentTrackOptions } from './structure/alignment-track.js';
 export type { MatchedNoise } from './structure/matched-noise.js';
+export { NOISE_METHODS } from './structure/compare-noise.js';
+export type { NoiseMethod, CompareNoiseOptions, CompareNoiseResult, NoiseMethodResult } from './structure/compare-noise.js';

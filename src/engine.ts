@@ -24,6 +24,7 @@ import { intervalFlatness, type FlatnessOptions, type FlatnessResult } from './s
 import { alignment, type AlignmentOptions, type AlignmentResult } from './structure/alignment.js';
 import { alignmentOverTraining, type AlignmentTrack, type AlignmentTrackOptions } from './structure/alignment-track.js';
 import { matchedNoise, type MatchedNoise } from './structure/matched-noise.js';
+import { compareNoise, type CompareNoiseOptions, type CompareNoiseResult } from './structure/compare-noise.js';
 
 /** Which Hessian, and Monte Carlo settings where L_S has no closed form. */
 export interface HessianChoice {
@@ -186,6 +187,16 @@ export class Engine {
   matchedNoise(model: Mlp, data: DeviceDataset, options: { samples?: number; probeBatch?: number; batches?: number; seed?: number } = {}): Promise<MatchedNoise> {
     this.live();
     return matchedNoise(model, data, options);
+  }
+
+  /**
+   * The comparisons of SPEC §6 from the model's current θ: trajectory samples of dropout GD, SGD
+   * (batch matched to dropout's noise), GD with isotropic noise of equal total variance and plain
+   * GD, each through the variance–flatness analysis. The model is back at θ afterwards.
+   */
+  compareNoise(model: Mlp, data: DeviceDataset, options: CompareNoiseOptions): Promise<CompareNoiseResult> {
+    this.live();
+    return compareNoise(model, data, options);
   }
 
   /** Frees every buffer and the device; the engine is unusable afterwards. */

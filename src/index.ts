@@ -49,3 +49,5 @@ export {
   smeCurvesSpec, weakOrderSpec, sweepHeatmapSpec, varianceFlatnessSpec, alignmentTrackSpec, projectedVarianceSpec,
 } from './report/index.js';
 export type { FigureSpec, FigureId, RenderedFigure, ReportOptions, KeyTable } from './report/index.js';
+export { NOISE_METHODS } from './structure/compare-noise.js';
+export type { NoiseMethod, CompareNoiseOptions, CompareNoiseResult, NoiseMethodResult } from './structure/compare-noise.js';

@@ -35,8 +35,8 @@ export function fixture(): Results {
       workload: 'W3', keep: 0.9, time: 1, paths: 400,
       lrs: [0.2, 0.1, 0.05, 0.025],
       series: [
-        { order: 1, errors: [0.021, 0.0107, 0.0052, 0.0024], floors: [4e-4, 4e-4, 4.2e-4, 4.1e-4], slope: 1.04, interval: [0.91, 1.18], fitted: [0, 1, 2, 3] },
-        { order: 2, errors: [0.0041, 0.0011, 3.1e-4, null as unknown as number], floors: [4.1e-4, 4e-4, 4.3e-4, 4e-4], slope: 1.9, interval: [1.52, 2.37], fitted: [0, 1] },
+        { order: 1, errors: [0.021, 0.0107, 0.0052, 0.0024], floors: [4e-4, 4e-4, 4.2e-4, 4.1e-4], slope: 1.04, interval: [0.91, 1.18], fitted: [0, 1, 2, 3], diverged: [0, 0, 0, 0] },
+        { order: 2, errors: [0.0041, 0.0011, 3.1e-4, null as unknown as number], floors: [4.1e-4, 4e-4, 4.3e-4, 4e-4], slope: 1.9, interval: [1.52, 2.37], fitted: [0, 1], diverged: [0, 0, 0, 0] },
       ],
     },
     sweep: {
@@ -46,6 +46,7 @@ export function fixture(): Results {
       errors: [[0.012, 0.0061, 0.0029], [0.031, 0.015, 0.0077], [0.094, 0.051, 0.024], [0.17, null as unknown as number, 0.0008]],
       floors: [[0.001, 0.001, 0.001], [0.0011, 0.001, 0.001], [0.0013, 0.0012, 0.0011], [0.0015, 0.0014, 0.0012]],
       slopes: [1.03, 1.01, 0.98, null],
+      diverged: [[0, 0, 0], [0, 0, 0], [0, 0, 0], [0, 7, 0]],
     },
     flatness: {
       workload: 'W1', threshold: 2,

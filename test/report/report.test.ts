@@ -61,7 +61,8 @@ s('weak order: one point per finite error, fitted slopes and intervals in the le
 
 s('sweep heatmap: one cell per finite error, cells under the floor marked', () => {
   const svg = byId('sweep-heatmap');
-  assert.equal(svg.match(/aria-roledescription="rect mark"/g)?.length, 11); // 12 cells, one null
+  assert.equal(svg.match(/aria-roledescription="rect mark"/g)?.length, 12); // 12 cells: 11 finite, 1 diverged
+  assert.equal(svg.match(/>diverged</g)?.length, 1);
   assert.equal(svg.match(/>&lt; floor</g)?.length, 1);
   for (const v of ['0.0029', '0.17', '0.094']) assert.ok(svg.includes(`>${v}</text>`), v);
   assert.ok(svg.includes('p = 0.05') && svg.includes('p = 0.1  (order 0.98)'), 'small keeps are rows');
@@ -161,8 +162,8 @@ s('each figure as <id>.svg on disk', async () => {
 
 s('degenerate sections still render without NaN: one ε, every cell under the floor, one point, no loss', async () => {
   const r = fixture();
-  r.weakOrder = { ...r.weakOrder!, lrs: [0.1], series: [{ order: 1, errors: [0.01], floors: [0.001], slope: null, interval: null, fitted: [] }] };
-  r.sweep = { ...r.sweep!, keeps: [0.5], errors: [[1e-4, 0, 2e-4]], floors: [[1e-3, 1e-3, 1e-3]], slopes: [null] };
+  r.weakOrder = { ...r.weakOrder!, lrs: [0.1], series: [{ order: 1, errors: [0.01], floors: [0.001], slope: null, interval: null, fitted: [], diverged: [0] }] };
+  r.sweep = { ...r.sweep!, keeps: [0.5], errors: [[1e-4, 0, 2e-4]], floors: [[1e-3, 1e-3, 1e-3]], slopes: [null], diverged: [[0, 0, 0]] };
   r.flatness!.runs = [{ ...r.flatness!.runs[0]!, variances: [1e-3], flatness: [0.2], psi: null as unknown as number, interval: null as unknown as [number, number] }];
   r.alignment = { ...r.alignment!, loss: r.alignment!.loss.map(() => null as unknown as number), eigenvalues: [2], projectedVariance: [1e-3] };
   r.sme!.methods = { 'dropout-gd': r.sme!.methods['dropout-gd']! };

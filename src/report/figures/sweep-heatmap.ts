@@ -1,7 +1,7 @@
 /**
  * Figure 3: the ε × p sweep. Order-1 weak error of R_S per (keep p, learning rate ε) on a log
  * colour scale; cells whose error is under the Monte Carlo floor are grey and say so, since
- * there the error is not resolved.
+ * there the error is not resolved; cells where paths diverged (small p, large ε) say that.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { SweepSection } from '../results.js';
@@ -13,10 +13,13 @@ export interface SweepCell {
   epsLabel: string;
   keep: number;
   keepLabel: string;
-  error: number;
+  /** null where paths diverged. */
+  error: number | null;
   floor: number | null;
   /** The error is at or below its Monte Carlo floor (or 0): not resolved. */
   belowFloor: boolean;
+  /** Paths diverged in this cell: no error is defined. */
+  diverged: boolean;
   text: string;
   dark: boolean;
 }
@@ -29,16 +32,21 @@ export function sweepCells(s: SweepSection): SweepCell[] {
     const slope = s.slopes[r];
     const keepLabel = `p = ${fmt(keep)}` + (finite(slope) ? `  (order ${fmt(slope, 2)})` : '');
     s.lrs.forEach((eps, c) => {
-      const error = s.errors[r]?.[c], floor = s.floors[r]?.[c];
-      if (!finite(eps) || !finite(error)) return;
+      const error = s.errors[r]?.[c], floor = s.floors[r]?.[c], diverged = (s.diverged?.[r]?.[c] ?? 0) > 0;
+      if (!finite(eps)) return;
+      if (!finite(error)) {
+        if (diverged) cells.push({ eps, epsLabel: fmt(eps), keep, keepLabel, error: null, floor: null, belowFloor: false, diverged, text: 'diverged', dark: false });
+        return;
+      }
       const belowFloor = !positive(error) || (finite(floor) && error <= floor);
-      cells.push({ eps, epsLabel: fmt(eps), keep, keepLabel, error, floor: finite(floor) ? floor : null, belowFloor, text: belowFloor ? '< floor' : fmt(error, 2), dark: false });
+      cells.push({ eps, epsLabel: fmt(eps), keep, keepLabel, error, floor: finite(floor) ? floor : null, belowFloor, diverged: false, text: belowFloor ? '< floor' : fmt(error, 2), dark: false });
     });
   });
   // Dark cells (low end of viridis) get white text: below the geometric middle of the range.
-  const logs = cells.filter((c) => !c.belowFloor).map((c) => Math.log(c.error));
+  const resolved = (c: SweepCell) => !c.belowFloor && !c.diverged;
+  const logs = cells.filter(resolved).map((c) => Math.log(c.error!));
   const mid = (Math.min(...logs) + Math.max(...logs)) / 2;
-  for (const c of cells) c.dark = !c.belowFloor && Math.log(c.error) < mid;
+  for (const c of cells) c.dark = resolved(c) && Math.log(c.error!) < mid;
   return cells;
 }
 
@@ -51,7 +59,7 @@ export function sweepHeatmapSpec(s: SweepSection): TopLevelSpec | null {
     config: CONFIG,
     title: {
       text: 'Weak error of the order-1 SME over ε × p',
-      subtitle: `${s.workload}, g = R_S at time T = ${fmt(s.time)}, ${s.paths} paths per cell; grey: below the Monte Carlo floor`,
+      subtitle: `${s.workload}, g = R_S at time T = ${fmt(s.time)}, ${s.paths} paths per cell; grey: below the Monte Carlo floor; red: dropout GD or the SME diverged`,
     },
     data: { values: cells },
     width: { step: 58 },
@@ -59,9 +67,9 @@ export function sweepHeatmapSpec(s: SweepSection): TopLevelSpec | null {
     encoding: { x, y },
     layer: [
       // The colour layer only where some error is resolved: a log scale needs a non-empty domain.
-      ...(cells.some((c) => !c.belowFloor) ? [
+      ...(cells.some((c) => !c.belowFloor && !c.diverged) ? [
         {
-          transform: [{ filter: '!datum.belowFloor' }],
+          transform: [{ filter: '!datum.belowFloor && !datum.diverged' }],
           mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
           encoding: {
             color: {
@@ -78,12 +86,17 @@ export function sweepHeatmapSpec(s: SweepSection): TopLevelSpec | null {
         encoding: { tooltip: [{ field: 'keep', title: 'p' }, { field: 'eps', title: 'ε' }, { field: 'error', format: '.3e' }, { field: 'floor', format: '.3e' }] },
       },
       {
-        transform: [{ filter: '!datum.belowFloor' }],
+        transform: [{ filter: 'datum.diverged' }],
+        mark: { type: 'rect', fill: '#f3d3d0', stroke: 'white', strokeWidth: 1 },
+        encoding: { tooltip: [{ field: 'keep', title: 'p' }, { field: 'eps', title: 'ε' }, { field: 'text' }] },
+      },
+      {
+        transform: [{ filter: '!datum.belowFloor && !datum.diverged' }],
         mark: { type: 'text', fontSize: 10 },
         encoding: { text: { field: 'text' }, color: { condition: { test: 'datum.dark', value: 'white' }, value: '#222' } },
       },
       {
-        transform: [{ filter: 'datum.belowFloor' }],
+        transform: [{ filter: 'datum.belowFloor || datum.diverged' }],
         mark: { type: 'text', fontSize: 10, fontStyle: 'italic', color: '#666' },
         encoding: { text: { field: 'text' } },
       },

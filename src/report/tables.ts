@@ -51,10 +51,11 @@ export function keyTable(id: FigureId, r: Results): KeyTable | null {
       if (!s) return null;
       const cells = sweepCells(s);
       return {
-        head: ['keep p', 'fitted order', 'cells above the floor', 'smallest resolved error'],
+        head: ['keep p', 'fitted order', 'cells above the floor', 'cells diverged', 'smallest resolved error'],
         rows: s.keeps.map((keep, i) => {
-          const mine = cells.filter((c) => c.keep === keep && !c.belowFloor);
-          return [fmt(keep), fmt(s.slopes[i]), `${mine.length} of ${s.lrs.length}`, mine.length ? fmt(Math.min(...mine.map((c) => c.error))) : '–'];
+          const mine = cells.filter((c) => c.keep === keep && !c.belowFloor && !c.diverged);
+          const diverged = cells.filter((c) => c.keep === keep && c.diverged).length;
+          return [fmt(keep), fmt(s.slopes[i]), `${mine.length} of ${s.lrs.length}`, `${diverged}`, mine.length ? fmt(Math.min(...mine.map((c) => c.error!))) : '–'];
         }),
       };
     }

@@ -99,7 +99,15 @@ export class WebGPUBackend implements Backend {
   /** Waits for `p` unless the device is lost first; then (or if lost meanwhile) DeviceLostError. */
   private async unlessLost<T>(p: Promise<T>): Promise<T> {
     p.catch(() => {}); // a rejection after a loss is expected; it is reported as the loss
-    const r = await Promise.race([p.then((v) => ({ v })), this.lost.then(() => null)]);
+    let r: { v: T } | null;
+    try {
+      r = await Promise.race([p.then((v) => ({ v })), this.lost.then(() => null)]);
+    } catch (err) {
+      // A failure may be the first sign of a loss: give device.lost a moment to say so.
+      await Promise.race([this.lost, new Promise((resolve) => setTimeout(resolve, 100))]);
+      if (this.lostReason) throw new DeviceLostError(this.lostReason);
+      throw err;
+    }
     if (this.lostReason) throw new DeviceLostError(this.lostReason);
     if (r === null) throw new DeviceLostError('device lost');
     return r.v;

@@ -123,15 +123,21 @@ export async function train(model: Mlp, data: DeviceDataset, options: TrainOptio
   // incrementally, θ whole.
   const lossHost = new Float32Array(recorded);
   const snapHost = snaps ? new Float32Array(snapCount * model.size) : null;
-  let checkpoint: TrainCheckpoint | null = null;
+  // Steps completed and θ at the last checkpoint; the TrainCheckpoint is assembled only if needed.
+  let saved: { done: number; params: Float32Array } | null = null;
   const takeCheckpoint = async (done: number): Promise<void> => {
-    const from = checkpoint ? checkpoint.completed : 0;
+    const from = saved ? saved.done : 0;
     const l0 = Math.ceil(from / o.lossEvery), l1 = Math.ceil(done / o.lossEvery);
     if (l1 > l0) lossHost.set((await k.read(losses, l0, l1 - l0)) as Float32Array, l0);
     const s0 = o.snapshotEvery ? Math.floor(from / o.snapshotEvery) : 0, s1 = o.snapshotEvery ? Math.floor(done / o.snapshotEvery) : 0;
     if (snaps && s1 > s0) snapHost!.set((await k.read(snaps, s0 * model.size, (s1 - s0) * model.size)) as Float32Array, s0 * model.size);
-    const params = (await k.read(model.params)) as Float32Array;
-    checkpoint = {
+    saved = { done, params: (await k.read(model.params)) as Float32Array };
+  };
+  const checkpoint = (): TrainCheckpoint | null => {
+    if (!saved) return null;
+    const { done, params } = saved;
+    const l1 = Math.ceil(done / o.lossEvery), s1 = o.snapshotEvery ? Math.floor(done / o.snapshotEvery) : 0;
+    return {
       step: o.startStep + done, completed: done, params,
       losses: lossHost.slice(0, l1).map((v) => v / div), lossSteps: lossSteps.slice(0, l1),
       snapshots: snapHost ? snapHost.slice(0, s1 * model.size) : null, snapshotSteps: snapshotSteps.slice(0, s1),
@@ -176,7 +182,7 @@ export async function train(model: Mlp, data: DeviceDataset, options: TrainOptio
     };
   } catch (err) {
     // A lost device: hand back what was completed (never garbage read after the loss).
-    if (err instanceof DeviceLostError && !err.checkpoint) throw new DeviceLostError(err.reason, checkpoint);
+    if (err instanceof DeviceLostError && !err.checkpoint) throw new DeviceLostError(err.reason, checkpoint());
     throw err;
   } finally {
     k.dispose(losses);

@@ -3,8 +3,9 @@
 //   out[b, r, c] = x[b, r, c] + v[vOffset + b * vStride + c]   (OP_ADD: bias)
 //   out[b, r, c] = x[b, r, c] * v[vOffset + b * vStride + c]   (otherwise: mask, column scaling)
 // INPLACE binds out once when it is x. Twin of assembly/broadcast.ts.
+// A dispatch may cover a chunk: x/out bound at element `first`, V bound from batch entry b0's vector.
 
-struct Params { n: u32, cols: u32, vOffset: u32, matrix: u32, vStride: u32, pad0: u32, pad1: u32, pad2: u32 }
+struct Params { n: u32, cols: u32, vOffset: u32, matrix: u32, vStride: u32, first: u32, b0: u32, pad0: u32 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> V: array<f32>;
@@ -25,7 +26,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 #else
   let a = X[i];
 #endif
-  let b = V[p.vOffset + (i / p.matrix) * p.vStride + i % p.cols];
+  let e = p.first + i;
+  let b = V[p.vOffset + (e / p.matrix - p.b0) * p.vStride + e % p.cols];
 #if ${OP_ADD}
   O[i] = a + b;
 #else

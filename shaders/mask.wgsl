@@ -1,12 +1,13 @@
 // mask: dropout masks from the counter-based generator of src/random/counter-hash.ts, bit for bit.
 // out[s * units + u] = invKeep if (counterHash(seed, step, layer, unitOffset + u, sampleOffset + s)
 // >> 1) < threshold, else 0; threshold = floor(keep * 2^31), invKeep = f32(1 / keep) passed as bits.
-// All arithmetic is u32 with wrap-around, exactly as Math.imul / >>> 0 in the reference.
+// A dispatch may cover a chunk: element `first + i` of the whole mask goes to O[i] (O bound at the
+// chunk). All arithmetic is u32 with wrap-around, exactly as Math.imul / >>> 0 in the reference.
 
 struct Params {
   seed: u32, step: u32, layer: u32, units: u32,
   total: u32, unitOffset: u32, sampleOffset: u32, threshold: u32,
-  invKeepBits: u32, pad0: u32, pad1: u32, pad2: u32,
+  invKeepBits: u32, first: u32, pad1: u32, pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -40,8 +41,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         @builtin(local_invocation_index) li: u32) {
   let i = (wid.y * nwg.x + wid.x) * 256u + li;
   if (i >= p.total) { return; }
-  let s = i / p.units;
-  let u = i - s * p.units;
+  let e = p.first + i;
+  let s = e / p.units;
+  let u = e - s * p.units;
   let h = counterHash(p.seed, p.step, p.layer, p.unitOffset + u, p.sampleOffset + s);
   O[i] = select(0.0, bitcast<f32>(p.invKeepBits), (h >> 1u) < p.threshold);
 }

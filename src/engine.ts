@@ -4,6 +4,7 @@
  */
 import type { Backend, BackendInfo, BackendName } from './backend/backend.js';
 import { selectBackend, type BackendRequest } from './backend/select.js';
+import type { DeviceLimitCaps } from './webgpu/limits.js';
 import { DisposedError } from './errors.js';
 import type { HostDataset } from './data/dataset-types.js';
 import { DeviceDataset } from './model/dataset.js';
@@ -44,6 +45,12 @@ export interface EngineOptions {
   threads?: number | 'auto';
   /** WASM build: 'auto' picks relaxed SIMD, else SIMD, else scalar, by runtime validation. */
   simd?: 'auto' | 'relaxed' | 'simd' | 'scalar';
+  /**
+   * WebGPU only, a testing hook: plan work as if the device had these lower limits (bytes for the
+   * sizes), e.g. { maxComputeWorkgroupsPerDimension: 8, maxStorageBufferBindingSize: 4096 }, so
+   * the split dispatches that large problems need run on small ones. Results stay the same.
+   */
+  limits?: DeviceLimitCaps;
 }
 
 export interface EngineBackendInfo extends BackendInfo {
@@ -51,6 +58,8 @@ export interface EngineBackendInfo extends BackendInfo {
   requested: BackendRequest;
   /** Why this backend runs: under 'auto', why WebGPU was or was not chosen. */
   reason: string;
+  /** Set when the WebGPU device was lost (the reason); every later call throws DeviceLostError. */
+  deviceLost?: string;
 }
 
 export class Engine {

@@ -5,7 +5,8 @@ export type {
 } from './backend/backend.js';
 export type { BackendRequest } from './backend/select.js';
 export { ACTIVATIONS, REDUCE_OPS } from './backend/backend.js';
-export { DropoutSmeError, ArgumentError, BackendUnavailableError, DisposedError, DivergenceError } from './errors.js';
+export { DropoutSmeError, ArgumentError, BackendUnavailableError, DisposedError, DivergenceError, DeviceLostError } from './errors.js';
+export type { TrainCheckpoint } from './errors.js';
 export { counterHash, maskValue } from './random/counter-hash.js';
 export { Mlp } from './model/mlp.js';
 export type { MlpOptions, MaskArg, ModifiedLoss, HessianOf } from './model/mlp.js';

@@ -4,7 +4,8 @@
  */
 import { ArgumentError, BackendUnavailableError } from '../errors.js';
 import { createWasmBackend } from '../wasm/wasm-backend.js';
-import { createWebGPUBackend } from '../webgpu/webgpu-backend.js';
+import { createWebGPUBackend, WebGPUBackend } from '../webgpu/webgpu-backend.js';
+import { checkLimitCaps } from '../webgpu/limits.js';
 import type { Backend } from './backend.js';
 import type { EngineBackendInfo, EngineOptions } from '../engine.js';
 
@@ -18,7 +19,10 @@ export async function selectBackend(options: EngineOptions): Promise<{ backend: 
     throw new ArgumentError('options.backend', `one of ${BACKEND_REQUESTS.map((b) => `'${b}'`).join(', ')}`, requested);
   }
   const wasmOptions = { threads: options.threads ?? 'auto', simd: options.simd ?? 'auto' } as const;
-  const gpuOptions = options.gpu === undefined ? {} : { gpu: options.gpu };
+  const gpuOptions = {
+    ...(options.gpu === undefined ? {} : { gpu: options.gpu }),
+    ...(options.limits === undefined ? {} : { limits: checkLimitCaps(options.limits) }),
+  };
 
   if (requested === 'wasm') {
     const backend = await createWasmBackend(wasmOptions);
@@ -26,14 +30,20 @@ export async function selectBackend(options: EngineOptions): Promise<{ backend: 
   }
   if (requested === 'webgpu') {
     const backend = await createWebGPUBackend(gpuOptions);
-    return { backend, info: { ...backend.info, requested, reason: "requested 'webgpu'" } };
+    return { backend, info: recordLoss(backend, { ...backend.info, requested, reason: "requested 'webgpu'" }) };
   }
   try {
     const backend = await createWebGPUBackend(gpuOptions);
-    return { backend, info: { ...backend.info, requested, reason: 'a WebGPU adapter and device were available' } };
+    return { backend, info: recordLoss(backend, { ...backend.info, requested, reason: 'a WebGPU adapter and device were available' }) };
   } catch (err) {
     if (!(err instanceof BackendUnavailableError)) throw err;
     const backend = await createWasmBackend(wasmOptions);
     return { backend, info: { ...backend.info, requested, reason: `fell back to WASM: ${err.message}` } };
   }
+}
+
+/** engine.backendInfo.deviceLost records a lost WebGPU device (its reason). */
+function recordLoss(backend: Backend, info: EngineBackendInfo): EngineBackendInfo {
+  if (backend instanceof WebGPUBackend) backend.onLost((reason) => { info.deviceLost = reason; });
+  return info;
 }

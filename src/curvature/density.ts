@@ -5,7 +5,7 @@
  * smoothed by a Gaussian of width σ: φ(t) = (1/P) Σ_p Σ_i τ_i^p N(t; θ_i^p, σ²), integrating to 1.
  */
 import type { Backend, Tensor } from '../backend/backend.js';
-import { checkInt } from '../backend/validate.js';
+import { checkInt, checkPositive } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';
 import { tridiagonalEigen } from '../linalg/index.js';
 import { lanczos, rademacher } from './lanczos.js';
@@ -37,8 +37,7 @@ export async function lanczosDensity(k: Backend, d: number, apply: (q: Tensor) =
   const probes = checkInt('options.probes', opts.probes ?? 1, 1, 1024);
   const steps = checkInt('options.steps', opts.steps ?? 80, 2, 100000);
   const points = checkInt('options.points', opts.points ?? 512, 2, 1 << 20);
-  const sigmaFrac = opts.sigma ?? 0.01;
-  if (typeof sigmaFrac !== 'number' || !(sigmaFrac > 0)) throw new ArgumentError('options.sigma', 'a positive number', sigmaFrac);
+  const sigmaFrac = checkPositive('options.sigma', opts.sigma ?? 0.01);
   const seed = checkInt('options.seed', opts.seed ?? 0, 0, 0xffffffff);
   const nodes: number[] = [], weights: number[] = [];
   for (let p = 0; p < probes; p++) {

@@ -4,7 +4,7 @@
  */
 import type { Activation, Backend, Tensor } from '../backend/backend.js';
 import { ACTIVATIONS } from '../backend/backend.js';
-import { checkInt } from '../backend/validate.js';
+import { checkF32Vector, checkInt, checkKeep, checkOptions } from '../backend/validate.js';
 import { ArgumentError, DisposedError } from '../errors.js';
 import { counterHash } from '../random/counter-hash.js';
 import type { DeviceDataset } from './dataset.js';
@@ -49,13 +49,12 @@ export type HessianOf = 'loss' | 'modified' | { seed: number; step: number };
 const INIT_STREAM = 0x1ec0de;
 
 export function resolveMlpOptions(o: MlpOptions): Required<MlpOptions> {
-  if (o === null || typeof o !== 'object') throw new ArgumentError('options', 'an object with sizes');
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new ArgumentError('options', 'an object with sizes', o);
   if (!Array.isArray(o.sizes) || o.sizes.length < 2) throw new ArgumentError('options.sizes', 'an array of at least two layer sizes', o.sizes);
   o.sizes.forEach((s, i) => checkInt(`options.sizes[${i}]`, s, 1, 1 << 24));
   const activation = o.activation ?? 'tanh';
   if (!ACTIVATIONS.includes(activation)) throw new ArgumentError('options.activation', `one of ${ACTIVATIONS.join(', ')}`, activation);
-  const keep = o.keep ?? 1;
-  if (typeof keep !== 'number' || !(keep > 0 && keep <= 1)) throw new ArgumentError('options.keep', 'a number in (0, 1]', keep);
+  const keep = checkKeep('options.keep', o.keep ?? 1);
   const loss = o.loss ?? 'mse';
   if (loss !== 'mse' && loss !== 'xent') throw new ArgumentError('options.loss', "'mse' or 'xent'", loss);
   const masks = o.masks ?? 'shared';
@@ -101,8 +100,7 @@ export class Mlp {
 
   setParams(p: Float32Array): void {
     this.live();
-    if (!(p instanceof Float32Array) || p.length !== this.size) throw new ArgumentError('params', `a Float32Array of length ${this.size}`, p);
-    for (let i = 0; i < p.length; i++) if (!Number.isFinite(p[i])) throw new ArgumentError('params', 'finite values', `${p[i]} at index ${i}`);
+    checkF32Vector('params', p, this.size);
     this.backend.write(this.params, p);
   }
 
@@ -128,6 +126,7 @@ export class Mlp {
    */
   async modifiedLoss(data: DeviceDataset, opts: { samples?: number; seed?: number } = {}): Promise<ModifiedLoss> {
     const ws = this.prepare(data);
+    monteCarlo(checkOptions('opts', opts), 2); // checks samples/seed even where the closed form ignores them
     const k = this.backend;
     if (this.keep === 1 || hasClosedForm(this.net)) {
       forward(k, this.net, this.params, data.x, ws, null);
@@ -166,6 +165,7 @@ export class Mlp {
   /** @internal The gradient left in the workspace (valid until the next pass on this batch size). */
   gradientTensor(data: DeviceDataset, opts: { mask?: MaskArg; samples?: number; seed?: number } = {}): Tensor {
     const ws = this.prepare(data);
+    monteCarlo(checkOptions('opts', opts), 1);
     const k = this.backend;
     const mask = opts.mask ?? 'none';
     if (mask === 'none' || (mask === 'expected' && this.keep === 1)) {
@@ -193,6 +193,7 @@ export class Mlp {
       k.copy(acc, ws.grad);
       return ws.grad;
     }
+    if (typeof mask !== 'object') throw new ArgumentError('opts.mask', "'none', 'expected' or { seed, step }", mask);
     this.step(data, ws, checkDraw(mask, 'opts.mask'));
     return ws.grad;
   }
@@ -204,8 +205,7 @@ export class Mlp {
    */
   async hvp(data: DeviceDataset, v: Float32Array, opts: { of?: HessianOf; samples?: number; seed?: number } = {}): Promise<Float32Array> {
     const ws = this.prepare(data);
-    if (!(v instanceof Float32Array) || v.length !== this.size) throw new ArgumentError('v', `a Float32Array of length ${this.size}`, v);
-    for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) throw new ArgumentError('v', 'finite values', `${v[i]} at index ${i}`);
+    checkF32Vector('v', v, this.size);
     const rws = this.rWorkspace(ws);
     this.backend.write(rws.v, v);
     return (await this.backend.read(this.hvpTensor(data, null, opts))) as Float32Array;
@@ -214,6 +214,7 @@ export class Mlp {
   /** @internal H·v on the device: v copied from a tensor (or already in place when null). */
   hvpTensor(data: DeviceDataset, v: Tensor | null, opts: { of?: HessianOf; samples?: number; seed?: number } = {}): Tensor {
     const ws = this.prepare(data);
+    monteCarlo(checkOptions('opts', opts), 1);
     const rws = this.rWorkspace(ws);
     const k = this.backend;
     if (v) k.copy(v, rws.v);

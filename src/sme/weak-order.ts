@@ -5,7 +5,7 @@
  * least-squares slope of log e on log ε with a bootstrap 95% interval (paths resampled).
  * The R paths of each run are simulated at once (simulatePaths' default batched mode).
  */
-import { checkInt } from '../backend/validate.js';
+import { checkInt, checkPositive } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';
 import { createRng } from '../data/random.js';
 import type { DeviceDataset } from '../model/dataset.js';
@@ -120,7 +120,7 @@ export async function weakOrder(model: Mlp, data: DeviceDataset, o: WeakOrderOpt
   if (!Array.isArray(o.lrs) || o.lrs.length < 2 || o.lrs.some((e) => typeof e !== 'number' || !(e > 0) || !Number.isFinite(e))) {
     throw new ArgumentError('options.lrs', 'an array of at least two positive learning rates', o.lrs);
   }
-  if (typeof o.time !== 'number' || !(o.time > 0)) throw new ArgumentError('options.time', 'a positive time T', o.time);
+  checkPositive('options.time', o.time);
   const paths = checkInt('options.paths', o.paths, 2);
   const order = o.order ?? 1;
   if (order !== 1 && order !== 2) throw new ArgumentError('options.order', '1 or 2', order);

@@ -4,7 +4,7 @@
  * current θ. Training resumes with the same mask stream (startStep), so the run is the one an
  * uninterrupted train() would give.
  */
-import { checkInt } from '../backend/validate.js';
+import { checkInt, checkPositive } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
@@ -33,6 +33,8 @@ export interface AlignmentTrack {
 
 export async function alignmentOverTraining(model: Mlp, data: DeviceDataset, o: AlignmentTrackOptions): Promise<AlignmentTrack> {
   if (o === null || typeof o !== 'object') throw new ArgumentError('options', 'an object with lr, steps and every', o);
+  model.prepare(data);
+  checkPositive('options.lr', o.lr);
   const steps = checkInt('options.steps', o.steps, 1);
   const every = checkInt('options.every', o.every, 1, steps);
   const m = checkInt('options.samples', o.samples ?? 32, 2, 1 << 16);

@@ -7,7 +7,7 @@
  * is tr(H)·tr(Σ) / (D ‖H‖_F ‖Σ‖_F).
  */
 import type { Tensor } from '../backend/backend.js';
-import { checkInt } from '../backend/validate.js';
+import { checkF32Vector, checkInt, checkOptions, checkVector } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';
 import { gram, symmetricEigen } from '../linalg/index.js';
 import type { DeviceDataset } from '../model/dataset.js';
@@ -74,8 +74,9 @@ function orthonormalRows(u: Float64Array, count: number, d: number): void {
 export async function alignment(model: Mlp, data: DeviceDataset, factor: Float32Array, m: number, options: AlignmentOptions = {}): Promise<AlignmentResult> {
   const d = model.size, k = model.backend;
   model.prepare(data);
+  checkOptions('options', options);
   checkInt('m', m, 1, 1 << 16);
-  if (!(factor instanceof Float32Array) || factor.length !== d * m) throw new ArgumentError('factor', `a Float32Array of D × M = ${d * m} values`, factor);
+  checkF32Vector('factor', factor, d * m);
   const of = options.of ?? 'loss';
   const nullSamples = checkInt('options.nullSamples', options.nullSamples ?? 10, 0, 10000);
   const probes = checkInt('options.probes', options.probes ?? 50, 2, 1 << 20);
@@ -151,8 +152,11 @@ export async function alignment(model: Mlp, data: DeviceDataset, factor: Float32
 
 /** Variance of the centred samples (S × D) along each of k unit vectors (k × D): uᵀ C u. */
 export function projectedVariance(samples: ArrayLike<number>, s: number, d: number, vectors: ArrayLike<number>, k: number): Float64Array {
-  if (samples.length !== s * d) throw new ArgumentError('samples', `S × D = ${s * d} values`, samples.length);
-  if (vectors.length < k * d) throw new ArgumentError('vectors', `k × D = ${k * d} values`, vectors.length);
+  checkInt('s', s, 2);
+  checkInt('d', d, 1);
+  checkInt('k', k, 1);
+  checkVector('samples', samples, s * d);
+  checkVector('vectors', vectors, k * d, true);
   const mean = new Float64Array(d);
   for (let i = 0; i < s; i++) for (let j = 0; j < d; j++) mean[j]! += samples[i * d + j]! / s;
   const out = new Float64Array(k);

@@ -5,6 +5,7 @@
  * Doubling can step over a nearer crossing where L rises above c·L̄ and falls back within one
  * step; s₀ small (default 1e-3) keeps that to non-monotone valleys narrower than the step.
  */
+import { checkInt, checkOptions, checkPositive, checkVector } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
@@ -35,13 +36,20 @@ export async function intervalFlatness(
   model: Mlp, data: DeviceDataset, centre: ArrayLike<number>, directions: ArrayLike<number>, k: number, options: FlatnessOptions = {},
 ): Promise<FlatnessResult> {
   const d = model.size;
+  model.prepare(data);
+  checkOptions('options', options);
+  checkInt('k', k, 1, d);
   const c = options.c ?? 2;
   if (typeof c !== 'number' || !(c > 1) || !Number.isFinite(c)) throw new ArgumentError('options.c', 'a finite number > 1', c);
   const of = options.of ?? 'loss';
   if (of !== 'loss' && of !== 'modified') throw new ArgumentError('options.of', "'loss' or 'modified'", of);
-  if (centre.length !== d) throw new ArgumentError('centre', `a vector of length ${d}`, centre.length);
-  if (directions.length < k * d) throw new ArgumentError('directions', `at least k × D = ${k * d} values`, directions.length);
-  const s0 = options.s0 ?? 1e-3, tol = options.tol ?? 1e-4, maxS = options.maxS ?? 1e4;
+  checkVector('centre', centre, d);
+  checkVector('directions', directions, k * d, true);
+  const s0 = checkPositive('options.s0', options.s0 ?? 1e-3);
+  const tol = checkPositive('options.tol', options.tol ?? 1e-4);
+  const maxS = checkPositive('options.maxS', options.maxS ?? 1e4);
+  if (tol >= 1) throw new ArgumentError('options.tol', 'a number in (0, 1)', tol);
+  if (maxS < s0) throw new ArgumentError('options.maxS', `at least options.s0 = ${s0}`, maxS);
   const k_ = model.backend;
   const saved = await model.getParams();
   const theta = k_.fromArray(Float32Array.from(centre)), dir = k_.create(d);

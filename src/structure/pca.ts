@@ -3,6 +3,7 @@
  * matrix of the centred samples when S ≪ D: Xc Xcᵀ = U Λ Uᵀ gives variances σ_i² = λ_i/(S − 1)
  * and unit directions v_i = Xcᵀ u_i / √λ_i. Float64 throughout (linalg's WebAssembly module).
  */
+import { checkInt, checkVector } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';
 import { gram, symmetricEigen } from '../linalg/index.js';
 
@@ -17,8 +18,10 @@ export interface Pca {
 }
 
 export async function pca(samples: Float32Array | Float64Array, s: number, d: number, k = Math.min(s - 1, 50)): Promise<Pca> {
-  if (!Number.isInteger(s) || s < 2) throw new ArgumentError('samples', 'at least 2 samples', s);
-  if (samples.length !== s * d) throw new ArgumentError('samples', `S × D = ${s * d} values`, samples.length);
+  if (!Number.isInteger(s) || s < 2) throw new ArgumentError('s', 'at least 2 samples (an integer)', s);
+  checkInt('d', d, 1);
+  if (!(samples instanceof Float32Array || samples instanceof Float64Array)) throw new ArgumentError('samples', 'a Float32Array or Float64Array', samples);
+  checkVector('samples', samples, s * d);
   if (!Number.isInteger(k) || k < 1 || k > s - 1) throw new ArgumentError('k', `an integer in [1, ${s - 1}]`, k);
   const mean = new Float64Array(d);
   for (let i = 0; i < s; i++) for (let j = 0; j < d; j++) mean[j]! += samples[i * d + j]! / s;

@@ -2,7 +2,9 @@
  * Small statistics for the noise-structure analyses (SPEC §6): a least-squares line with a
  * bootstrap interval for its slope, and Spearman's rank correlation (average ranks for ties).
  */
+import { checkInt, checkVector } from '../backend/validate.js';
 import { createRng } from '../data/random.js';
+import { ArgumentError } from '../errors.js';
 import { slopeOf } from '../sme/weak-order.js';
 
 export interface LineFit {
@@ -16,6 +18,7 @@ export interface LineFit {
 
 /** Ranks 1…n, ties sharing their average rank. */
 export function ranks(x: ArrayLike<number>): Float64Array {
+  checkVector('x', x, (x as ArrayLike<number>)?.length ?? 0);
   const idx = Array.from({ length: x.length }, (_, i) => i).sort((a, b) => x[a]! - x[b]!);
   const r = new Float64Array(x.length);
   for (let i = 0; i < idx.length; ) {
@@ -42,11 +45,15 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
 }
 
 export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  checkPair(x, y, 2);
   return pearson(ranks(x), ranks(y));
 }
 
 /** y = slope·x + intercept by least squares, with a bootstrap interval over resampled pairs. */
 export function fitLine(x: number[], y: number[], bootstrap = 1000, seed = 0): LineFit {
+  checkPair(x, y, 2);
+  checkInt('bootstrap', bootstrap, 0, 1 << 24);
+  checkInt('seed', seed, 0, 0xffffffff);
   const n = x.length;
   const slope = slopeOf(x, y);
   const intercept = y.reduce((a, b) => a + b, 0) / n - (slope * x.reduce((a, b) => a + b, 0)) / n;
@@ -65,4 +72,12 @@ export function fitLine(x: number[], y: number[], bootstrap = 1000, seed = 0): L
   slopes.sort((a, b) => a - b);
   const q = (p: number) => (slopes.length ? slopes[Math.min(slopes.length - 1, Math.floor(p * slopes.length))]! : NaN);
   return { slope, intercept, interval: [q(0.025), q(0.975)], spearman: spearman(x, y), n };
+}
+
+/** x and y: finite numeric arrays of the same length, at least `min` points. */
+function checkPair(x: ArrayLike<number>, y: ArrayLike<number>, min: number): void {
+  const n = (x as ArrayLike<number>)?.length;
+  if (typeof n !== 'number' || n < min) throw new ArgumentError('x', `a numeric array of at least ${min} values`, x);
+  checkVector('x', x, n);
+  checkVector('y', y, n);
 }

@@ -3,6 +3,8 @@
  * flatness along the top K directions around the sample mean, and the fit
  * log σ_i² = −ψ log F_i + b with a bootstrap 95% interval of ψ and Spearman's ρ.
  */
+import { checkInt, checkOptions, checkVector } from '../backend/validate.js';
+import { ArgumentError } from '../errors.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
 import { intervalFlatness, type FlatnessOptions, type FlatnessResult } from './flatness.js';
@@ -36,7 +38,14 @@ export async function varianceFlatness(
   model: Mlp, data: DeviceDataset, samples: Float32Array, count: number, options: VarianceFlatnessOptions = {},
 ): Promise<VarianceFlatnessResult> {
   const d = model.size;
-  const k = options.k ?? Math.min(count - 1, 20);
+  model.prepare(data);
+  checkOptions('options', options);
+  checkInt('count', count, 2);
+  if (!(samples instanceof Float32Array)) throw new ArgumentError('samples', 'a Float32Array of count × D values', samples);
+  checkVector('samples', samples, count * d);
+  const k = checkInt('options.k', options.k ?? Math.min(count - 1, 20), 1, count - 1);
+  checkInt('options.bootstrap', options.bootstrap ?? 1000, 0, 1 << 20);
+  checkInt('options.seed', options.seed ?? 0, 0, 0xffffffff);
   const p = await pca(samples, count, d, k);
   const flat = await intervalFlatness(model, data, options.centre ?? p.mean, p.components, k, options);
   const use = Array.from({ length: k }, (_, i) => i).filter((i) => Number.isFinite(flat.flatness[i]!) && p.variances[i]! > 0);

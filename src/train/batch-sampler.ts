@@ -40,6 +40,27 @@ export class BatchSampler {
     return this;
   }
 
+  /**
+   * Moves past the batches of `steps` earlier steps (host work only), so a run resumed with
+   * startStep draws the batches an uninterrupted run would have drawn.
+   */
+  skip(steps: number): void {
+    const n = this.data.n;
+    let rows = steps * this.batch;
+    if (rows > 0 && this.cursor >= n) this.shuffle();
+    // Whole epochs only need their counter: each epoch's order is a function of (seed, epoch).
+    const left = n - this.cursor;
+    if (rows <= left) {
+      this.cursor += rows;
+      return;
+    }
+    rows -= left;
+    const epochs = Math.floor(rows / n);
+    this.epoch += epochs;
+    this.shuffle();
+    this.cursor = rows - epochs * n;
+  }
+
   private shuffle(): void {
     const o = this.order;
     for (let i = 0; i < o.length; i++) o[i] = i;

@@ -6,7 +6,7 @@
  */
 import type { Tensor } from '../backend/backend.js';
 import { checkInt } from '../backend/validate.js';
-import { ArgumentError, DivergenceError } from '../errors.js';
+import { ArgumentError, DeviceLostError, DivergenceError, type TrainCheckpoint } from '../errors.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
 import { BatchSampler } from './batch-sampler.js';
@@ -47,6 +47,15 @@ export interface TrainOptions {
   /** Called every `progressEvery` steps (default: about 100 times a run). */
   onProgress?: (done: number, total: number) => void;
   progressEvery?: number;
+  /**
+   * Every this many steps (default: checkEvery; 0 = never) θ and the losses and snapshots recorded
+   * so far are read back to the host (a checkpoint, also taken before the first step). If the
+   * device is lost, train rejects with a DeviceLostError whose `checkpoint` holds the last one:
+   * a new engine continues from it with setParams(checkpoint.params) and
+   * startStep = checkpoint.step, steps = steps − checkpoint.completed (same seed): the masks and
+   * mini-batches are those the uninterrupted run would have used.
+   */
+  checkpointEvery?: number;
 }
 
 export interface TrainResult {
@@ -63,7 +72,7 @@ export interface TrainResult {
 interface Resolved {
   lr: number; steps: number; dropout: boolean; seed: number; batch: number; lossEvery: number; isotropic: number;
   checkEvery: number; bound: number | null;
-  snapshotEvery: number; startStep: number; progressEvery: number;
+  snapshotEvery: number; startStep: number; progressEvery: number; checkpointEvery: number;
 }
 
 function resolve(o: TrainOptions, n: number): Resolved {
@@ -75,11 +84,13 @@ function resolve(o: TrainOptions, n: number): Resolved {
   if (typeof isotropic !== 'number' || !(isotropic >= 0) || !Number.isFinite(isotropic)) {
     throw new ArgumentError('options.isotropicNoise', 'a finite variance ≥ 0', isotropic);
   }
+  const checkEvery = checkInt('options.checkEvery', o.checkEvery ?? 25, 1);
   const bound = o.divergenceBound ?? null;
   if (bound !== null && (typeof bound !== 'number' || !(bound > 0))) throw new ArgumentError('options.divergenceBound', 'a positive number', bound);
   return {
     lr: o.lr, steps, batch, isotropic, bound,
-    checkEvery: checkInt('options.checkEvery', o.checkEvery ?? 25, 1),
+    checkEvery,
+    checkpointEvery: checkInt('options.checkpointEvery', o.checkpointEvery ?? checkEvery, 0),
     dropout: o.dropout ?? true,
     seed: checkInt('options.seed', o.seed ?? 0, 0, 0xffffffff),
     lossEvery: checkInt('options.lossEvery', o.lossEvery ?? 1, 1),
@@ -99,6 +110,7 @@ export async function train(model: Mlp, data: DeviceDataset, options: TrainOptio
   const scratchLoss = k.create(1);
   const snaps = snapCount > 0 ? k.create(snapCount * model.size) : null;
   const sampler = o.batch < data.n ? new BatchSampler(k, data, o.batch, o.seed) : null;
+  sampler?.skip(o.startStep);
   const ws = sampler ? model.workspace(o.batch) : ws0;
   const lossSteps = new Int32Array(recorded);
   const snapshotSteps = new Int32Array(snapCount);
@@ -107,7 +119,32 @@ export async function train(model: Mlp, data: DeviceDataset, options: TrainOptio
   const noiseHost = noise ? new Float32Array(model.size) : null;
   let div = 1;
   let bound = o.bound;
+  // The last completed state on the host (see checkpointEvery): losses and snapshots are copied
+  // incrementally, θ whole.
+  const lossHost = new Float32Array(recorded);
+  const snapHost = snaps ? new Float32Array(snapCount * model.size) : null;
+  // Steps completed and θ at the last checkpoint; the TrainCheckpoint is assembled only if needed.
+  let saved: { done: number; params: Float32Array } | null = null;
+  const takeCheckpoint = async (done: number): Promise<void> => {
+    const from = saved ? saved.done : 0;
+    const l0 = Math.ceil(from / o.lossEvery), l1 = Math.ceil(done / o.lossEvery);
+    if (l1 > l0) lossHost.set((await k.read(losses, l0, l1 - l0)) as Float32Array, l0);
+    const s0 = o.snapshotEvery ? Math.floor(from / o.snapshotEvery) : 0, s1 = o.snapshotEvery ? Math.floor(done / o.snapshotEvery) : 0;
+    if (snaps && s1 > s0) snapHost!.set((await k.read(snaps, s0 * model.size, (s1 - s0) * model.size)) as Float32Array, s0 * model.size);
+    saved = { done, params: (await k.read(model.params)) as Float32Array };
+  };
+  const checkpoint = (): TrainCheckpoint | null => {
+    if (!saved) return null;
+    const { done, params } = saved;
+    const l1 = Math.ceil(done / o.lossEvery), s1 = o.snapshotEvery ? Math.floor(done / o.snapshotEvery) : 0;
+    return {
+      step: o.startStep + done, completed: done, params,
+      losses: lossHost.slice(0, l1).map((v) => v / div), lossSteps: lossSteps.slice(0, l1),
+      snapshots: snapHost ? snapHost.slice(0, s1 * model.size) : null, snapshotSteps: snapshotSteps.slice(0, s1),
+    };
+  };
   try {
+    if (o.checkpointEvery > 0) await takeCheckpoint(0);
     for (let s = 0; s < o.steps; s++) {
       const step = o.startStep + s;
       const batch: { x: Tensor; y: Tensor } = sampler ? sampler.next() : data;
@@ -130,6 +167,7 @@ export async function train(model: Mlp, data: DeviceDataset, options: TrainOptio
         k.copy(model.params, snaps, 0, j * model.size, model.size);
         snapshotSteps[j] = step + 1;
       }
+      if (o.checkpointEvery > 0 && (s + 1) % o.checkpointEvery === 0 && s + 1 < o.steps) await takeCheckpoint(s + 1);
       if (options.onProgress && ((s + 1) % o.progressEvery === 0 || s + 1 === o.steps)) {
         await k.flush();
         options.onProgress(s + 1, o.steps);
@@ -142,6 +180,10 @@ export async function train(model: Mlp, data: DeviceDataset, options: TrainOptio
       snapshots: snaps ? ((await k.read(snaps)) as Float32Array) : null,
       snapshotSteps, steps: o.steps,
     };
+  } catch (err) {
+    // A lost device: hand back what was completed (never garbage read after the loss).
+    if (err instanceof DeviceLostError && !err.checkpoint) throw new DeviceLostError(err.reason, checkpoint());
+    throw err;
   } finally {
     k.dispose(losses);
     k.dispose(scratchLoss);

@@ -4,6 +4,7 @@
  * dimension split into chunks of at most maxComputeWorkgroupsPerDimension).
  */
 import type { ResolvedGemm } from '../backend/validate.js';
+import { ArgumentError } from '../errors.js';
 
 export type GemmTile = 16 | 32 | 64;
 
@@ -75,4 +76,41 @@ export function grid1D(threads: number, maxPerDim: number, width = 256): [number
   const groups = Math.max(1, Math.ceil(threads / width));
   const x = Math.min(groups, maxPerDim);
   return [x, Math.ceil(groups / x)];
+}
+
+/** One sub-product: batch entries [b0, b0 + nb), rows [r0, r0 + rows) of op(A) and C. */
+export interface GemmPiece {
+  b0: number;
+  nb: number;
+  r0: number;
+  rows: number;
+}
+
+/**
+ * Splits a gemm so that each piece's ranges of A, B and C fit one storage binding of `bindElems`
+ * elements (plus `align` slack, since binding offsets are rounded down): whole batch entries
+ * while they fit, else slabs of op(A) and C rows (contiguous unless transA; a multiple of 4 rows, so
+ * vec4 alignment holds). Every output
+ * element is still computed by one invocation over the full k, so results do not change.
+ */
+export function gemmPieces(g: ResolvedGemm, bindElems: number, align: number): GemmPiece[] {
+  const slack = align + 4;
+  const lenA = g.m * g.k, lenB = g.k * g.n, lenC = g.m * g.n;
+  const maxNb = (stride: number, len: number) =>
+    len + slack > bindElems ? 0 : stride === 0 ? g.batch : Math.floor((bindElems - slack - len) / stride) + 1;
+  const nb = Math.min(g.batch, maxNb(g.strideA, lenA), maxNb(g.strideB, lenB), maxNb(g.strideC, lenC));
+  const pieces: GemmPiece[] = [];
+  if (nb >= 1) {
+    for (let b0 = 0; b0 < g.batch; b0 += nb) pieces.push({ b0, nb: Math.min(nb, g.batch - b0), r0: 0, rows: g.m });
+    return pieces;
+  }
+  const limit = `${bindElems} elements (this device's maxStorageBufferBindingSize)`;
+  if (lenB + slack > bindElems) throw new ArgumentError('b', `one matrix op(B) (k × n = ${lenB}) within ${limit}`, lenB);
+  if (g.transA && lenA + slack > bindElems) throw new ArgumentError('a', `one matrix A within ${limit} when transA (its op(A) rows are not contiguous)`, lenA);
+  const rows = Math.floor((bindElems - slack) / Math.max(g.transA ? 1 : g.k, g.n) / 4) * 4;
+  if (rows < 4) throw new ArgumentError('c', `4 rows of A and C within ${limit}`, Math.max(g.k, g.n) * 4);
+  for (let b0 = 0; b0 < g.batch; b0++) {
+    for (let r0 = 0; r0 < g.m; r0 += rows) pieces.push({ b0, nb: 1, r0, rows: Math.min(rows, g.m - r0) });
+  }
+  return pieces;
 }

@@ -10,12 +10,13 @@ import {
   checkActivation, derivativeOrder, checkCreate, checkData, checkFinite, checkInt, checkRange, checkReduceOp, checkSameSize, checkTensor, resolveGemm,
   resolveBroadcast, resolveGatherRows, resolveMask, resolveSoftmaxXent,
 } from '../backend/validate.js';
-import { ArgumentError, BackendUnavailableError, DisposedError, DropoutSmeError } from '../errors.js';
+import { ArgumentError, BackendUnavailableError, DeviceLostError, DisposedError, DropoutSmeError } from '../errors.js';
 import { getGPU, NODE_HINT, runtimeName } from './gpu-provider.js';
 import { PipelineCache } from './pipelines.js';
 import { Recorder } from './recorder.js';
 import { bufferBytes, MAP_READ_MODE, USAGE, WebGPUTensor } from './tensor.js';
-import { gemmChunks, gemmDefines, grid1D } from './gemm-plan.js';
+import { gemmChunks, gemmDefines, gemmPieces, grid1D } from './gemm-plan.js';
+import { checkLimitCaps, perDispatch, planLimits, spans, type DeviceLimitCaps, type PlanLimits } from './limits.js';
 
 const U32_MAX = 0xffffffff;
 const TENSOR_USAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
@@ -27,6 +28,11 @@ export interface WebGPUBackendOptions {
   /** A GPU object to use instead of navigator.gpu / the `webgpu` package; null disables WebGPU. */
   gpu?: GPU | null;
   powerPreference?: GPUPowerPreference;
+  /**
+   * Caps on the device limits the backend plans with (testing hook: forces the split paths that
+   * large problems take; see limits.ts). Values above the device's own limits are ignored.
+   */
+  limits?: DeviceLimitCaps;
 }
 
 /** An error the GPU reported asynchronously (validation, out of memory, internal). */
@@ -43,25 +49,31 @@ const f32Bits = (() => {
 
 export class WebGPUBackend implements Backend {
   readonly name = 'webgpu' as const;
-  /** Set when the device was lost (driver reset, destroy()): the reason, for callers to fall back. */
+  /** Set when the device was lost (driver reset, device.destroy()): the reason, for callers to fall back. */
   lostReason: string | null = null;
   private destroyed = false;
+  /** Resolves when the device is lost; reads and flushes race against it so none waits forever. */
+  private readonly lost: Promise<void>;
+  private readonly lostListeners: ((reason: string) => void)[] = [];
   private readonly live = new Set<WebGPUTensor>();
   private readonly pipelines: PipelineCache;
   private readonly rec: Recorder;
   private readonly maxPerDim: number;
-  private readonly maxElements: number;
+  /** The limits work is planned with (the device's, or lower caps). */
+  readonly limits: PlanLimits;
   private readonly reduceScratch: GPUBuffer;
   private gpuErrors: string[] = [];
 
-  constructor(readonly device: GPUDevice, readonly info: BackendInfo) {
+  constructor(readonly device: GPUDevice, readonly info: BackendInfo, caps: DeviceLimitCaps = {}) {
     this.pipelines = new PipelineCache(device);
     this.rec = new Recorder(device);
-    this.maxPerDim = device.limits.maxComputeWorkgroupsPerDimension;
-    this.maxElements = Math.floor(Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize) / 16) * 4;
+    this.limits = planLimits(device.limits, checkLimitCaps(caps));
+    this.maxPerDim = this.limits.maxPerDim;
     this.reduceScratch = device.createBuffer({ label: 'reduce scratch', size: bufferBytes(REDUCE_GROUPS + 1), usage: TENSOR_USAGE });
-    device.lost.then((info) => {
-      this.lostReason ??= `WebGPU device lost (${info.reason}): ${info.message}`;
+    this.lost = device.lost.then((info) => {
+      if (this.destroyed) return; // our own destroy(): not a loss
+      this.lostReason ??= `${info.reason || 'unknown'}${info.message ? `: ${info.message}` : ''}`;
+      for (const f of this.lostListeners) f(this.lostReason);
     });
     const onError = (ev: Event) => {
       const err = (ev as GPUUncapturedErrorEvent).error;
@@ -75,7 +87,42 @@ export class WebGPUBackend implements Backend {
 
   private alive(): void {
     if (this.destroyed) throw new DisposedError('webgpu backend was destroyed');
-    if (this.lostReason) throw new BackendUnavailableError(this.lostReason);
+    if (this.lostReason) throw new DeviceLostError(this.lostReason);
+  }
+
+  /** Calls `f` with the reason once the device is lost (not on dispose/destroy). */
+  onLost(f: (reason: string) => void): void {
+    if (this.lostReason && !this.destroyed) f(this.lostReason);
+    else this.lostListeners.push(f);
+  }
+
+  /** Waits for `p` unless the device is lost first; then (or if lost meanwhile) DeviceLostError. */
+  private async unlessLost<T>(p: Promise<T>): Promise<T> {
+    p.catch(() => {}); // a rejection after a loss is expected; it is reported as the loss
+    let r: { v: T } | null;
+    try {
+      r = await Promise.race([p.then((v) => ({ v })), this.lost.then(() => null)]);
+    } catch (err) {
+      // A failure may be the first sign of a loss: give device.lost a moment to say so.
+      await Promise.race([this.lost, new Promise((resolve) => setTimeout(resolve, 100))]);
+      if (this.lostReason) throw new DeviceLostError(this.lostReason);
+      throw err;
+    }
+    if (this.lostReason) throw new DeviceLostError(this.lostReason);
+    if (r === null) throw new DeviceLostError('device lost');
+    return r.v;
+  }
+
+  /** A binding of elements [start, start + count) of `buffer`: whole vec4s, inside the buffer. */
+  private bind(buffer: GPUBuffer, start: number, count: number): GPUBufferBinding {
+    const offset = start * 4;
+    return { buffer, offset, size: Math.min(Math.ceil(Math.max(count, 1) / 4) * 16, buffer.size - offset) };
+  }
+
+  /** Binding of elements [start, end) from an aligned offset: the binding and start's index in it. */
+  private window(buffer: GPUBuffer, start: number, end: number): [GPUBufferBinding, number] {
+    const lo = start - (start % this.limits.align);
+    return [this.bind(buffer, lo, end - lo), start - lo];
   }
 
   private tensor(name: string, t: unknown, dtype?: DType): WebGPUTensor {
@@ -117,8 +164,8 @@ export class WebGPUBackend implements Backend {
   }
 
   private checkFits(name: string, size: number): void {
-    if (size > this.maxElements) {
-      throw new ArgumentError(name, `at most ${this.maxElements} elements (this device's storage buffer limit)`, size);
+    if (size > this.limits.bufferElems) {
+      throw new ArgumentError(name, `at most ${this.limits.bufferElems} elements (this device's maxBufferSize)`, size);
     }
   }
 
@@ -161,14 +208,14 @@ export class WebGPUBackend implements Backend {
     this.rec.copy(tensor.buffer, offset * 4, staging, 0, len * 4);
     this.rec.submit();
     try {
-      await staging.mapAsync(MAP_READ_MODE);
+      await this.unlessLost(staging.mapAsync(MAP_READ_MODE));
       const out = new Out(len);
       new Uint8Array(out.buffer).set(new Uint8Array(staging.getMappedRange(), 0, len * 4));
       staging.unmap();
       this.throwGpuErrors();
       return out;
     } catch (err) {
-      if (this.lostReason) throw new BackendUnavailableError(this.lostReason);
+      if (this.lostReason) throw new DeviceLostError(this.lostReason);
       throw err;
     } finally {
       staging.destroy();
@@ -208,13 +255,14 @@ export class WebGPUBackend implements Backend {
       this.rec.clear(tensor.buffer, 0, tensor.buffer.size);
       return;
     }
-    const n = tensor.size;
-    const params = this.rec.params((u) => {
-      u[0] = n;
-      u[1] = bits;
-    });
-    const [x, y] = grid1D(n, this.maxPerDim);
-    this.rec.dispatch(this.pipelines.get('fill'), [params, { buffer: tensor.buffer }], x, y);
+    for (const { start, count } of spans(tensor.size, perDispatch(this.limits), this.limits.align)) {
+      const params = this.rec.params((u) => {
+        u[0] = count;
+        u[1] = bits;
+      });
+      const [x, y] = grid1D(count, this.maxPerDim);
+      this.rec.dispatch(this.pipelines.get('fill'), [params, this.bind(tensor.buffer, start, count)], x, y);
+    }
   }
 
   dispose(t: Tensor): void {
@@ -254,25 +302,37 @@ export class WebGPUBackend implements Backend {
     const pipeline = this.pipelines.get('gemm', defines);
     const alpha = Math.fround(g.alpha);
     const beta = Math.fround(g.beta);
-    for (const ch of gemmChunks(g, this.maxPerDim, defines.TILE)) {
-      const params = this.rec.params((u, f) => {
-        u[0] = g.m; u[1] = g.n; u[2] = g.k; u[3] = g.beta === 0 ? 1 : 0;
-        u[4] = g.strideA; u[5] = g.strideB; u[6] = g.strideC; u[7] = ch.batch0;
-        u[8] = offA; u[9] = offB; u[10] = g.offsetC; u[11] = ch.tileX0;
-        f[12] = alpha; f[13] = beta; u[14] = ch.tileY0;
-      });
-      this.rec.dispatch(pipeline, [params, { buffer: bufA }, { buffer: bufB }, { buffer: C.buffer }], ch.x, ch.y, ch.z);
+    // Pieces keep each binding within the limit; chunks keep each grid dimension within it.
+    for (const pc of gemmPieces(r, this.limits.bindElems, this.limits.align)) {
+      const a0 = offA + g.strideA * pc.b0 + (g.transA ? 0 : pc.r0 * g.k);
+      const b0 = offB + g.strideB * pc.b0;
+      const c0 = g.offsetC + g.strideC * pc.b0 + pc.r0 * g.n;
+      const [wA, oA] = this.window(bufA, a0, a0 + g.strideA * (pc.nb - 1) + (g.transA ? g.m : pc.rows) * g.k);
+      const [wB, oB] = this.window(bufB, b0, b0 + g.strideB * (pc.nb - 1) + g.k * g.n);
+      const [wC, oC] = this.window(C.buffer, c0, c0 + g.strideC * (pc.nb - 1) + pc.rows * g.n);
+      for (const ch of gemmChunks({ m: pc.rows, n: g.n, batch: pc.nb }, this.maxPerDim, defines.TILE)) {
+        const params = this.rec.params((u, f) => {
+          u[0] = pc.rows; u[1] = g.n; u[2] = g.k; u[3] = g.beta === 0 ? 1 : 0;
+          u[4] = g.strideA; u[5] = g.strideB; u[6] = g.strideC; u[7] = ch.batch0;
+          u[8] = oA; u[9] = oB; u[10] = oC; u[11] = ch.tileX0;
+          f[12] = alpha; f[13] = beta; u[14] = ch.tileY0;
+        });
+        this.rec.dispatch(pipeline, [params, wA, wB, wC], ch.x, ch.y, ch.z);
+      }
     }
     for (const t of temps) this.rec.release(t);
   }
 
   private elementwise(kernel: 'activation' | 'axpy' | 'scale' | 'mul', defines: Record<string, boolean>, n: number, alpha: number, buffers: GPUBuffer[]): void {
-    const params = this.rec.params((u, f) => {
-      u[0] = n;
-      f[1] = alpha;
-    });
-    const [x, y] = grid1D(n, this.maxPerDim);
-    this.rec.dispatch(this.pipelines.get(kernel, defines), [params, ...buffers.map((buffer) => ({ buffer }))], x, y);
+    const pipeline = this.pipelines.get(kernel, defines);
+    for (const { start, count } of spans(n, perDispatch(this.limits), this.limits.align)) {
+      const params = this.rec.params((u, f) => {
+        u[0] = count;
+        f[1] = alpha;
+      });
+      const [x, y] = grid1D(count, this.maxPerDim);
+      this.rec.dispatch(pipeline, [params, ...buffers.map((b) => this.bind(b, start, count))], x, y);
+    }
   }
 
   activation(x: Tensor, y: Tensor, kind: Activation, derivative: boolean | 0 | 1 | 2 = false): void {
@@ -332,21 +392,32 @@ export class WebGPUBackend implements Backend {
     }
     const O = this.tensor('out', out, 'f32');
     checkRange('out', O, outOffset, 1);
-    const n = X.size;
-    const groups = Math.min(REDUCE_GROUPS, Math.ceil(n / 1024));
-    const p1 = this.rec.params((u) => {
-      u[0] = n;
-      u[1] = groups;
+    const n = X.size, lim = this.limits;
+    // Fewer groups only where the caps demand it (that changes the summation order).
+    const groups = Math.max(1, Math.min(REDUCE_GROUPS, Math.ceil(n / 1024), Math.floor(lim.bindElems / 256), lim.maxPerDim * lim.maxPerDim));
+    const stride = groups * 256;
+    const chunks = spans(n, Math.floor(lim.bindElems / stride) * stride, lim.align);
+    const gx = Math.min(groups, lim.maxPerDim), gy = Math.ceil(groups / gx);
+    const acc = chunks.length > 1 ? this.rec.temp(stride * 4, TENSOR_USAGE, 'reduce carry') : null;
+    chunks.forEach(({ start, count }, c) => {
+      const carryIn = c > 0, carryOut = c < chunks.length - 1;
+      const p1 = this.rec.params((u) => {
+        u[0] = count;
+        u[1] = groups;
+      });
+      const d1 = { FINAL: false, OP_DOT: op === 'dot', OP_SUMSQ: op === 'sumsq', CARRY_IN: carryIn, CARRY_OUT: carryOut };
+      const b1: GPUBindingResource[] = [p1, this.bind(X.buffer, start, count), carryOut ? { buffer: acc! } : { buffer: this.reduceScratch }];
+      if (Y) b1.push(this.bind(Y.buffer, start, count));
+      if (carryIn && !carryOut) b1.push({ buffer: acc! });
+      this.rec.dispatch(this.pipelines.get('reduce', d1), b1, gx, gy);
     });
-    const d1 = { FINAL: false, OP_DOT: op === 'dot', OP_SUMSQ: op === 'sumsq' };
-    const b1: GPUBindingResource[] = [p1, { buffer: X.buffer }, { buffer: this.reduceScratch }];
-    if (Y) b1.push({ buffer: Y.buffer });
-    this.rec.dispatch(this.pipelines.get('reduce', d1), b1, groups);
+    if (acc) this.rec.release(acc);
     const p2 = this.rec.params((u) => {
       u[0] = n;
       u[1] = groups;
     });
-    this.rec.dispatch(this.pipelines.get('reduce', { FINAL: true, OP_DOT: false, OP_SUMSQ: false }), [p2, { buffer: this.reduceScratch }], 1);
+    const d2 = { FINAL: true, OP_DOT: false, OP_SUMSQ: false, CARRY_IN: false, CARRY_OUT: false };
+    this.rec.dispatch(this.pipelines.get('reduce', d2), [p2, { buffer: this.reduceScratch }], 1);
     this.rec.copy(this.reduceScratch, groups * 4, O.buffer, outOffset * 4, 4);
   }
 
@@ -367,10 +438,27 @@ export class WebGPUBackend implements Backend {
     const inplace = X.buffer === O.buffer;
     const [vb, vOffset] = this.readOnly(V, r.vOffset, r.vStride * (r.batch - 1) + r.cols, [O.buffer], temps);
     const [xb] = inplace ? [O.buffer] : this.readOnly(X, 0, n, [O.buffer], temps);
-    const params = this.rec.params((u) => { u[0] = n; u[1] = r.cols; u[2] = vOffset; u[3] = r.rows * r.cols; u[4] = r.vStride; });
-    const [gx, gy] = grid1D(n, this.maxPerDim);
-    const buffers = inplace ? [vb, O.buffer] : [vb, xb, O.buffer];
-    this.rec.dispatch(this.pipelines.get('broadcast', { INPLACE: inplace, OP_ADD: r.op === 'add' }), [params, ...buffers.map((buffer) => ({ buffer }))], gx, gy);
+    const matrix = r.rows * r.cols, lim = this.limits;
+    // A chunk spanning nb batch entries binds nb vectors of v: cap nb so that window fits too.
+    let max = perDispatch(lim);
+    if (r.batch > 1 && r.vStride > 0) {
+      const nbMax = Math.floor((lim.bindElems - lim.align - 4 - r.cols) / r.vStride) + 1;
+      if (nbMax < 2) throw new ArgumentError('opts.vStride', `at most ${Math.floor((lim.bindElems - lim.align - 4 - r.cols) / 2)} (two vectors within this device's storage binding limit)`, r.vStride);
+      max = Math.min(max, (nbMax - 1) * matrix);
+    } else if (r.cols + lim.align + 4 > lim.bindElems) {
+      throw new ArgumentError('opts.cols', `at most ${lim.bindElems - lim.align - 4} (this device's storage binding limit)`, r.cols);
+    }
+    const pipeline = this.pipelines.get('broadcast', { INPLACE: inplace, OP_ADD: r.op === 'add' });
+    for (const { start, count } of spans(n, max, lim.align)) {
+      const b0 = Math.floor(start / matrix), b1 = Math.floor((start + count - 1) / matrix);
+      const [wv, vo] = this.window(vb, vOffset + b0 * r.vStride, vOffset + b1 * r.vStride + r.cols);
+      const params = this.rec.params((u) => {
+        u[0] = count; u[1] = r.cols; u[2] = vo; u[3] = matrix; u[4] = r.vStride; u[5] = start; u[6] = b0;
+      });
+      const [gx, gy] = grid1D(count, this.maxPerDim);
+      const buffers = inplace ? [O.buffer] : [xb, O.buffer];
+      this.rec.dispatch(pipeline, [params, wv, ...buffers.map((b) => this.bind(b, start, count))], gx, gy);
+    }
     for (const t of temps) this.rec.release(t);
   }
 
@@ -383,10 +471,21 @@ export class WebGPUBackend implements Backend {
     const temps: GPUBuffer[] = [], written = [G.buffer, LO.buffer], n = r.rows * r.cols;
     const [lb] = this.readOnly(L, 0, n, written, temps);
     const [tb] = this.readOnly(T, 0, n, written, temps);
-    const params = this.rec.params((u) => { u[0] = r.rows; u[1] = r.cols; });
-    const groups = Math.ceil(r.rows / 64);
-    const gx = Math.min(groups, this.maxPerDim), gy = Math.ceil(groups / gx);
-    this.rec.dispatch(this.pipelines.get('softmax_xent'), [params, { buffer: lb }, { buffer: tb }, { buffer: G.buffer }, { buffer: LO.buffer }], gx, gy);
+    const lim = this.limits;
+    const rowsMax = Math.min(lim.maxPerDim * lim.maxPerDim * 64, Math.floor((lim.bindElems - lim.align - 4) / r.cols));
+    if (rowsMax < 1) throw new ArgumentError('opts.cols', `at most ${lim.bindElems - lim.align - 4} (one row within this device's storage binding limit)`, r.cols);
+    const pipeline = this.pipelines.get('softmax_xent');
+    for (const { start, count } of spans(r.rows, rowsMax, 1)) {
+      const e0 = start * r.cols, e1 = (start + count) * r.cols;
+      const [wl, off] = this.window(lb, e0, e1);
+      const [wt] = this.window(tb, e0, e1);
+      const [wg] = this.window(G.buffer, e0, e1);
+      const [wlo, lossOff] = this.window(LO.buffer, start, start + count);
+      const params = this.rec.params((u) => { u[0] = count; u[1] = r.cols; u[2] = off; u[3] = lossOff; });
+      const groups = Math.ceil(count / 64);
+      const gx = Math.min(groups, this.maxPerDim), gy = Math.ceil(groups / gx);
+      this.rec.dispatch(pipeline, [params, wl, wt, wg, wlo], gx, gy);
+    }
     for (const t of temps) this.rec.release(t);
   }
 
@@ -397,9 +496,26 @@ export class WebGPUBackend implements Backend {
     const temps: GPUBuffer[] = [], n = r.rows * r.cols;
     const [sb] = this.readOnly(S, 0, S.size, [D.buffer], temps);
     const [ib] = this.readOnly(I, 0, r.rows, [D.buffer], temps);
-    const params = this.rec.params((u) => { u[0] = n; u[1] = r.cols; u[2] = r.srcRows; });
-    const [gx, gy] = grid1D(n, this.maxPerDim);
-    this.rec.dispatch(this.pipelines.get('gather_rows'), [params, { buffer: sb }, { buffer: ib }, { buffer: D.buffer }], gx, gy);
+    const lim = this.limits, cols = r.cols;
+    // Source rows are bound in windows of whole rows; each chunk of dst passes over every window.
+    const winRows = Math.floor((lim.bindElems - lim.align - 4) / cols);
+    if (winRows < 1) throw new ArgumentError('opts.cols', `at most ${lim.bindElems - lim.align - 4} (one row within this device's storage binding limit)`, cols);
+    const windows: [number, number][] = [];
+    for (let lo = 0; lo < Math.max(r.srcRows, 1); lo += winRows) windows.push([lo, Math.min(lo + winRows, r.srcRows)]);
+    const pipeline = this.pipelines.get('gather_rows');
+    for (const { start, count } of spans(n, perDispatch(lim), lim.align)) {
+      const row0 = Math.floor(start / cols), row1 = Math.floor((start + count - 1) / cols) + 1;
+      const [wi, iOff] = this.window(ib, row0, row1);
+      const [gx, gy] = grid1D(count, this.maxPerDim);
+      windows.forEach(([sLo, sHi], w) => {
+        const [ws, sOff] = this.window(sb, sLo * cols, Math.max(sHi, sLo + 1) * cols);
+        const params = this.rec.params((u) => {
+          u[0] = count; u[1] = cols; u[2] = r.srcRows; u[3] = start; u[4] = row0 - iOff;
+          u[5] = sLo; u[6] = sHi; u[7] = sOff; u[8] = w === 0 ? 1 : 0;
+        });
+        this.rec.dispatch(pipeline, [params, ws, wi, this.bind(D.buffer, start, count)], gx, gy);
+      });
+    }
     for (const t of temps) this.rec.release(t);
   }
 
@@ -408,13 +524,15 @@ export class WebGPUBackend implements Backend {
     const O = this.tensor('out', out, 'f32');
     const r = resolveMask('webgpu', O, opts);
     const total = r.units * r.samples;
-    const params = this.rec.params((u) => {
-      u[0] = r.seed; u[1] = r.step; u[2] = r.layer; u[3] = r.units;
-      u[4] = total; u[5] = r.unitOffset; u[6] = r.sampleOffset; u[7] = r.threshold;
-      u[8] = f32Bits(r.invKeep);
-    });
-    const [x, y] = grid1D(total, this.maxPerDim);
-    this.rec.dispatch(this.pipelines.get('mask'), [params, { buffer: O.buffer }], x, y);
+    for (const { start, count } of spans(total, perDispatch(this.limits), this.limits.align)) {
+      const params = this.rec.params((u) => {
+        u[0] = r.seed; u[1] = r.step; u[2] = r.layer; u[3] = r.units;
+        u[4] = count; u[5] = r.unitOffset; u[6] = r.sampleOffset; u[7] = r.threshold;
+        u[8] = f32Bits(r.invKeep); u[9] = start;
+      });
+      const [x, y] = grid1D(count, this.maxPerDim);
+      this.rec.dispatch(this.pipelines.get('mask'), [params, this.bind(O.buffer, start, count)], x, y);
+    }
   }
 
   // ---- lifecycle ----
@@ -422,8 +540,7 @@ export class WebGPUBackend implements Backend {
   async flush(): Promise<void> {
     this.alive();
     this.rec.submit();
-    await this.device.queue.onSubmittedWorkDone();
-    if (this.lostReason) throw new BackendUnavailableError(this.lostReason);
+    await this.unlessLost(this.device.queue.onSubmittedWorkDone());
     this.throwGpuErrors();
   }
 
@@ -495,5 +612,11 @@ export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Prom
     maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
     maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
   };
-  return new WebGPUBackend(device, { name: 'webgpu', description, details });
+  const backend = new WebGPUBackend(device, { name: 'webgpu', description, details }, opts.limits);
+  if (opts.limits) {
+    details.plannedMaxComputeWorkgroupsPerDimension = backend.limits.maxPerDim;
+    details.plannedMaxStorageBufferBindingSize = backend.limits.bindElems * 4;
+    details.plannedMaxBufferSize = backend.limits.bufferElems * 4;
+  }
+  return backend;
 }

@@ -21,10 +21,11 @@ const RULES: Record<string, [Rule, string]> = {
   seed: [(v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff, 'an integer seed in [0, 2^32 − 1]'],
   init: [(v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff, 'an integer seed in [0, 2^32 − 1]'],
   burnIn: [(v) => Number.isInteger(v) && v >= 0 && v <= 1e7, 'a non-negative integer'],
+  settle: [(v) => Number.isInteger(v) && v >= 0 && v <= 1e7, 'a non-negative integer'],
   bootstrap: [(v) => Number.isInteger(v) && v >= 0 && v <= 1e6, 'a non-negative integer'],
   nullSamples: [(v) => Number.isInteger(v) && v >= 0 && v <= 1e4, 'a non-negative integer'],
 };
-const COUNTS = ['n', 'steps', 'paths', 'recordEvery', 'pairs', 'substeps', 'samples', 'spacing', 'directions', 'gradientSamples', 'every', 'probes', 'eigenpairs'];
+const COUNTS = ['approachBatch', 'n', 'steps', 'paths', 'recordEvery', 'pairs', 'substeps', 'samples', 'spacing', 'directions', 'gradientSamples', 'every', 'probes', 'eigenpairs'];
 for (const k of COUNTS) RULES[k] = [count, 'a positive integer'];
 
 const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);

@@ -1,8 +1,10 @@
 /**
- * The inverse variance–flatness relation (SPEC §6, W1), dropout and SGD side by side: θ* from a
- * dropout-GD burn-in (a unit of its own that the others need), then
- * - trajectory samples: S snapshots every s steps while dropout GD (or SGD with the batch that
- *   matches dropout's noise magnitude at θ*) continues from θ*;
+ * The inverse variance–flatness relation (SPEC §6, W1), dropout beside SGD and isotropic noise:
+ * θ* from a dropout-SGD approach from the initialisation (cheap steps, so training gets near a
+ * minimum; a unit of its own that the others need), then
+ * - trajectory samples (engine.compareNoise): from θ*, each method settles for a few full-batch
+ *   steps, then S snapshots every s steps; SGD's batch and the isotropic variance match dropout's
+ *   noise magnitude at θ*; the samples' drift (stationarity) is kept beside ψ;
  * - gradient samples: θ* plus M mask gradients (dropout's noise at θ*), flatness measured at θ*.
  * Each run: PCA, interval flatness along the top K directions, ψ with its bootstrap interval.
  */
@@ -10,6 +12,7 @@ import type { FlatnessRun, FlatnessSection } from '../report/results.js';
 import type { Mlp } from '../model/mlp.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Engine } from '../engine.js';
+import type { NoiseMethod } from '../structure/compare-noise.js';
 import { netKey, withModel, type NetSpec } from './model-spec.js';
 import { numbers, finiteOrNull, type Experiment, type Json, type Unit, type UnitContext } from './units.js';
 import { dataKey, type DataChoice } from './workloads.js';
@@ -18,8 +21,11 @@ export interface FlatnessConfig {
   data: DataChoice;
   net: NetSpec;
   lr: number;
-  /** Dropout-GD steps from the initialisation to θ*. */
+  /** The approach to θ*: dropout SGD steps from the initialisation, on mini-batches of approachBatch. */
   burnIn: number;
+  approachBatch: number;
+  /** Full-batch steps each method runs from θ* before sampling (its own noise level settles). */
+  settle: number;
   /** Trajectory samples S and their spacing s (steps). */
   samples: number;
   spacing: number;
@@ -29,17 +35,14 @@ export interface FlatnessConfig {
   threshold: number;
   /** Mask gradients M of the gradient samples. */
   gradientSamples: number;
+  /** Trajectory methods compared (SPEC §6): 'dropout', 'sgd', 'isotropic', 'gd'. */
+  methods: NoiseMethod[];
   seed: number;
 }
 
-type RunKind = { method: 'dropout' | 'sgd'; kind: 'trajectory' } | { method: 'dropout'; kind: 'gradient' };
-const RUNS: RunKind[] = [
-  { method: 'dropout', kind: 'trajectory' },
-  { method: 'sgd', kind: 'trajectory' },
-  { method: 'dropout', kind: 'gradient' },
-];
+type RunKind = { method: NoiseMethod; kind: 'trajectory' } | { method: 'dropout'; kind: 'gradient' };
 
-/** θ* after the burn-in, and the model positioned there. */
+/** θ* after the approach, and the model positioned there. */
 async function atThetaStar(ctx: UnitContext, theta: Unit, model: Mlp): Promise<Float32Array> {
   const stored = (await ctx.need(theta)) as { theta: Json };
   const t = Float32Array.from(numbers(stored.theta, 'theta'));
@@ -47,80 +50,80 @@ async function atThetaStar(ctx: UnitContext, theta: Unit, model: Mlp): Promise<F
   return t;
 }
 
-async function samplesOf(engine: Engine, model: Mlp, data: DeviceDataset, c: FlatnessConfig, r: RunKind, progress: (f: number) => void) {
+/** Dropout's gradient samples at θ*: g_j = ḡ + √(M − 1)·(column j of the factor). */
+async function gradientSamplesAt(engine: Engine, model: Mlp, data: DeviceDataset, m: number, seed: number): Promise<Float32Array> {
   const d = model.size;
-  if (r.kind === 'gradient') {
-    const m = c.gradientSamples;
-    const f = await engine.noiseFactor(model, data, { samples: m, seed: c.seed + 1, stepOffset: 0 });
-    // g_j = ḡ + √(M − 1)·(column j of the factor); the samples are θ* + g_j (a shift PCA ignores).
-    const g = new Float32Array(m * d);
-    for (let j = 0; j < m; j++) for (let i = 0; i < d; i++) g[j * d + i] = f.mean[i]! + Math.sqrt(m - 1) * f.factor[i * m + j]!;
-    return { samples: g, count: m, extra: {} };
-  }
-  const steps = c.samples * c.spacing;
-  let batch: number | undefined, extra: Record<string, number> = {};
-  if (r.method === 'sgd') {
-    const matched = await engine.matchedNoise(model, data, { seed: c.seed + 2 });
-    batch = matched.sgdBatch;
-    extra = { batch };
-  }
-  const t = await engine.train(model, data, {
-    lr: c.lr, steps, seed: c.seed, startStep: c.burnIn, snapshotEvery: c.spacing, lossEvery: steps,
-    ...(r.method === 'sgd' ? { dropout: false, batchSize: batch! } : {}),
-    onProgress: (done, total) => progress(0.6 * done / total),
-  });
-  return { samples: t.snapshots!, count: c.samples, extra };
+  const f = await engine.noiseFactor(model, data, { samples: m, seed, stepOffset: 0 });
+  const g = new Float32Array(m * d);
+  for (let j = 0; j < m; j++) for (let i = 0; i < d; i++) g[j * d + i] = f.mean[i]! + Math.sqrt(m - 1) * f.factor[i * m + j]!;
+  return g;
 }
 
+const runJson = (variances: Float64Array, flatness: Float64Array, psi: number, interval: [number, number], spearman: number, samples: number, extra: Record<string, number>) => ({
+  variances: Array.from(variances), flatness: Array.from(flatness, (v) => finiteOrNull(v)), psi, interval, spearman, samples, ...extra,
+});
+
 export function flatnessExperiment(c: FlatnessConfig): Experiment {
-  const base = `flat/${dataKey(c.data)}/${netKey(c.net)}/lr=${c.lr}/burn=${c.burnIn}/seed=${c.seed}`;
-  const scale = (c.data.n ?? 8000) / 1000;
+  const base = `flat/${dataKey(c.data)}/${netKey(c.net)}/lr=${c.lr}/approach=${c.burnIn}x${c.approachBatch}/seed=${c.seed}`;
+  const n = c.data.n ?? 8000, scale = n / 1000;
   const theta: Unit = {
     key: `${base}/theta`,
-    cost: 0.006 * scale * c.burnIn,
+    cost: 0.006 * scale * c.burnIn * Math.min(1, c.approachBatch / n) + 0.5,
     run: async (ctx) => {
       const data = await ctx.workloads.get(c.data);
       return withModel(ctx.engine, c.net, data, async (model) => {
-        await ctx.engine.train(model, data, { lr: c.lr, steps: c.burnIn, seed: c.seed, lossEvery: c.burnIn, onProgress: (d, t) => ctx.progress(d / t) });
+        await ctx.engine.train(model, data, {
+          lr: c.lr, steps: c.burnIn, seed: c.seed, lossEvery: Math.max(1, c.burnIn), batchSize: Math.min(c.approachBatch, data.n),
+          onProgress: (d, t) => ctx.progress(d / t),
+        });
         return { theta: Array.from(await model.getParams()) };
       });
     },
   };
-  const runKey = (r: RunKind) => `${base}/S=${c.samples}x${c.spacing}/M=${c.gradientSamples}/K=${c.directions}/c=${c.threshold}/${r.method}-${r.kind}`;
-  const runs: Unit[] = RUNS.map((r) => ({
+  const runs: RunKind[] = [...c.methods.map((method) => ({ method, kind: 'trajectory' as const })), { method: 'dropout', kind: 'gradient' }];
+  const runKey = (r: RunKind) => `${base}/settle=${c.settle}/S=${c.samples}x${c.spacing}/M=${c.gradientSamples}/K=${c.directions}/c=${c.threshold}/${r.method}-${r.kind}`;
+  const flatCost = scale * 0.004 * 30 * c.directions;
+  const units: Unit[] = runs.map((r) => ({
     key: runKey(r),
-    cost: scale * (r.kind === 'trajectory' ? 0.006 * c.samples * c.spacing : 0.01 * c.gradientSamples) + scale * 0.004 * 30 * c.directions,
+    cost: flatCost + scale * (r.kind === 'trajectory' ? 0.006 * (c.settle + c.samples * c.spacing) : 0.01 * c.gradientSamples),
     run: async (ctx) => {
       const data = await ctx.workloads.get(c.data);
       return withModel(ctx.engine, c.net, data, async (model) => {
         const star = await atThetaStar(ctx, theta, model);
-        const s = await samplesOf(ctx.engine, model, data, c, r, ctx.progress);
-        model.setParams(star);
-        const vf = await ctx.engine.varianceFlatness(model, data, s.samples, s.count, {
-          k: Math.min(c.directions, s.count - 1), c: c.threshold, seed: c.seed,
-          ...(r.kind === 'gradient' ? { centre: star } : {}),
-          onProgress: (d, t) => ctx.progress(0.6 + 0.4 * d / t),
+        if (r.kind === 'trajectory') {
+          const cmp = await ctx.engine.compareNoise(model, data, {
+            lr: c.lr, burnIn: c.settle, samples: c.samples, every: c.spacing, k: Math.min(c.directions, c.samples - 1), c: c.threshold,
+            seed: c.seed, methods: [r.method], onProgress: (d, t) => ctx.progress(d / t),
+          });
+          const m = cmp.methods[0]!;
+          return runJson(m.variances, m.flatness.flatness, m.psi, m.interval, m.spearman, c.samples, {
+            drift: m.drift, batch: m.settings.batchSize, isotropicNoise: m.settings.isotropicNoise,
+          });
+        }
+        const g = await gradientSamplesAt(ctx.engine, model, data, c.gradientSamples, c.seed + 1);
+        ctx.progress(0.4);
+        const vf = await ctx.engine.varianceFlatness(model, data, g, c.gradientSamples, {
+          k: Math.min(c.directions, c.gradientSamples - 1), c: c.threshold, seed: c.seed, centre: star,
+          onProgress: (d, t) => ctx.progress(0.4 + 0.6 * d / t),
         });
-        return {
-          variances: Array.from(vf.variances), flatness: Array.from(vf.flatness.flatness, (v) => finiteOrNull(v)),
-          psi: vf.psi, interval: vf.interval, spearman: vf.spearman, samples: s.count, ...s.extra,
-        };
+        return runJson(vf.variances, vf.flatness.flatness, vf.psi, vf.interval, vf.spearman, c.gradientSamples, {});
       });
     },
   }));
   return {
     name: 'flatness',
-    units: [theta, ...runs],
+    units: [theta, ...units],
     aggregate(get): FlatnessSection {
       return {
         workload: `${dataKey(c.data)} · ${netKey(c.net)}`, threshold: c.threshold,
-        runs: RUNS.map((r): FlatnessRun => {
+        runs: runs.map((r): FlatnessRun => {
           const v = get(runKey(r)) as Record<string, Json>;
           const interval = numbers(v.interval, 'interval');
           return {
             method: r.method, kind: r.kind, variances: numbers(v.variances, 'variances'),
-            flatness: (v.flatness as (number | null)[]), psi: v.psi as number,
+            flatness: v.flatness as (number | null)[], psi: v.psi as number,
             interval: [interval[0]!, interval[1]!], spearman: v.spearman as number, samples: v.samples as number,
+            ...(typeof v.drift === 'number' ? { drift: v.drift } : {}),
           };
         }),
       };

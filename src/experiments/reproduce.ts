@@ -14,6 +14,8 @@ import { provenance } from './provenance.js';
 import { assemble, memoryStore, runUnits, type Progress, type Shard, type UnitStore } from './runner.js';
 import { Workloads } from './workloads.js';
 import { ArgumentError } from '../errors.js';
+import { PATH_METHODS } from '../sme/simulate.js';
+import { NOISE_METHODS } from '../structure/compare-noise.js';
 
 export interface ReproduceOptions {
   preset?: PresetName;
@@ -36,8 +38,16 @@ export function reproduceConfig(o: ReproduceOptions = {}): ReproduceConfig {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ArgumentError('options.seed', 'an integer in [0, 2^32 − 1]', seed);
   let c = applyOverrides(presetConfig(name, seed), o.config);
   checkConfig(c);
+  checkMethods('config.sme.methods', c.sme.methods, PATH_METHODS);
+  checkMethods('config.flatness.methods', c.flatness.methods, NOISE_METHODS);
   if (o.data) c = withCustomData(c);
   return c;
+}
+
+function checkMethods(name: string, list: readonly string[], allowed: readonly string[]): void {
+  const bad = list.findIndex((m) => !allowed.includes(m));
+  if (bad >= 0) throw new ArgumentError(`${name}[${bad}]`, `one of ${allowed.join(', ')}`, list[bad]);
+  if (new Set(list).size !== list.length) throw new ArgumentError(name, 'distinct methods', list);
 }
 
 export async function reproduce(engine: Engine, o: ReproduceOptions = {}): Promise<Results | null> {

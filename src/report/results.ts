@@ -77,6 +77,8 @@ export interface FlatnessRun {
   interval: [number, number];
   spearman: number;
   samples: number;
+  /** Trajectory samples: ‖θ̄_second half − θ̄_first half‖/√tr C (≈ 2/√S stationary, √3 pure drift). */
+  drift?: number;
 }
 
 export interface FlatnessSection {

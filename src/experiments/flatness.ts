@@ -68,7 +68,7 @@ export function flatnessExperiment(c: FlatnessConfig): Experiment {
   const n = c.data.n ?? 8000, scale = n / 1000;
   const theta: Unit = {
     key: `${base}/theta`,
-    cost: 0.006 * scale * c.burnIn * Math.min(1, c.approachBatch / n) + 0.5,
+    cost: c.burnIn * (0.0005 + 0.006 * Math.min(c.approachBatch, n) / 1000) + 0.5,
     run: async (ctx) => {
       const data = await ctx.workloads.get(c.data);
       return withModel(ctx.engine, c.net, data, async (model) => {
@@ -82,7 +82,7 @@ export function flatnessExperiment(c: FlatnessConfig): Experiment {
   };
   const runs: RunKind[] = [...c.methods.map((method) => ({ method, kind: 'trajectory' as const })), { method: 'dropout', kind: 'gradient' }];
   const runKey = (r: RunKind) => `${base}/settle=${c.settle}/S=${c.samples}x${c.spacing}/M=${c.gradientSamples}/K=${c.directions}/c=${c.threshold}/${r.method}-${r.kind}`;
-  const flatCost = scale * 0.004 * 30 * c.directions;
+  const flatCost = scale * 0.006 * 30 * c.directions;
   const units: Unit[] = runs.map((r) => ({
     key: runKey(r),
     cost: flatCost + scale * (r.kind === 'trajectory' ? 0.006 * (c.settle + c.samples * c.spacing) : 0.01 * c.gradientSamples),

@@ -29,15 +29,15 @@ export function cellKey(c: LadderConfig, keep: number, i: number, method: PathMe
   return `paths/${dataKey(c.data)}/${net}/T=${c.time}/R=${c.paths}/sub=${c.substeps}/pairs=${c.pairs}/seed=${c.seed}/lr=${c.lrs[i]}/${method}`;
 }
 
-/** Seconds per path-step on 2 cores (WASM) on the small W4 nets: kernel-call overhead dominates. */
-const COST_PER_STEP: Partial<Record<PathMethod, number>> = { 'dropout-gd': 0.0004, sme1: 0.002, sme2: 0.003 };
+/** Seconds per path-(sub)step on 2 cores (WASM, batched paths) on the small W4 nets (measured). */
+const COST_PER_STEP: Partial<Record<PathMethod, number>> = { 'dropout-gd': 0.00001, sme1: 0.00003, sme2: 0.000045 };
 
 export function cellUnit(c: LadderConfig, keep: number, i: number, method: PathMethod): Unit {
   const lr = c.lrs[i]!, steps = stepsFor(c.time, lr);
   const sme = method === 'sme1' || method === 'sme2';
   return {
     key: cellKey(c, keep, i, method),
-    cost: (COST_PER_STEP[method] ?? 0.001) * steps * (sme ? c.substeps : 1) * c.paths,
+    cost: 0.2 + (COST_PER_STEP[method] ?? 0.00003) * steps * (sme ? c.substeps : 1) * c.paths,
     async run(ctx): Promise<Json> {
       const data = await ctx.workloads.get(c.data);
       return withModel(ctx.engine, { ...c.net, keep }, data, async (model) => {

@@ -29,7 +29,7 @@ export function preset(name: PresetName, seed: number): ReproduceConfig {
   const q = name === 'quick', full = name === 'full';
   const ladder: LadderConfig = {
     data: { source: 'sine', n: 20 }, net: W4(seed),
-    lrs: [0.2, 0.1, 0.05, 0.025], time: 2, paths: q ? 300 : full ? 4000 : 1000,
+    lrs: [0.2, 0.1, 0.05, 0.025], time: 2, paths: q ? 300 : full ? 8000 : 2000,
     substeps: 4, pairs: 4, seed, bootstrap: q ? 200 : 1000,
   };
   return {

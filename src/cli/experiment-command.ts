@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEngine } from '../engine.js';
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, DeviceLostError } from '../errors.js';
 import {
   assemble, experimentsFor, parseConfigText, planUnits, provenance, reproduceConfig, runUnits, shardUnits, Workloads,
   type PresetName, type SectionName,
@@ -70,8 +70,8 @@ export async function experimentCommand(command: string, sections: SectionName[]
   const custom = values.data ? await loadDataOption(values.data as string, values.labels as string | undefined) : null;
   const config = reproduceConfig({ preset: name, seed, ...(overrides ? { config: overrides } : {}), ...(custom ? { data: custom } : {}) });
 
-  const engine = await createEngine({ backend: backendOption(values.backend) });
-  const workloads = new Workloads(engine, custom);
+  let engine = await createEngine({ backend: backendOption(values.backend) });
+  let workloads = new Workloads(engine, custom);
   const experiments = experimentsFor(config, sections);
   const prov = provenance(engine, seed, name, config as unknown as Record<string, unknown>);
   const tag = shard ? `-shard-${shard.index + 1}-of-${shard.count}` : '';
@@ -96,7 +96,20 @@ export async function experimentCommand(command: string, sections: SectionName[]
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    await runUnits(experiments, { engine, workloads, store, ...(shard ? { shard } : {}), onProgress: (p) => bar.update(p) });
+    const run = () => runUnits(experiments, { engine, workloads, store, ...(shard ? { shard } : {}), onProgress: (p) => bar.update(p) });
+    try {
+      await run();
+    } catch (e) {
+      // Losing the GPU keeps every finished unit (they are checkpointed); the rest runs on WASM.
+      if (!(e instanceof DeviceLostError)) throw e;
+      process.stderr.write(`\n${e.message}; continuing on WASM from the ${Object.keys(store.entries()).length} finished units\n`);
+      workloads.dispose();
+      engine.dispose();
+      engine = await createEngine({ backend: 'wasm' });
+      workloads = new Workloads(engine, custom);
+      prov.backendDescription += ` (device lost: ${e.reason}; later units ran on WASM: ${engine.backendInfo.description})`;
+      await run();
+    }
     bar.end();
     if (shard) {
       const planned = planUnits(experiments);

@@ -8,7 +8,7 @@
  *   g = δ·W,  R(g) = R(δ)·W + δ·V,                R(δ_prev) = η ⊙ (R(g) ⊙ σ'(z) + g ⊙ σ''(z) ⊙ R(z))
  * Requires the forward pass (same masks) and the loss head to have run on `ws`.
  */
-import type { Backend, Tensor } from '../backend/backend.js';
+import type { Activation, Backend, Tensor } from '../backend/backend.js';
 import { dropoutVariance } from './modified-loss.js';
 import { applyMask, type NetworkSpec } from './network.js';
 import type { RWorkspace } from './r-workspace.js';
@@ -92,6 +92,22 @@ function penaltyR(k: Backend, net: NetworkSpec, params: Tensor, ws: Workspace, r
  * rws.hv = H·rws.v for the loss whose forward pass and loss head just ran on ws (masked: with the
  * drawn masks; penalty: add the modified-loss penalty, which needs penaltyTerms to have run).
  */
+/**
+ * Through σ at a hidden layer, backward and R-propagated: R(g) ← σ′(z)·R(g) + σ″(z)·R(z)·g, then
+ * g ← σ′(z)·g. `deriv` and `second` are scratch of the layer's size (σ′ and σ″ land there).
+ */
+export function activationBackwardR(
+  k: Backend, act: Activation, pre: Tensor, rPre: Tensor, deriv: Tensor, second: Tensor, g: Tensor, rg: Tensor,
+): void {
+  k.activation(pre, deriv, act, 1);
+  k.activation(pre, second, act, 2);
+  k.mul(second, rPre, second);
+  k.mul(second, g, second);
+  k.mul(rg, deriv, rg);
+  k.axpy(1, second, rg);
+  k.mul(g, deriv, g);
+}
+
 export function hvpPass(
   k: Backend, net: NetworkSpec, params: Tensor, x: Tensor, y: Tensor, ws: Workspace, rws: RWorkspace,
   masked: boolean, penalty: boolean,
@@ -113,13 +129,7 @@ export function hvpPass(
     k.gemm(rd, params, rg, { m: ws.rows, n: L.inDim, k: L.outDim, offsetB: L.wOffset });
     k.gemm(d, rws.v, rg, { m: ws.rows, n: L.inDim, k: L.outDim, offsetB: L.wOffset, beta: 1 });
     if (hook && h === 0) hook(g, rg);
-    k.activation(ws.pre[h]!, ws.deriv[h]!, net.activation, 1);
-    k.activation(ws.pre[h]!, rws.second[h]!, net.activation, 2);
-    k.mul(rws.second[h]!, rws.rPre[h]!, rws.second[h]!);
-    k.mul(rws.second[h]!, g, rws.second[h]!);
-    k.mul(rg, ws.deriv[h]!, rg);
-    k.axpy(1, rws.second[h]!, rg);
-    k.mul(g, ws.deriv[h]!, g);
+    activationBackwardR(k, net.activation, ws.pre[h]!, rws.rPre[h]!, ws.deriv[h]!, rws.second[h]!, g, rg);
     if (masked) {
       applyMask(k, net, ws, h, g);
       applyMask(k, net, ws, h, rg);

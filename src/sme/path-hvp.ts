@@ -9,6 +9,7 @@ import type { Backend, Tensor } from '../backend/backend.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
 import { dropoutVariance } from '../model/modified-loss.js';
+import { activationBackwardR } from '../model/hvp.js';
 import { strided } from './path-pass.js';
 
 export interface HvpBuffers {
@@ -149,12 +150,6 @@ export function batchedHvp(k: Backend, model: Mlp, data: DeviceDataset, b: HvpBu
       scaleCols(b.hid[0]!, b.rs);
       k.axpy(coef, b.tmp, rg);
     }
-    k.activation(b.pre[h]!, b.deriv[h]!, net.activation, 1);
-    k.activation(b.pre[h]!, b.second[h]!, net.activation, 2);
-    k.mul(b.second[h]!, b.rPre[h]!, b.second[h]!);
-    k.mul(b.second[h]!, g, b.second[h]!);
-    k.mul(rg, b.deriv[h]!, rg);
-    k.axpy(1, b.second[h]!, rg);
-    k.mul(g, b.deriv[h]!, g);
+    activationBackwardR(k, net.activation, b.pre[h]!, b.rPre[h]!, b.deriv[h]!, b.second[h]!, g, rg);
   }
 }

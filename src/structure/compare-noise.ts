@@ -20,7 +20,7 @@ import { projectedVariance } from './alignment.js';
 import type { FlatnessResult } from './flatness.js';
 import { matchedNoise, type MatchedNoise } from './matched-noise.js';
 import { spearman } from './stats.js';
-import { varianceFlatness } from './variance-flatness.js';
+import { varianceFlatness, type VarianceFlatnessResult } from './variance-flatness.js';
 
 export type NoiseMethod = 'dropout' | 'sgd' | 'isotropic' | 'gd';
 export const NOISE_METHODS: readonly NoiseMethod[] = ['dropout', 'sgd', 'isotropic', 'gd'];
@@ -58,18 +58,11 @@ export interface CompareNoiseOptions {
   onProgress?: (done: number, total: number, method: NoiseMethod) => void;
 }
 
-export interface NoiseMethodResult {
+/** One method's samples analysed: the variance–flatness result (σ², F, ψ, interval, ρ, used) and more. */
+export interface NoiseMethodResult extends VarianceFlatnessResult {
   method: NoiseMethod;
   /** The training settings this method ran with. */
   settings: { lr: number; dropout: boolean; batchSize: number; isotropicNoise: number };
-  /** PCA variances σ_i² (K, descending), flatness along them, ψ, its 95% interval, Spearman ρ(F, σ²). */
-  variances: Float64Array;
-  flatness: FlatnessResult;
-  psi: number;
-  interval: [number, number];
-  spearman: number;
-  /** Directions with finite flatness and positive variance used in the fit. */
-  used: number;
   /** tr C, the samples' total variance. */
   totalVariance: number;
   /**

@@ -1,0 +1,19 @@
+/** The messages between the lab page and its worker (the worker runs the reproduction). */
+import type { BackendRequest, PresetName, Results, SectionName } from 'dropout-sme';
+
+export interface RunRequest {
+  type: 'run';
+  preset: PresetName;
+  seed: number;
+  config: Record<string, unknown>;
+  sections: SectionName[];
+  backend: BackendRequest;
+}
+
+export type WorkerMessage =
+  | { type: 'backend'; backend: 'webgpu' | 'wasm'; description: string; reason: string }
+  | { type: 'progress'; done: number; total: number; unit: string }
+  /** Results of every section finished so far, after `section` finished. */
+  | { type: 'section'; section: SectionName; results: Results }
+  | { type: 'done'; results: Results }
+  | { type: 'error'; name: string; message: string };

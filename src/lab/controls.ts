@@ -1,8 +1,9 @@
 /**
  * The lab's form: the experiment, preset, seed and backend, a few key settings per experiment
  * (empty means the preset's value, shown as the placeholder) and free JSON overrides. The URL may
- * preset any of them: ?preset=quick&sections=sme&seed=3&backend=wasm&config={...}.
+ * preset any of them: ?preset=quick&sections=sme&seed=3&backend=wasm&simd=simd&config={...}.
  */
+import type { WasmBuild } from './messages.js';
 import { ArgumentError, parseConfigText, reproduceConfig, SECTIONS, type BackendRequest, type PresetName, type SectionName } from 'dropout-sme';
 
 interface Knob {
@@ -43,6 +44,7 @@ export interface Settings {
   preset: PresetName;
   seed: number;
   backend: BackendRequest;
+  simd: WasmBuild;
   sections: SectionName[];
   config: Record<string, unknown>;
 }
@@ -69,7 +71,7 @@ export function setUpForm(form: HTMLFormElement, url: URL): void {
     }
     box.append(group);
   }
-  for (const name of ['preset', 'seed', 'backend', 'sections', 'config']) {
+  for (const name of ['preset', 'seed', 'backend', 'simd', 'sections', 'config']) {
     const v = url.searchParams.get(name);
     if (v !== null) field<HTMLInputElement>(form, name).value = v;
   }
@@ -131,6 +133,7 @@ export function readSettings(form: HTMLFormElement): Settings {
     preset: field<HTMLSelectElement>(form, 'preset').value as PresetName,
     seed: seedText === '' ? 1 : Number(seedText),
     backend: field<HTMLSelectElement>(form, 'backend').value as BackendRequest,
+    simd: field<HTMLSelectElement>(form, 'simd').value as WasmBuild,
     sections: chosenSections(form),
     config,
   };

@@ -83,7 +83,7 @@ async function handleNow(m: WorkerMessage): Promise<void> {
     case 'backend':
       lab.__labBackend = m.backend;
       backendLine.textContent = m.backend === 'webgpu'
-        ? `running on WebGPU: ${m.description}`
+        ? `running on WebGPU: ${m.description.replace(/^WebGPU:\s*/, '')}`
         : `running on WASM (${m.description}): ${m.reason}`;
       break;
     case 'progress':

@@ -8,7 +8,11 @@ export interface RunRequest {
   config: Record<string, unknown>;
   sections: SectionName[];
   backend: BackendRequest;
+  /** The WASM build; relaxed SIMD's fused multiply-add rounds differently from plain SIMD. */
+  simd: WasmBuild;
 }
+
+export type WasmBuild = 'auto' | 'relaxed' | 'simd' | 'scalar';
 
 export type WorkerMessage =
   | { type: 'backend'; backend: 'webgpu' | 'wasm'; description: string; reason: string }

@@ -14,7 +14,7 @@ const cost = (units: Unit[], keep: (u: Unit) => boolean) => units.filter(keep).r
 async function run(req: RunRequest): Promise<void> {
   const options = { preset: req.preset, seed: req.seed, config: req.config };
   const config = reproduceConfig(options);
-  const engine: Engine = await createEngine({ backend: req.backend });
+  const engine: Engine = await createEngine({ backend: req.backend, simd: req.simd });
   try {
     post({ type: 'backend', backend: engine.backend, description: engine.backendInfo.description, reason: engine.backendInfo.reason });
     const store = memoryStore();

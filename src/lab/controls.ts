@@ -75,6 +75,7 @@ export function setUpForm(form: HTMLFormElement, url: URL): void {
     const v = url.searchParams.get(name);
     if (v !== null) field<HTMLInputElement>(form, name).value = v;
   }
+  if (url.searchParams.get('config')) form.querySelector('details')!.open = true;
   const refresh = () => showDefaults(form);
   field<HTMLSelectElement>(form, 'preset').addEventListener('change', refresh);
   field<HTMLSelectElement>(form, 'sections').addEventListener('change', refresh);

@@ -51,6 +51,8 @@ async function runAndWait(page: Page, timeout: number): Promise<string> {
 
 /** The aria-labels of an SVG's data marks: vega writes each plotted value into them. */
 const markLabels = (svg: string) => [...svg.matchAll(/aria-label="([^"]*)" role="graphics-symbol"/g)].map((m) => m[1]!).sort();
+/** The SVG's texts (titles with ψ, slopes, axis labels), tags stripped. */
+const texts = (svg: string) => [...svg.matchAll(/<text[^>]*>([\s\S]*?)<\/text>/g)].map((m) => m[1]!.replace(/<[^>]*>/g, '')).sort();
 const withoutProvenance = (r: Results) => ({ ...r, provenance: null });
 
 /**
@@ -93,9 +95,12 @@ test('lab: every section on WASM draws its figures with the computed numbers, eq
   for (const f of drawn) {
     const table = keyTable(f.id as never, results)!;
     assert.equal(f.table, [table.head, ...table.rows], `${f.id}: the key numbers are the results'`);
+    assert.ok(texts(f.svg).length > 0, `${f.id}: the SVG has text`);
     const marks = markLabels(f.svg);
     assert.ok(marks.length > 0, `${f.id}: the SVG has data marks`);
-    assert.equal(marks, markLabels(await renderSpec(specs.find((s) => s.id === f.id)!.spec)), `${f.id}: the marks plot the results`);
+    const reference = await renderSpec(specs.find((s) => s.id === f.id)!.spec);
+    assert.equal(marks, markLabels(reference), `${f.id}: the marks plot the results`);
+    assert.equal(texts(f.svg), texts(reference), `${f.id}: the titles, legends and axes say what the results say`);
   }
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);

@@ -1,9 +1,10 @@
 // Build everything: AssemblyScript variants (asconfig.json targets) → build/wasm/*.wasm, then
 // esbuild bundles: the package (dist/index.js, platform-neutral ESM with the .wasm embedded),
-// the CLI (dist/cli.js), tests (build/test) and benchmarks (build/bench); tsc emits dist/types.
+// the CLI (dist/cli.js), the browser lab (dist/lab), tests (build/test) and benchmarks
+// (build/bench); tsc emits dist/types.
 // Usage: node scripts/build.mjs [--no-wasm] [--no-types] [--only=dist|test|bench]
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdirSync, rmSync, existsSync, copyFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -47,8 +48,25 @@ if (!only || only === 'dist') {
   if (existsSync(join(root, 'src/cli/main.ts'))) {
     await esbuild.build({ ...common, platform: 'node', entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', absWorkingDir: root, banner: { js: '#!/usr/bin/env node' } });
   }
+  if (existsSync(join(root, 'src/lab/main.ts'))) await buildLab();
   if (!args.has('--no-types')) run(bin('tsc'), ['-p', 'tsconfig.json']);
 }
+/**
+ * The browser lab: dist/lab/index.html (its import map names ../index.js as 'dropout-sme', so the
+ * page loads the package's own bundle), lab.js with vega and vega-lite bundled in (no network at
+ * view time), and lab-worker.js, which imports ../index.js by path (workers have no import maps).
+ */
+async function buildLab() {
+  const lab = { ...common, platform: 'browser', absWorkingDir: root, minify: true, sourcemap: false, external: [] };
+  const packageByPath = {
+    name: 'dropout-sme by path',
+    setup: (b) => b.onResolve({ filter: /^dropout-sme$/ }, () => ({ path: '../index.js', external: true })),
+  };
+  await esbuild.build({ ...lab, entryPoints: ['src/lab/main.ts'], outfile: 'dist/lab/lab.js', external: ['dropout-sme'] });
+  await esbuild.build({ ...lab, entryPoints: ['src/lab/worker.ts'], outfile: 'dist/lab/lab-worker.js', plugins: [packageByPath] });
+  for (const f of ['index.html', 'lab.css']) copyFileSync(join(root, 'src/lab', f), join(root, 'dist/lab', f));
+}
+
 // Test and bench files named *.test.ts / *.bench.ts are entry points; helpers live beside them.
 for (const [dir, suffix] of [['test', '.test.ts'], ['bench', '.bench.ts']]) {
   if (only && only !== dir) continue;

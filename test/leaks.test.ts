@@ -1,7 +1,10 @@
 /**
- * No leaks: every algorithm returns the device tensors it borrowed. The count of live tensors is
- * the same after one and after many repetitions, and back at its baseline once the model and the
- * data are disposed. WASM runs 10,000 training steps; WebGPU (SwiftShader, an emulation) 200.
+ * No leaks: every algorithm returns the device tensors it borrowed. The count of live tensors
+ * (on WebGPU: live GPU buffers) and the device memory (WASM: the linear memory's size; WebGPU: the
+ * live buffers' bytes) are the same after 10,000 more training steps, after one and after many
+ * repetitions of every algorithm, and back at their baseline once the model and the data are
+ * disposed. The long run reads the loss back every 1,000 steps and keeps no checkpoints (each
+ * read-back is a GPU round trip, slow on SwiftShader); leaks do not depend on it.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -15,14 +18,15 @@ for (const engine of present(engines)) {
   const k = engine.kernels;
 
   s('training, HVPs, noise, SME, curvature and alignment return what they borrow', async () => {
-    const baseline = k.liveTensors();
+    const baseline = k.liveTensors(), baselineBytes = k.memoryBytes();
     const data = engine.dataset(sineTask({ n: 16, seed: 1 }));
     const model = engine.mlp({ sizes: [1, 8, 1], keep: 0.8, seed: 2 });
-    const steps = engine.backend === 'wasm' ? 10000 : 200;
+    const steps = 10000;
     await engine.train(model, data, { lr: 0.05, steps: 10, seed: 1 });
-    const settled = k.liveTensors(); // the model's cached workspaces now exist
-    await engine.train(model, data, { lr: 0.05, steps, seed: 1, startStep: 10, lossEvery: 100 });
-    assert.is(k.liveTensors(), settled, `after ${steps} more steps`);
+    const settled = k.liveTensors(), bytes = k.memoryBytes(); // the model's cached workspaces now exist
+    await engine.train(model, data, { lr: 0.05, steps, seed: 1, startStep: 10, lossEvery: 100, checkEvery: 1000, checkpointEvery: 0 });
+    assert.is(k.liveTensors(), settled, `live tensors after ${steps} more steps`);
+    assert.is(k.memoryBytes(), bytes, `device memory after ${steps} more steps`);
     await engine.train(model, data, { lr: 0.05, steps: 20, seed: 1, batchSize: 4, isotropicNoise: 1e-4 });
     const afterSgd = k.liveTensors(); // plus the batch-size-4 workspace
     await engine.train(model, data, { lr: 0.05, steps: 20, seed: 2, batchSize: 4, isotropicNoise: 1e-4 });
@@ -46,6 +50,7 @@ for (const engine of present(engines)) {
     model.dispose();
     data.dispose();
     assert.is(k.liveTensors(), baseline, 'back to the baseline after dispose');
+    if (engine.backend === 'webgpu') assert.is(k.memoryBytes(), baselineBytes, 'buffer bytes back to the baseline');
   });
 
   s.after(() => engine.dispose());

@@ -153,6 +153,11 @@ export interface Backend {
   flush(): Promise<void>;
   /** Tensors created and not yet disposed. */
   liveTensors(): number;
+  /**
+   * Device memory held: WASM, the linear memory's size (it only grows, so flat means nothing
+   * leaked); WebGPU, the bytes of the live tensors' buffers.
+   */
+  memoryBytes(): number;
   /** Free everything; the backend is unusable afterwards. */
   destroy(): void;
 }

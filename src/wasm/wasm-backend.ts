@@ -317,6 +317,10 @@ class WasmBackend implements Backend {
     return this.live.size;
   }
 
+  memoryBytes(): number {
+    return this.alloc.memory.buffer.byteLength;
+  }
+
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;

@@ -150,6 +150,12 @@ export class WebGPUBackend implements Backend {
     return this.live.size;
   }
 
+  memoryBytes(): number {
+    let bytes = 0;
+    for (const t of this.live) bytes += t.buffer.size;
+    return bytes;
+  }
+
   // ---- memory ----
 
   private newTensor(size: number, dtype: DType, init?: Float32Array | Uint32Array): WebGPUTensor {

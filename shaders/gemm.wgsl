@@ -2,15 +2,19 @@
 // chunk (workgroup id z). Each workgroup computes a TILE x TILE tile of C (TILE = 64, or 32 / 16
 // for small matrices); each of its (TILE/4)^2 invocations keeps a 4x4 block in registers. A and B
 // tiles of depth 16 are staged in workgroup memory.
+// Each stored matrix has a leading dimension (lda, ldb, ldc: elements between its stored rows), so a
+// dispatch may compute a block of a larger product (rows, columns or a slab of k of each matrix).
 // Defines: TILE (16, 32 or 64), TRANS_A, TRANS_B (op = transpose), VEC_A, VEC_B, VEC_C (vec4
-// loads/stores: the contiguous dimension, offset and batch stride of that matrix are multiples of 4).
+// loads/stores: that matrix's leading dimension, offset, batch stride and stored row length within
+// the dispatch are multiples of 4).
 // Zero padding outside the matrices makes every shape correct; beta = 0 never reads C.
 
 struct Params {
   m: u32, n: u32, k: u32, betaZero: u32,
   strideA: u32, strideB: u32, strideC: u32, batch0: u32,
   offA: u32, offB: u32, offC: u32, tileX0: u32,
-  alpha: f32, beta: f32, tileY0: u32, pad0: u32,
+  alpha: f32, beta: f32, tileY0: u32, lda: u32,
+  ldb: u32, ldc: u32, pad0: u32, pad1: u32,
 }
 
 const TILE: u32 = ${TILE}u;
@@ -92,23 +96,23 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     // Stage op(A) tile: TILE rows x 16 k, in chunks of four elements.
     for (var l = tid; l < CHUNKS; l += NT) {
 #if ${TRANS_A}
-      // A stored K x M: contiguous along rows of op(A).
+      // A stored K x lda: contiguous along rows of op(A).
       let kr = l / TQ;
       let iq = (l % TQ) * 4u;
       let gk = k0 + kr;
       let gi = row0 + iq;
       var lim = 0u;
       if (gk < K) { lim = avail(gi, M); }
-      As[kr][iq / 4u] = loadA4(baseA + gk * M + gi, lim);
+      As[kr][iq / 4u] = loadA4(baseA + gk * p.lda + gi, lim);
 #else
-      // A stored M x K: contiguous along k.
+      // A stored M x lda: contiguous along k.
       let r = l / 4u;
       let kq = (l % 4u) * 4u;
       let gi = row0 + r;
       let gk = k0 + kq;
       var lim = 0u;
       if (gi < M) { lim = avail(gk, K); }
-      let v = loadA4(baseA + gi * K + gk, lim);
+      let v = loadA4(baseA + gi * p.lda + gk, lim);
       As[kq][r / 4u][r % 4u] = v.x;
       As[kq + 1u][r / 4u][r % 4u] = v.y;
       As[kq + 2u][r / 4u][r % 4u] = v.z;
@@ -118,27 +122,27 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     // Stage op(B) tile: 16 k x TILE columns.
     for (var l = tid; l < CHUNKS; l += NT) {
 #if ${TRANS_B}
-      // B stored N x K: contiguous along k.
+      // B stored N x ldb: contiguous along k.
       let r = l / 4u;
       let kq = (l % 4u) * 4u;
       let gj = col0 + r;
       let gk = k0 + kq;
       var lim = 0u;
       if (gj < N) { lim = avail(gk, K); }
-      let v = loadB4(baseB + gj * K + gk, lim);
+      let v = loadB4(baseB + gj * p.ldb + gk, lim);
       Bs[kq][r / 4u][r % 4u] = v.x;
       Bs[kq + 1u][r / 4u][r % 4u] = v.y;
       Bs[kq + 2u][r / 4u][r % 4u] = v.z;
       Bs[kq + 3u][r / 4u][r % 4u] = v.w;
 #else
-      // B stored K x N: contiguous along columns.
+      // B stored K x ldb: contiguous along columns.
       let kr = l / TQ;
       let jq = (l % TQ) * 4u;
       let gk = k0 + kr;
       let gj = col0 + jq;
       var lim = 0u;
       if (gk < K) { lim = avail(gj, N); }
-      Bs[kr][jq / 4u] = loadB4(baseB + gk * N + gj, lim);
+      Bs[kr][jq / 4u] = loadB4(baseB + gk * p.ldb + gj, lim);
 #endif
     }
     workgroupBarrier();
@@ -166,7 +170,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       case 2u: { acc = acc2; }
       default: { acc = acc3; }
     }
-    let e = baseC + gi * N + gj;
+    let e = baseC + gi * p.ldc + gj;
 #if ${VEC_C}
     var v = p.alpha * acc;
     if (p.betaZero == 0u) { v += p.beta * C[e / 4u]; }

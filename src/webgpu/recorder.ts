@@ -9,8 +9,8 @@
  */
 import { USAGE } from './tensor.js';
 
-/** Bytes of uniform parameters each dispatch may use (16 words). */
-export const PARAM_BYTES = 64;
+/** Bytes of uniform parameters each dispatch may use (20 words; gemm uses them all). */
+export const PARAM_BYTES = 80;
 const RING_SLOTS = 256;
 const MAX_COMMANDS = 512;
 
@@ -50,7 +50,7 @@ export class Recorder {
   }
 
   /**
-   * A uniform slot for one dispatch: `write` fills its 16 words (u32 and f32 views of the same
+   * A uniform slot for one dispatch: `write` fills its 20 words (u32 and f32 views of the same
    * memory); returns the binding to pass as the dispatch's binding 0.
    */
   params(write: (u32: Uint32Array, f32: Float32Array) => void): GPUBufferBinding {

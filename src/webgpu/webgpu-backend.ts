@@ -15,7 +15,7 @@ import { getGPU, NODE_HINT, runtimeName } from './gpu-provider.js';
 import { PipelineCache } from './pipelines.js';
 import { Recorder } from './recorder.js';
 import { bufferBytes, MAP_READ_MODE, USAGE, WebGPUTensor } from './tensor.js';
-import { gemmChunks, gemmDefines, gemmPieces, grid1D } from './gemm-plan.js';
+import { gemmChunks, gemmDefines, gemmPieces, gemmRegions, gemmVec4, grid1D } from './gemm-plan.js';
 import { checkLimitCaps, perDispatch, planLimits, spans, type DeviceLimitCaps, type PlanLimits } from './limits.js';
 
 const U32_MAX = 0xffffffff;
@@ -304,24 +304,30 @@ export class WebGPUBackend implements Backend {
     const [bufA, offA] = inputCopy(A, g.offsetA, g.strideA, g.m * g.k);
     const [bufB, offB] = inputCopy(B, g.offsetB, g.strideB, g.k * g.n);
     const r = { ...g, offsetA: offA, offsetB: offB };
-    const defines = gemmDefines(r);
-    const pipeline = this.pipelines.get('gemm', defines);
     const alpha = Math.fround(g.alpha);
     const beta = Math.fround(g.beta);
     // Pieces keep each binding within the limit; chunks keep each grid dimension within it.
     for (const pc of gemmPieces(r, this.limits.bindElems, this.limits.align)) {
-      const a0 = offA + g.strideA * pc.b0 + (g.transA ? 0 : pc.r0 * g.k);
-      const b0 = offB + g.strideB * pc.b0;
-      const c0 = g.offsetC + g.strideC * pc.b0 + pc.r0 * g.n;
-      const [wA, oA] = this.window(bufA, a0, a0 + g.strideA * (pc.nb - 1) + (g.transA ? g.m : pc.rows) * g.k);
-      const [wB, oB] = this.window(bufB, b0, b0 + g.strideB * (pc.nb - 1) + g.k * g.n);
-      const [wC, oC] = this.window(C.buffer, c0, c0 + g.strideC * (pc.nb - 1) + pc.rows * g.n);
-      for (const ch of gemmChunks({ m: pc.rows, n: g.n, batch: pc.nb }, this.maxPerDim, defines.TILE)) {
+      const rg = gemmRegions(r, pc);
+      const [wA, oA] = this.window(bufA, rg.a.start, rg.a.start + g.strideA * (pc.nb - 1) + rg.a.span);
+      const [wB, oB] = this.window(bufB, rg.b.start, rg.b.start + g.strideB * (pc.nb - 1) + rg.b.span);
+      const [wC, oC] = this.window(C.buffer, rg.c.start, rg.c.start + g.strideC * (pc.nb - 1) + rg.c.span);
+      // The tile follows the whole product, so every piece runs the same arithmetic.
+      const defines = gemmDefines(g, {
+        a: gemmVec4(rg.a, oA, g.strideA, pc.nb),
+        b: gemmVec4(rg.b, oB, g.strideB, pc.nb),
+        c: gemmVec4(rg.c, oC, g.strideC, pc.nb),
+      });
+      const pipeline = this.pipelines.get('gemm', defines);
+      // A later slab of the reduction adds to what the earlier ones left in C.
+      const first = pc.k0 === 0;
+      for (const ch of gemmChunks({ m: pc.rows, n: pc.cols, batch: pc.nb }, this.maxPerDim, defines.TILE)) {
         const params = this.rec.params((u, f) => {
-          u[0] = pc.rows; u[1] = g.n; u[2] = g.k; u[3] = g.beta === 0 ? 1 : 0;
+          u[0] = pc.rows; u[1] = pc.cols; u[2] = pc.kk; u[3] = first && g.beta === 0 ? 1 : 0;
           u[4] = g.strideA; u[5] = g.strideB; u[6] = g.strideC; u[7] = ch.batch0;
           u[8] = oA; u[9] = oB; u[10] = oC; u[11] = ch.tileX0;
-          f[12] = alpha; f[13] = beta; u[14] = ch.tileY0;
+          f[12] = alpha; f[13] = first ? beta : 1; u[14] = ch.tileY0; u[15] = rg.a.ld;
+          u[16] = rg.b.ld; u[17] = rg.c.ld;
         });
         this.rec.dispatch(pipeline, [params, wA, wB, wC], ch.x, ch.y, ch.z);
       }

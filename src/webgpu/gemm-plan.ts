@@ -139,7 +139,7 @@ function largest(full: number, fits: (x: number) => boolean): number {
  * can hold), the reduction kept whole whenever a 4-row, 4-column block over all of k fits. Splits in
  * rows, columns and batch leave each output element to one invocation over the full k in the same
  * order, so results do not change; a split reduction accumulates its slabs into C (β = 1 after the
- * first), which changes the summation order and thus the rounding.
+ * first), which changes the summation order and thus the rounding. Offsets do not affect the plan.
  */
 export function gemmPieces(g: ResolvedGemm, bindElems: number, align: number): GemmPiece[] {
   const cap = bindElems - align - 4;

@@ -290,6 +290,8 @@ export class WebGPUBackend implements Backend {
     const A = this.tensor('a', a);
     const B = this.tensor('b', b);
     const C = this.tensor('c', c);
+    // Planned first: a gemm that cannot be split throws before any copy or dispatch.
+    const pieces = gemmPieces(g, this.limits.bindElems, this.limits.align);
     // C is bound read-write: an input that is the same buffer is read from a copy of its range.
     const temps: GPUBuffer[] = [];
     const inputCopy = (t: WebGPUTensor, offset: number, stride: number, len: number): [GPUBuffer, number] => {
@@ -307,7 +309,7 @@ export class WebGPUBackend implements Backend {
     const alpha = Math.fround(g.alpha);
     const beta = Math.fround(g.beta);
     // Pieces keep each binding within the limit; chunks keep each grid dimension within it.
-    for (const pc of gemmPieces(r, this.limits.bindElems, this.limits.align)) {
+    for (const pc of pieces) {
       const rg = gemmRegions(r, pc);
       const [wA, oA] = this.window(bufA, rg.a.start, rg.a.start + g.strideA * (pc.nb - 1) + rg.a.span);
       const [wB, oB] = this.window(bufB, rg.b.start, rg.b.start + g.strideB * (pc.nb - 1) + rg.b.span);

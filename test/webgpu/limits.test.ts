@@ -2,12 +2,16 @@
  * Device limits (issue 8.3): with the limits the WebGPU backend plans with capped far below the
  * device's (engine option `limits`), every kernel splits its work into several dispatches, binds
  * sub-ranges of its buffers and keeps each grid dimension small, and must give the same bits as
- * the uncapped engine. The one exception is a reduction whose group count the caps lower: its
- * summation order changes, so it is checked against float64 within a rounding bound instead.
+ * the uncapped engine. The exceptions change a summation order, so they are checked against
+ * float64 (and the uncapped engine) within a rounding bound instead: a reduction whose group count
+ * the caps lower, and a gemm whose reduction dimension k is split into slabs because not even a
+ * 4 × 4 block of op(A) or op(B) over all of k fits one binding.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ArgumentError, createEngine, type Engine, type GemmOptions } from 'dropout-sme';
+import { gamma, gemmRef } from '../helpers/reference.js';
+import { assertWithin } from '../helpers/compare.js';
 import { testEngines } from '../helpers/engines.js';
 import { randomF32 } from '../helpers/random.js';
 
@@ -123,7 +127,8 @@ async function kernelResults(e: Engine): Promise<Map<string, Float32Array | Uint
 /**
  * A short dropout-SGD run (mini-batches gathered on the device, tanh MLP, D = 1135 > a binding).
  * Sized so that each single matrix a gemm reads whole (op(B), and A when transposed) fits 1024
- * elements: the backend splits batch entries and row slabs, not the reduction dimension.
+ * elements: the backend splits batch entries and row slabs, not the reduction dimension, so the
+ * bits must not change.
  */
 async function trainRun(e: Engine): Promise<{ params: Float32Array; losses: Float32Array }> {
   const n = 64, x = f32(n * 5, 20), y = new Float32Array(n * 3);
@@ -135,6 +140,53 @@ async function trainRun(e: Engine): Promise<{ params: Float32Array; losses: Floa
   model.dispose();
   data.dispose();
   return { params, losses: r.losses };
+}
+
+type FullGemm = Required<GemmOptions>;
+
+/**
+ * Gemms whose single op(B) (or transposed A) exceeds the 1024-element binding of SMALL_BINDING.
+ * `kWhole`: a block of 4 rows or columns over all of k still fits a binding (stored rows of length
+ * k: 4 · 64 elements), so the backend splits only rows, columns and batch entries and the bits must
+ * equal the uncapped engine's. Otherwise k is split into slabs accumulated in C.
+ */
+function bigGemms(): { label: string; o: FullGemm; kWhole: boolean }[] {
+  const out: { label: string; o: FullGemm; kWhole: boolean }[] = [];
+  const [m, n, k, batch] = [40, 64, 64, 2];
+  for (const transA of [false, true]) {
+    for (const transB of [false, true]) {
+      // Odd offsets and strides take the scalar paths; multiples of 4 let pieces take vec4 paths
+      // (half the cases each: every new shader variant costs SwiftShader about half a second).
+      {
+        const aligned = transA === transB, pad = aligned ? 4 : 0;
+        out.push({
+          label: `op(B) 64 × 64, transA ${transA}, transB ${transB}, ${aligned ? 'aligned' : 'odd'} offsets`,
+          o: {
+            m, n, k, batch, transA, transB, alpha: -1.25, beta: 0.5,
+            offsetA: aligned ? 4 : 3, offsetB: aligned ? 8 : 5, offsetC: aligned ? 0 : 2,
+            strideA: m * k + (aligned ? pad : 7), strideB: k * n + (aligned ? pad : 1), strideC: m * n + (aligned ? 2 * pad : 9),
+          },
+          kWhole: transB && !transA,
+        });
+      }
+    }
+  }
+  const plain = { batch: 1, transA: false, transB: false, alpha: 1, beta: 0, offsetA: 0, offsetB: 0, offsetC: 0 };
+  // A long reduction: even 4 stored rows of k = 300 exceed a binding, for A and for Bᵀ; β = 0 with C
+  // full of NaN checks that only the first slab ignores C.
+  out.push({ label: 'k 300, transB, beta 0', o: { ...plain, m: 8, n: 20, k: 300, transB: true, strideA: 2400, strideB: 6000, strideC: 160 }, kWhole: false });
+  // Only C exceeds a binding (4 × 300): blocks of columns.
+  out.push({ label: 'columns only', o: { ...plain, m: 4, n: 300, k: 3, alpha: 0.75, beta: -2, offsetB: 1, offsetC: 3, strideA: 12, strideB: 900, strideC: 1200 }, kWhole: true });
+  return out;
+}
+
+async function runGemm(e: Engine, o: FullGemm, a: Float32Array, b: Float32Array, c0: Float32Array): Promise<Float32Array> {
+  const k = e.kernels;
+  const ta = k.fromArray(a), tb = k.fromArray(b), tc = k.fromArray(c0);
+  k.gemm(ta, tb, tc, o);
+  const got = (await k.read(tc)) as Float32Array;
+  for (const t of [ta, tb, tc]) k.dispose(t);
+  return got;
 }
 
 function sameBits(name: string, a: ArrayLike<number>, b: ArrayLike<number>): void {
@@ -190,6 +242,43 @@ if (engines.webgpu) {
       const got = await trainRun(e);
       sameBits(`${label}: params`, got.params, ref.params);
       sameBits(`${label}: losses`, got.losses, ref.losses);
+    }
+  });
+
+  s('gemms larger than a binding are split: bit-identical unless k is split, else within the rounding bound', async () => {
+    const e = capped[0]![1];
+    for (const [i, { label, o, kWhole }] of bigGemms().entries()) {
+      const size = (off: number, stride: number, len: number) => off + stride * (o.batch - 1) + len;
+      const a = f32(size(o.offsetA, o.strideA, o.m * o.k), 40 + i), b = f32(size(o.offsetB, o.strideB, o.k * o.n), 60 + i);
+      const c0 = f32(size(o.offsetC, o.strideC, o.m * o.n) + 5, 80 + i);
+      if (o.beta === 0) c0.fill(NaN);
+      const got = await runGemm(e, o, a, b, c0);
+      const ref = await runGemm(full, o, a, b, c0);
+      const inside = new Set<number>();
+      for (let bi = 0; bi < o.batch; bi++) for (let j = 0; j < o.m * o.n; j++) inside.add(o.offsetC + bi * o.strideC + j);
+      for (let j = 0; j < got.length; j++) if (!inside.has(j)) assert.ok(Object.is(got[j], c0[j]), `${label}: element ${j} outside C was changed`);
+      // Any order of summing the k products, the slabs (each scaled by α and added to C) and β·C0
+      // puts each term through at most k + 2 roundings (kk + 1 inside a slab of kk, one per later
+      // slab), so |error| ≤ γ_{k+2}·(|α|Σ|a||b| + |β||C0|) against float64; both engines meet it,
+      // so they differ by at most twice that.
+      const exact = gemmRef(a, b, c0, o);
+      const bound = exact.magnitude.map((mag) => gamma(o.k + 2) * mag);
+      assertWithin(`${label}: vs float64`, got, exact.value, bound, inside);
+      if (kWhole) sameBits(`${label}: vs uncapped`, got, ref);
+      else assertWithin(`${label}: vs uncapped`, got, ref, bound.map((x) => 2 * x), inside);
+    }
+  });
+
+  s('a gemm whose smallest block exceeds a binding is refused, saying why', async () => {
+    const k = capped[0]![1].kernels;
+    // C rows of 400: any 4 rows of C span 3 · 400 + 4 > 1024 elements (B, 2 × 400, fits whole).
+    const a = k.create(8 * 4), b = k.create(4 * 400), c = k.create(8 * 400);
+    try {
+      assert.throws(() => k.gemm(a, b, c, { m: 8, n: 400, k: 2 }), (err: Error) => err instanceof ArgumentError && /^c: expected a 4 × 4 block .* cannot be split further/.test(err.message));
+      k.gemm(a, b, c, { m: 8, n: 200, k: 4 }); // rows of 200 still split
+      assert.is((await k.read(c)).length, 3200);
+    } finally {
+      for (const t of [a, b, c]) k.dispose(t);
     }
   });
 

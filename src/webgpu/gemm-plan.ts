@@ -1,7 +1,9 @@
 /**
  * How a resolved gemm maps onto shaders/gemm.wgsl: the pipeline variant (transposes, and which
  * matrices take vec4 loads/stores, the tile size) and the dispatches (tiles on x/y, batch on z, each
- * dimension split into chunks of at most maxComputeWorkgroupsPerDimension).
+ * dimension split into chunks of at most maxComputeWorkgroupsPerDimension), after the product is
+ * cut into pieces (batch entries, blocks of rows, columns and k) whose bindings fit
+ * maxStorageBufferBindingSize.
  */
 import type { ResolvedGemm } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';

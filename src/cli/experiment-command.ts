@@ -21,7 +21,7 @@ import { progressBar } from './progress.js';
 export const PARTIAL_SCHEMA = 'dropout-sme/partial@1';
 
 /** What a shard writes and merge reads. */
-export interface Partial {
+export interface ShardPartial {
   schema: typeof PARTIAL_SCHEMA;
   command: string;
   sections: SectionName[];
@@ -116,7 +116,7 @@ export async function experimentCommand(command: string, sections: SectionName[]
       const mine = new Set(shardUnits(planned, shard).map((u) => u.key)), others = new Set(planned.map((u) => u.key));
       // The shard's own units plus any dependency it computed (merge takes each key once).
       const units = Object.fromEntries(Object.entries(store.entries()).filter(([k]) => mine.has(k) || !others.has(k)));
-      const partial: Partial = { schema: PARTIAL_SCHEMA, command, sections, shard, provenance: prov, units };
+      const partial: ShardPartial = { schema: PARTIAL_SCHEMA, command, sections, shard, provenance: prov, units };
       const file = join(out, `partial-${shard.index + 1}-of-${shard.count}.json`);
       writeAtomic(file, JSON.stringify(partial));
       console.error(`wrote ${file} (${Object.keys(units).length} units); combine all ${shard.count} with: dropout-sme merge ${join(out, 'partial-*.json')} --out <dir>`);

@@ -5,7 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { ArgumentError } from '../errors.js';
 import { assemble, checkConfig, experimentsFor, memoryStore, type Json, type ReproduceConfig } from '../experiments/index.js';
-import { PARTIAL_SCHEMA, summarise, type Partial } from './experiment-command.js';
+import { PARTIAL_SCHEMA, summarise, type ShardPartial } from './experiment-command.js';
 import { COMMON_HELP, parse } from './options.js';
 import { writeOutputs } from './outputs.js';
 
@@ -19,7 +19,7 @@ ${COMMON_HELP}`;
 
 const MAX_PARTIAL = 1 << 30;
 
-function readPartial(path: string): Partial {
+function readPartial(path: string): ShardPartial {
   let size: number;
   try {
     size = statSync(path).size;
@@ -27,9 +27,9 @@ function readPartial(path: string): Partial {
     throw new ArgumentError('partial', 'an existing partial-i-of-N.json file', path);
   }
   if (size > MAX_PARTIAL) throw new ArgumentError('partial', 'a file of at most 1 GiB', `${path}: ${size} bytes`);
-  let p: Partial;
+  let p: ShardPartial;
   try {
-    p = JSON.parse(readFileSync(path, 'utf8')) as Partial;
+    p = JSON.parse(readFileSync(path, 'utf8')) as ShardPartial;
   } catch (e) {
     throw new ArgumentError('partial', 'a JSON file written by --shard', `${path}: ${(e as Error).message}`);
   }
@@ -49,7 +49,7 @@ export async function mergeCommand(argv: string[]): Promise<void> {
   const out = (values.out as string | undefined) ?? 'dropout-sme-merged';
   const parts = positionals.map(readPartial);
   const first = parts[0]!, count = first.shard.count;
-  const same = (p: Partial) => p.command === first.command && p.shard.count === count
+  const same = (p: ShardPartial) => p.command === first.command && p.shard.count === count
     && JSON.stringify(p.sections) === JSON.stringify(first.sections) && JSON.stringify(p.provenance) === JSON.stringify(first.provenance);
   const odd = parts.findIndex((p) => !same(p));
   if (odd >= 0) throw new ArgumentError('partial', 'shards of one run (same command, settings, seed, backend and N)', positionals[odd]);

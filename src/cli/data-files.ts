@@ -5,12 +5,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { HostDataset } from '../data/dataset-types.js';
-import { checkHostDataset } from '../data/dataset-types.js';
+import { checkHostDataset, oneHot } from '../data/dataset-types.js';
 import { loadIdxDataset } from '../data/idx.js';
 import { readNpy } from '../data/npy.js';
 import { ArgumentError } from '../errors.js';
 
-async function bytes(option: string, path: string): Promise<Uint8Array> {
+/** The bytes of the file a command-line option names; an unreadable file is an error naming the option. */
+export async function bytes(option: string, path: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(path));
   } catch (e) {
@@ -37,9 +38,7 @@ function npyTargets(path: string, buf: Uint8Array, n: number): { y: Float32Array
       if (c < 0 || c > 65535) throw new ArgumentError('--labels', 'class labels in [0, 65535]', c);
       classes = Math.max(classes, c + 1);
     }
-    const y = new Float32Array(n * classes);
-    labels.forEach((c, i) => (y[i * classes + c] = 1));
-    return { y, outDim: classes, labels };
+    return { y: oneHot(labels, classes), outDim: classes, labels };
   }
   if (a.shape.length !== 2) throw new ArgumentError('--labels', 'integer class labels [n] or float targets [n, c]', `shape [${a.shape.join(', ')}]`);
   return { y: Float32Array.from(a.data as ArrayLike<number>), outDim: a.shape[1]! };

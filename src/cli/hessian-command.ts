@@ -3,11 +3,12 @@
  * initialisation otherwise): top-k eigenpairs by Lanczos, the trace by Hutchinson, and the
  * spectral density by stochastic Lanczos quadrature, of R_S or of L_S (--of modified).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEngine } from '../engine.js';
 import { ArgumentError } from '../errors.js';
 import { readNpy, writeNpy } from '../data/npy.js';
+import { bytes } from './data-files.js';
 import { writeAtomic } from './files.js';
 import { MODEL_HELP, MODEL_OPTIONS, modelChoice, trainingData } from './model-options.js';
 import { backendOption, COMMON_HELP, intOption, parse } from './options.js';
@@ -50,13 +51,7 @@ export async function hessianCommand(argv: string[]): Promise<void> {
     const data = engine.dataset(train);
     const model = engine.mlp({ sizes: [train.inDim, ...net.hidden, train.outDim], activation: net.activation, keep: net.keep, loss: net.loss, seed });
     if (values.params) {
-      let bytes: Uint8Array;
-      try {
-        bytes = new Uint8Array(readFileSync(values.params as string));
-      } catch {
-        throw new ArgumentError('--params', 'a readable .npy file', values.params);
-      }
-      const p = readNpy(bytes, { name: '--params' });
+      const p = readNpy(await bytes('--params', values.params as string), { name: '--params' });
       if (p.data.length !== model.size) throw new ArgumentError('--params', `${model.size} values (the network's D)`, `${p.data.length}`);
       model.setParams(Float32Array.from(p.data as ArrayLike<number>));
     }

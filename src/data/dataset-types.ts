@@ -76,3 +76,10 @@ export function checkFiniteValues(name: string, a: ArrayLike<number>, cols: numb
     }
   }
 }
+
+/** One-hot rows (n × classes) for class indices already checked to lie in [0, classes). */
+export function oneHot(labels: ArrayLike<number>, classes: number): Float32Array {
+  const y = new Float32Array(labels.length * classes);
+  for (let i = 0; i < labels.length; i++) y[i * classes + labels[i]!] = 1;
+  return y;
+}

@@ -16,7 +16,7 @@ import { checkInt } from '../backend/validate.js';
 import {
   DEFAULT_MAX_BYTES, formatError, gunzip, hexPrefix, isGzip, loadBytes, toBytes, type BytesLike,
 } from './bytes.js';
-import { checkFiniteValues, type HostDataset } from './dataset-types.js';
+import { checkFiniteValues, oneHot, type HostDataset } from './dataset-types.js';
 
 export type IdxType = 'u8' | 'i8' | 'i16' | 'i32' | 'f32' | 'f64';
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -280,14 +280,8 @@ export async function loadIdxDataset(
   } else {
     throw formatError('images', 'u8 pixels (scaled to [0, 1]) or f32/f64 values', `IDX type ${img.type}`);
   }
-  const y = new Float32Array(n * classes);
-  const lbl = classes <= 256 ? new Uint8Array(n) : new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = lab.data[i];
-    y[i * classes + c] = 1;
-    lbl[i] = c;
-  }
-  const ds: HostDataset = { x, y, n, inDim, outDim: classes, labels: lbl };
+  const lbl = classes <= 256 ? Uint8Array.from(lab.data) : Int32Array.from(lab.data);
+  const ds: HostDataset = { x, y: oneHot(lbl, classes), n, inDim, outDim: classes, labels: lbl };
   if (opts.name !== undefined) ds.name = opts.name;
   return ds;
 }

@@ -6,6 +6,7 @@
  */
 import type { AlignmentSection } from '../report/results.js';
 import { spearman } from '../structure/stats.js';
+import { factorProjectedVariance } from '../structure/alignment.js';
 import { netKey, withModel, type NetSpec } from './model-spec.js';
 import { numbers, finiteOrNull, type Experiment, type Json } from './units.js';
 import { dataKey, type DataChoice } from './workloads.js';
@@ -23,21 +24,6 @@ export interface AlignmentConfig {
   /** Hessian eigenpairs at the end. */
   eigenpairs: number;
   seed: number;
-}
-
-/** u_jᵀ (G Gᵀ) u_j for the k rows u_j of `vectors` (k × D), G = factor (D × M, row-major). */
-export function factorProjection(factor: Float32Array, m: number, vectors: Float32Array, k: number, d: number): number[] {
-  const out: number[] = [];
-  const proj = new Float64Array(m);
-  for (let j = 0; j < k; j++) {
-    proj.fill(0);
-    for (let i = 0; i < d; i++) {
-      const u = vectors[j * d + i]!;
-      if (u !== 0) for (let c = 0; c < m; c++) proj[c]! += u * factor[i * m + c]!;
-    }
-    out.push(proj.reduce((s, v) => s + v * v, 0));
-  }
-  return out;
 }
 
 export function alignmentExperiment(c: AlignmentConfig): Experiment {
@@ -63,7 +49,7 @@ export function alignmentExperiment(c: AlignmentConfig): Experiment {
             steps: Array.from(track.steps), alpha: Array.from(track.alpha), nullMean: Array.from(track.nullMean),
             nullSd: Array.from(track.nullSd), loss: Array.from(track.loss),
             eigenvalues: Array.from(eig.values),
-            projectedVariance: factorProjection(f.factor, c.samples, eig.vectors, eig.values.length, model.size),
+            projectedVariance: factorProjectedVariance(f.factor, c.samples, eig.vectors, eig.values.length, model.size),
           };
         });
       },

@@ -10,9 +10,8 @@
  */
 import type { FlatnessRun, FlatnessSection } from '../report/results.js';
 import type { Mlp } from '../model/mlp.js';
-import type { DeviceDataset } from '../model/dataset.js';
-import type { Engine } from '../engine.js';
 import type { NoiseMethod } from '../structure/compare-noise.js';
+import { factorSamples } from '../noise/noise-factor.js';
 import { netKey, withModel, type NetSpec } from './model-spec.js';
 import { numbers, finiteOrNull, type Experiment, type Json, type Unit, type UnitContext } from './units.js';
 import { dataKey, type DataChoice } from './workloads.js';
@@ -48,15 +47,6 @@ async function atThetaStar(ctx: UnitContext, theta: Unit, model: Mlp): Promise<F
   const t = Float32Array.from(numbers(stored.theta, 'theta'));
   model.setParams(t);
   return t;
-}
-
-/** Dropout's gradient samples at θ*: g_j = ḡ + √(M − 1)·(column j of the factor). */
-async function gradientSamplesAt(engine: Engine, model: Mlp, data: DeviceDataset, m: number, seed: number): Promise<Float32Array> {
-  const d = model.size;
-  const f = await engine.noiseFactor(model, data, { samples: m, seed, stepOffset: 0 });
-  const g = new Float32Array(m * d);
-  for (let j = 0; j < m; j++) for (let i = 0; i < d; i++) g[j * d + i] = f.mean[i]! + Math.sqrt(m - 1) * f.factor[i * m + j]!;
-  return g;
 }
 
 const runJson = (variances: Float64Array, flatness: Float64Array, psi: number, interval: [number, number], spearman: number, samples: number, extra: Record<string, number>) => ({
@@ -100,7 +90,8 @@ export function flatnessExperiment(c: FlatnessConfig): Experiment {
             drift: m.drift, batch: m.settings.batchSize, isotropicNoise: m.settings.isotropicNoise,
           });
         }
-        const g = await gradientSamplesAt(ctx.engine, model, data, c.gradientSamples, c.seed + 1);
+        // Dropout's gradient samples at θ*: the M mask gradients.
+        const g = factorSamples(await ctx.engine.noiseFactor(model, data, { samples: c.gradientSamples, seed: c.seed + 1, stepOffset: 0 }));
         ctx.progress(0.4);
         const vf = await ctx.engine.varianceFlatness(model, data, g, c.gradientSamples, {
           k: Math.min(c.directions, c.gradientSamples - 1), c: c.threshold, seed: c.seed, centre: star,

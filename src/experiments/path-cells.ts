@@ -5,7 +5,7 @@
  * share their cells (same keys), so a reproduce run computes them once.
  */
 import type { PathMethod } from '../sme/simulate.js';
-import { weakErrors, type ObservableErrors } from '../sme/weak-order.js';
+import { finalValues, stepsFor, weakErrors, type ObservableErrors } from '../sme/weak-order.js';
 import { netKey, withModel, type NetSpec } from './model-spec.js';
 import { numbers, type Json, type Unit } from './units.js';
 import { dataKey, type DataChoice } from './workloads.js';
@@ -21,8 +21,6 @@ export interface LadderConfig {
   seed: number;
   bootstrap: number;
 }
-
-export const stepsFor = (time: number, lr: number) => Math.max(1, Math.round(time / lr));
 
 export function cellKey(c: LadderConfig, keep: number, i: number, method: PathMethod): string {
   const net = netKey({ ...c.net, keep });
@@ -47,10 +45,9 @@ export function cellUnit(c: LadderConfig, keep: number, i: number, method: PathM
           ...(sme ? { substeps: c.substeps, pairs: c.pairs } : {}),
           onProgress: (d, t) => ctx.progress(d / t),
         });
-        const last = (a: Float32Array) => Array.from({ length: c.paths }, (_, p) => a[p * 2 + 1]!);
         // A path diverged when its final R_S is not finite or above DIVERGED × its initial value.
         const diverged = Array.from({ length: c.paths }, (_, p) => p).filter((p) => !(r.loss[p * 2 + 1]! <= DIVERGED * r.loss[p * 2]!)).length;
-        return { loss: last(r.loss), normSq: last(r.normSq), diverged };
+        return { loss: Array.from(finalValues(r.loss, c.paths)), normSq: Array.from(finalValues(r.normSq, c.paths)), diverged };
       });
     },
   };

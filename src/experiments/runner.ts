@@ -88,8 +88,8 @@ export async function runUnits(experiments: Experiment[], o: RunOptions): Promis
   const all = planUnits(experiments);
   const units = o.shard ? shardUnits(all, o.shard) : all;
   const total = units.reduce((s, u) => s + u.cost, 0);
-  let done = units.filter((u) => o.store.get(u.key) !== undefined).reduce((s, u) => s + u.cost, 0);
-  let finished = units.filter((u) => o.store.get(u.key) !== undefined).length;
+  const stored = units.filter((u) => o.store.get(u.key) !== undefined);
+  let done = stored.reduce((s, u) => s + u.cost, 0), finished = stored.length;
   for (const u of units) {
     if (o.store.get(u.key) !== undefined) continue;
     o.onProgress?.({ done, total, unit: u.key });
@@ -121,7 +121,7 @@ export function assemble(experiments: Experiment[], store: UnitStore, provenance
   return results;
 }
 
-/** The text of results.json: two-space JSON, NaN and ±Inf as null, a final newline. */
+/** The text of results.json: two-space JSON (which writes NaN and ±Inf as null), a final newline. */
 export function resultsText(results: Results): string {
-  return JSON.stringify(results, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
+  return JSON.stringify(results, null, 2) + '\n';
 }

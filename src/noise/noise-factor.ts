@@ -82,3 +82,14 @@ export async function noiseFactor(model: Mlp, data: DeviceDataset, options: Nois
     k.dispose(mean);
   }
 }
+
+/**
+ * The M mask gradients back from a factor, as rows (M × D): g_j = ḡ + √(M − 1)·(column j of the
+ * factor). For analyses that want the samples themselves (e.g. PCA of gradient samples).
+ */
+export function factorSamples(f: NoiseFactor): Float32Array {
+  const m = f.samples, d = f.mean.length, c = Math.sqrt(m - 1);
+  const g = new Float32Array(m * d);
+  for (let j = 0; j < m; j++) for (let i = 0; i < d; i++) g[j * d + i] = f.mean[i]! + c * f.factor[i * m + j]!;
+  return g;
+}

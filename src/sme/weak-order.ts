@@ -65,7 +65,11 @@ export function slopeOf(x: number[], y: number[]): number {
   return sxy / sxx;
 }
 
-function finalValues(values: Float32Array, paths: number): Float64Array {
+/** Learning-rate steps to reach time T with step ε (at least one). */
+export const stepsFor = (time: number, lr: number): number => Math.max(1, Math.round(time / lr));
+
+/** The last record of each path from a paths × records matrix (simulate's loss or normSq). */
+export function finalValues(values: Float32Array, paths: number): Float64Array {
   const records = values.length / paths;
   return Float64Array.from({ length: paths }, (_, p) => values[p * records + records - 1]!);
 }
@@ -126,7 +130,7 @@ export async function weakOrder(model: Mlp, data: DeviceDataset, o: WeakOrderOpt
   if (order !== 1 && order !== 2) throw new ArgumentError('options.order', '1 or 2', order);
   const seed = checkInt('options.seed', o.seed ?? 0, 0, 0xffffffff);
   const bootstrap = checkInt('options.bootstrap', o.bootstrap ?? 1000, 0, 1 << 20);
-  const steps = o.lrs.map((e) => Math.max(1, Math.round(o.time / e)));
+  const steps = o.lrs.map((e) => stepsFor(o.time, e));
   const gd: Record<Observable, Float64Array[]> = { loss: [], normSq: [] };
   const sme: Record<Observable, Float64Array[]> = { loss: [], normSq: [] };
   const total = 2 * o.lrs.length * paths;

@@ -171,3 +171,21 @@ export function projectedVariance(samples: ArrayLike<number>, s: number, d: numb
   }
   return out;
 }
+
+/**
+ * The noise variance u_jᵀ Σ u_j = ‖Gᵀu_j‖² along each of k unit vectors (k × D), for Σ = G Gᵀ with
+ * G = factor (D × M, row-major, as noiseFactor returns it): projectedVariance's twin for a factor.
+ */
+export function factorProjectedVariance(factor: Float32Array, m: number, vectors: Float32Array, k: number, d: number): number[] {
+  const out: number[] = [];
+  const proj = new Float64Array(m);
+  for (let j = 0; j < k; j++) {
+    proj.fill(0);
+    for (let i = 0; i < d; i++) {
+      const u = vectors[j * d + i]!;
+      if (u !== 0) for (let c = 0; c < m; c++) proj[c]! += u * factor[i * m + c]!;
+    }
+    out.push(proj.reduce((s, v) => s + v * v, 0));
+  }
+  return out;
+}

@@ -8,7 +8,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createEngine, loadMnist } from 'dropout-sme';
+import { createEngine, factorSamples, loadMnist } from 'dropout-sme';
 
 test('W1 gradient samples: ψ > 0 with a 95% interval excluding 0', async () => {
   const { train } = await loadMnist();
@@ -17,11 +17,9 @@ test('W1 gradient samples: ψ > 0 with a 95% interval excluding 0', async () => 
   const data = engine.dataset(train);
   await engine.train(model, data, { lr: 0.1, steps: 300, seed: 1, lossEvery: 300 });
   const theta = await model.getParams();
-  const d = model.size, m = 40;
-  const f = await engine.noiseFactor(model, data, { samples: m, seed: 9 });
+  const m = 40;
   // The samples g_j (rows) from the factor: g_j = ḡ + √(M − 1)·(column j of the factor).
-  const g = new Float32Array(m * d);
-  for (let j = 0; j < m; j++) for (let i = 0; i < d; i++) g[j * d + i] = f.mean[i]! + Math.sqrt(m - 1) * f.factor[i * m + j]!;
+  const g = factorSamples(await engine.noiseFactor(model, data, { samples: m, seed: 9 }));
   const vf = await engine.varianceFlatness(model, data, g, m, { k: 15, c: 2, seed: 3, centre: theta });
   console.log(`  W1 gradient samples: ψ = ${vf.psi.toFixed(2)} [${vf.interval.map((v) => v.toFixed(2)).join(', ')}], Spearman ρ(F, σ²) = ${vf.spearman.toFixed(2)}`);
   assert.ok(vf.used >= 10, `${vf.used} directions with finite flatness`);

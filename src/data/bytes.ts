@@ -21,9 +21,14 @@ export function formatError(argument: string, expected: string, got: string): Ar
   return e;
 }
 
-/** The bytes of v as a Uint8Array view (no copy), or an ArgumentError naming `name`. */
+/**
+ * The bytes of v as a plain Uint8Array view (no copy), or an ArgumentError naming `name`. A
+ * subclass (Node's Buffer) becomes a plain view, because Buffer's slice() shares memory where
+ * Uint8Array's copies: readers that copy with slice() would otherwise see Node's whole 8 KiB
+ * pool behind a small file's Buffer.
+ */
 export function toBytes(name: string, v: unknown): Uint8Array {
-  if (v instanceof Uint8Array) return v;
+  if (v instanceof Uint8Array) return v.constructor === Uint8Array ? v : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
   if (v instanceof ArrayBuffer) return new Uint8Array(v);
   if (typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer) return new Uint8Array(v);
   if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);

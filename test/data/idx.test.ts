@@ -3,6 +3,7 @@
  * loader (scaling, one-hot, count mismatch, swapped files) and clear errors for malformed files,
  * including gzip data that decompresses to more than its header declares.
  */
+import { Buffer } from 'node:buffer';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { gzip, loadIdxDataset, readIdx, readIdxSync, writeIdx, type IdxData } from '../../src/data/index.js';
@@ -59,6 +60,20 @@ rt('every type code, several shapes, raw and gzipped', async () => {
         assert.is(back.data.constructor, data.constructor, `${kind} ${label}`);
         assert.equal(Array.from(back.data), Array.from(data), `${kind} ${label}`);
       }
+    }
+  }
+});
+rt("a Node Buffer inside a larger pool: only the file's own bytes", async () => {
+  let seed = 700;
+  for (const kind of ['u8', 'i16', 'f32', 'f64']) {
+    const data = sample(kind, 12, seed++);
+    const file = writeIdx(data, [3, 4]);
+    const pool = Buffer.alloc(file.length + 300, 0xab);
+    pool.set(file, 40);
+    const view = pool.subarray(40, 40 + file.length);
+    for (const back of [readIdxSync(view), await readIdx(view)]) {
+      assert.equal(back.shape, [3, 4], kind);
+      assert.equal(Array.from(back.data), Array.from(data), kind);
     }
   }
 });

@@ -3,6 +3,7 @@
  * and Fortran order), hand-written fixtures in numpy's exact header format (versions 1.0, 2.0,
  * 3.0), byte equality with what numpy.save writes, and clear errors for malformed files.
  */
+import { Buffer } from 'node:buffer';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readNpy, writeNpy, type NpyData, type NpyDType } from '../../src/data/index.js';
@@ -104,6 +105,22 @@ rt('every dtype × shape × order', () => {
         }
       }
     }
+  }
+});
+
+rt("a Node Buffer inside a larger pool (readFileSync's small files): only the file's own bytes", () => {
+  // Buffer's slice() shares memory where Uint8Array's copies; the reader must not see the pool.
+  let seed = 900;
+  for (const dtype of DTYPES) {
+    const data = sample(dtype, 10, seed++);
+    const file = writeNpy(data, [2, 5], { dtype });
+    const pool = Buffer.alloc(file.length + 300, 0xab);
+    pool.set(file, 136);
+    const back = readNpy(pool.subarray(136, 136 + file.length));
+    assert.is(back.data.length, 10, dtype);
+    assert.equal(Array.from(back.data), Array.from(data), dtype);
+    pool.fill(0, 136 + 128); // the result owns its values: overwriting the pool changes nothing
+    assert.equal(Array.from(back.data), Array.from(data), `${dtype} after the pool changed`);
   }
 });
 

@@ -184,3 +184,38 @@ export function gemmPieces(g: ResolvedGemm, bindElems: number, align: number): G
   }
   return pieces;
 }
+
+/**
+ * Split-K for parallelism. A piece with few output tiles and a long reduction (a weight gradient:
+ * 50 × 50 outputs summed over 10,000 samples is one workgroup walking all of k) leaves a GPU
+ * almost idle. It runs instead as `count` slabs of `depth` (a multiple of 4) side by side, the
+ * slab index on the dispatch's batch dimension, plus one slab of the remainder `rem`; each writes
+ * its partial product to scratch, and one more gemm sums them: C = α·(1 … 1)·T + β·C. The plan
+ * depends on the piece's shape alone, so every device computes the same sums (a binding smaller
+ * than the scratch only lowers `count`). The summation order changes, within γ_{depth + count + 1}.
+ */
+export const SPLIT_K = { belowGroups: 128, minSlab: 256, targetGroups: 512, maxSlabs: 255 } as const;
+
+export interface GemmSlabs {
+  count: number;
+  depth: number;
+  rem: number;
+  /** Partial products: count, plus 1 when rem > 0. */
+  total: number;
+}
+
+/**
+ * The slabs of one batch entry of a piece, or null to run it whole: when the piece already has
+ * enough tiles, its k is short, its C rows are not contiguous (a block of columns: the reduction
+ * gemm writes C as one row), or not even two slabs of scratch fit `bindElems`.
+ */
+export function gemmSlabs(pc: Pick<GemmPiece, 'rows' | 'cols' | 'kk'>, tile: GemmTile, contiguousC: boolean, bindElems: number): GemmSlabs | null {
+  const groups = Math.ceil(pc.rows / tile) * Math.ceil(pc.cols / tile);
+  if (!contiguousC || groups >= SPLIT_K.belowGroups || pc.kk < 2 * SPLIT_K.minSlab) return null;
+  const per = pc.rows * pc.cols;
+  const count = Math.min(Math.floor(pc.kk / SPLIT_K.minSlab), Math.ceil(SPLIT_K.targetGroups / groups), SPLIT_K.maxSlabs, Math.floor(bindElems / per) - 1);
+  if (count < 2) return null;
+  const depth = 4 * Math.floor(pc.kk / (4 * count));
+  const rem = pc.kk - count * depth;
+  return { count, depth, rem, total: count + (rem > 0 ? 1 : 0) };
+}

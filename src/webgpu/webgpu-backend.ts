@@ -8,14 +8,14 @@ import type {
 } from '../backend/backend.js';
 import {
   checkActivation, derivativeOrder, checkCreate, checkData, checkFinite, checkInt, checkRange, checkReduceOp, checkSameSize, checkTensor, resolveGemm,
-  resolveBroadcast, resolveGatherRows, resolveMask, resolveSoftmaxXent,
+  resolveBroadcast, resolveGatherRows, resolveMask, resolveSoftmaxXent, type ResolvedGemm,
 } from '../backend/validate.js';
 import { ArgumentError, BackendUnavailableError, DeviceLostError, DisposedError, DropoutSmeError } from '../errors.js';
 import { getGPU, NODE_HINT, runtimeName } from './gpu-provider.js';
 import { PipelineCache } from './pipelines.js';
 import { Recorder } from './recorder.js';
 import { bufferBytes, MAP_READ_MODE, USAGE, WebGPUTensor } from './tensor.js';
-import { gemmChunks, gemmDefines, gemmPieces, gemmRegions, gemmVec4, grid1D } from './gemm-plan.js';
+import { gemmChunks, gemmDefines, gemmPieces, gemmRegions, gemmSlabs, gemmTile, gemmVec4, grid1D, SPLIT_K, type GemmPiece, type GemmSlabs } from './gemm-plan.js';
 import { checkLimitCaps, perDispatch, planLimits, spans, type DeviceLimitCaps, type PlanLimits } from './limits.js';
 
 const U32_MAX = 0xffffffff;
@@ -62,6 +62,8 @@ export class WebGPUBackend implements Backend {
   /** The limits work is planned with (the device's, or lower caps). */
   readonly limits: PlanLimits;
   private readonly reduceScratch: GPUBuffer;
+  /** Ones for the split-K reduction gemm (A = 1 × total slabs). */
+  private readonly slabOnes: GPUBuffer;
   private gpuErrors: string[] = [];
 
   constructor(readonly device: GPUDevice, readonly info: BackendInfo, caps: DeviceLimitCaps = {}) {
@@ -70,6 +72,9 @@ export class WebGPUBackend implements Backend {
     this.limits = planLimits(device.limits, checkLimitCaps(caps));
     this.maxPerDim = this.limits.maxPerDim;
     this.reduceScratch = device.createBuffer({ label: 'reduce scratch', size: bufferBytes(REDUCE_GROUPS + 1), usage: TENSOR_USAGE });
+    this.slabOnes = device.createBuffer({ label: 'split-k ones', size: bufferBytes(SPLIT_K.maxSlabs + 1), usage: TENSOR_USAGE, mappedAtCreation: true });
+    new Float32Array(this.slabOnes.getMappedRange()).fill(1);
+    this.slabOnes.unmap();
     this.lost = device.lost.then((info) => {
       if (this.destroyed) return; // our own destroy(): not a loss
       this.lostReason ??= `${info.reason || 'unknown'}${info.message ? `: ${info.message}` : ''}`;
@@ -308,8 +313,14 @@ export class WebGPUBackend implements Backend {
     const r = { ...g, offsetA: offA, offsetB: offB };
     const alpha = Math.fround(g.alpha);
     const beta = Math.fround(g.beta);
+    const tile = gemmTile(g.m, g.n);
     // Pieces keep each binding within the limit; chunks keep each grid dimension within it.
     for (const pc of pieces) {
+      const slabs = gemmSlabs(pc, tile, pc.cols === g.n || pc.rows === 1, this.limits.bindElems - 4);
+      if (slabs) {
+        this.gemmSplitK(r, pc, slabs, bufA, bufB, C.buffer);
+        continue;
+      }
       const rg = gemmRegions(r, pc);
       const [wA, oA] = this.window(bufA, rg.a.start, rg.a.start + g.strideA * (pc.nb - 1) + rg.a.span);
       const [wB, oB] = this.window(bufB, rg.b.start, rg.b.start + g.strideB * (pc.nb - 1) + rg.b.span);
@@ -335,6 +346,57 @@ export class WebGPUBackend implements Backend {
       }
     }
     for (const t of temps) this.rec.release(t);
+  }
+
+  /** One piece of a gemm by split-K (see gemmSlabs), batch entry by entry; C's rows are contiguous. */
+  private gemmSplitK(g: ResolvedGemm, pc: GemmPiece, slabs: GemmSlabs, bufA: GPUBuffer, bufB: GPUBuffer, bufC: GPUBuffer): void {
+    const per = pc.rows * pc.cols;
+    const scratch = this.rec.temp(bufferBytes(slabs.total * per), TENSOR_USAGE, 'gemm slabs');
+    const first = pc.k0 === 0;
+    const tRegion = { start: 0, ld: pc.cols, span: per, run: pc.cols };
+    for (let b = pc.b0; b < pc.b0 + pc.nb; b++) {
+      const rg = gemmRegions(g, { ...pc, b0: b, nb: 1 });
+      const [wA, oA] = this.window(bufA, rg.a.start, rg.a.start + rg.a.span);
+      const [wB, oB] = this.window(bufB, rg.b.start, rg.b.start + rg.b.span);
+      // Slab j reads k from k0 + j·depth: in stored A (B) that is `depth` columns or rows further on.
+      const sA = g.transA ? slabs.depth * rg.a.ld : slabs.depth;
+      const sB = g.transB ? slabs.depth : slabs.depth * rg.b.ld;
+      const partial = (count: number, kk: number, slab0: number) => {
+        const offA = oA + slab0 * sA, offB = oB + slab0 * sB;
+        const defines = gemmDefines(g, {
+          a: gemmVec4(rg.a, offA, sA, count), b: gemmVec4(rg.b, offB, sB, count), c: gemmVec4(tRegion, slab0 * per, per, count),
+        });
+        const pipeline = this.pipelines.get('gemm', defines);
+        for (const ch of gemmChunks({ m: pc.rows, n: pc.cols, batch: count }, this.maxPerDim, defines.TILE)) {
+          const params = this.rec.params((u, f) => {
+            u[0] = pc.rows; u[1] = pc.cols; u[2] = kk; u[3] = 1;
+            u[4] = sA; u[5] = sB; u[6] = per; u[7] = ch.batch0;
+            u[8] = offA; u[9] = offB; u[10] = slab0 * per; u[11] = ch.tileX0;
+            f[12] = 1; f[13] = 0; u[14] = ch.tileY0; u[15] = rg.a.ld;
+            u[16] = rg.b.ld; u[17] = pc.cols;
+          });
+          this.rec.dispatch(pipeline, [params, wA, wB, { buffer: scratch }], ch.x, ch.y, ch.z);
+        }
+      };
+      partial(slabs.count, slabs.depth, 0);
+      if (slabs.rem > 0) partial(1, slabs.rem, slabs.count);
+      // C = α·(1 … 1)·T + β·C, C's block as one row of rows·cols (first slab of a binding split: β, else 1).
+      const [wC, oC] = this.window(bufC, rg.c.start, rg.c.start + per);
+      const row = { start: 0, ld: per, span: per, run: per };
+      const defines = gemmDefines({ m: 1, n: per, transA: false, transB: false }, { a: false, b: gemmVec4(row, 0, 0, 1), c: gemmVec4(row, oC, 0, 1) });
+      const pipeline = this.pipelines.get('gemm', defines);
+      for (const ch of gemmChunks({ m: 1, n: per, batch: 1 }, this.maxPerDim, defines.TILE)) {
+        const params = this.rec.params((u, f) => {
+          u[0] = 1; u[1] = per; u[2] = slabs.total; u[3] = first && g.beta === 0 ? 1 : 0;
+          u[4] = 0; u[5] = 0; u[6] = 0; u[7] = 0;
+          u[8] = 0; u[9] = 0; u[10] = oC; u[11] = ch.tileX0;
+          f[12] = Math.fround(g.alpha); f[13] = first ? Math.fround(g.beta) : 1; u[14] = ch.tileY0; u[15] = slabs.total;
+          u[16] = per; u[17] = per;
+        });
+        this.rec.dispatch(pipeline, [params, { buffer: this.slabOnes }, { buffer: scratch }, wC], ch.x, ch.y, ch.z);
+      }
+    }
+    this.rec.release(scratch);
   }
 
   private elementwise(kernel: 'activation' | 'axpy' | 'scale' | 'mul', defines: Record<string, boolean>, n: number, alpha: number, buffers: GPUBuffer[]): void {
@@ -569,6 +631,7 @@ export class WebGPUBackend implements Backend {
     this.live.clear();
     this.rec.destroy();
     this.reduceScratch.destroy();
+    this.slabOnes.destroy();
     this.device.destroy();
   }
 }

@@ -30,6 +30,9 @@ export function gemmCases(seed = 7, randomCount = 12): GemmCase[] {
     full({ m: 5, n: 6, k: 7, batch: 3, strideB: 0, label: 'batch 3, B broadcast (stride 0)' }),
     full({ m: 4, n: 8, k: 16, batch: 4, transA: true, beta: 1, label: 'batch 4, Aᵀ, β=1 accumulate' }),
     full({ m: 9, n: 10, k: 11, offsetA: 3, offsetB: 5, offsetC: 7, label: 'element offsets 3/5/7' }),
+    // WebGPU runs these by split-K (few output tiles, long k): slabs side by side, then a reduction gemm.
+    full({ m: 50, n: 52, k: 10003, transA: true, label: 'split-K: Aᵀ 50×52 over k 10003 (a weight gradient; slab remainder)' }),
+    full({ m: 12, n: 8, k: 3001, batch: 3, transB: true, alpha: 0.5, beta: -1, offsetA: 1, offsetC: 4, label: 'split-K: batch 3, Bᵀ, α 0.5, β −1, offsets' }),
   ];
   const r = rng(seed);
   for (let i = 0; i < randomCount; i++) {

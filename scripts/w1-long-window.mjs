@@ -1,0 +1,84 @@
+// Issue 6, protocol P4 (declared 2026-11-27 04:28 UTC, before it ran; results in the README's W1
+// section): does W1's
+// dropout-GD trajectory reach a stationary window after a long relaxation, and what ψ does that
+// window give? Needs a build (node scripts/build.mjs).
+//   W1 = 784-50-50-10 tanh, keep 0.9, MSE, loadMnist() train (8000 digits), init seed 1.
+//   approach: 15,000 dropout-SGD steps, batch 100, lr 0.1, seed 1 (skipped with --from);
+//   long phase: full-batch dropout GD, lr 0.1, seed 7, chunks of 10,000 steps (startStep carries on),
+//     until --max-steps or --budget seconds; R_S, L_S and |Δθ| printed per chunk, θ saved per chunk;
+//   window: engine.compareNoise dropout only, lr 0.1, burnIn 500, S = 40 every 25, K = 15, c = 2,
+//     seed 1; flatness of R_S (primary) and of L_S (secondary) on the same samples.
+// Usage: node scripts/w1-long-window.mjs [--backend webgpu|wasm] [--budget S] [--max-steps N]
+//          [--out DIR] [--from theta.npy --from-step N]
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createEngine, loadMnist, readNpy, writeNpy } from '../dist/index.js';
+
+const { values: a } = parseArgs({
+  options: {
+    backend: { type: 'string', default: 'auto' }, budget: { type: 'string', default: '1e9' },
+    'max-steps': { type: 'string', default: '300000' }, out: { type: 'string', default: 'w1-long' },
+    from: { type: 'string' }, 'from-step': { type: 'string', default: '0' }, chunk: { type: 'string', default: '10000' },
+    approach: { type: 'string', default: '15000' }, window: { type: 'string', default: '500,40,25' },
+  },
+});
+const budget = Number(a.budget), maxSteps = Number(a['max-steps']), chunk = Number(a.chunk);
+mkdirSync(a.out, { recursive: true });
+const t0 = performance.now();
+const secs = () => (performance.now() - t0) / 1000;
+const log = (s) => console.log(`[${secs().toFixed(1)} s] ${s}`);
+
+const engine = await createEngine({ backend: a.backend });
+log(`backend ${engine.backend}: ${engine.backendInfo.description} (${engine.backendInfo.reason})`);
+const { train } = await loadMnist();
+const data = engine.dataset(train);
+const model = engine.mlp({ sizes: [784, 50, 50, 10], keep: 0.9, seed: 1 });
+const save = (name, t) => writeFileSync(join(a.out, name), writeNpy(t, [t.length]));
+const losses = async () => `R_S ${(await model.loss(data)).toFixed(6)}, L_S ${(await model.modifiedLoss(data)).value.toFixed(6)}`;
+
+let step = 0;
+if (a.from) {
+  model.setParams(Float32Array.from(readNpy(readFileSync(a.from)).data));
+  step = Number(a['from-step']);
+  log(`from ${a.from} at long-phase step ${step}: ${await losses()}`);
+} else {
+  await engine.train(model, data, { lr: 0.1, steps: Number(a.approach), seed: 1, batchSize: 100, lossEvery: 15000 });
+  save('theta-approach.npy', await model.getParams());
+  log(`approach done: ${await losses()}`);
+}
+
+let prev = await model.getParams();
+const phaseStart = secs();
+while (step < maxSteps && secs() - phaseStart < budget) {
+  const n = Math.min(chunk, maxSteps - step);
+  await engine.train(model, data, { lr: 0.1, steps: n, seed: 7, startStep: step, lossEvery: n, checkpointEvery: 0 });
+  step += n;
+  const now = await model.getParams();
+  let dd = 0, nn = 0;
+  for (let i = 0; i < now.length; i++) { dd += (now[i] - prev[i]) ** 2; nn += now[i] ** 2; }
+  prev = now;
+  save(`theta-${step}.npy`, now);
+  log(`long phase step ${step}: ${await losses()}, |Δθ| over the chunk ${Math.sqrt(dd).toExponential(3)} (|θ| ${Math.sqrt(nn).toFixed(3)})`);
+}
+save('theta-long.npy', prev);
+writeFileSync(join(a.out, 'long-steps.txt'), `${step}\n`);
+
+// The window (burn-in, S, spacing); other values only to smoke-test the script.
+const [burnIn, S, every] = a.window.split(',').map(Number);
+const r = await engine.compareNoise(model, data, {
+  lr: 0.1, burnIn, samples: S, every, k: Math.min(15, S - 1), c: 2, seed: 1, methods: ['dropout'], keepSamples: true,
+});
+const m = r.methods[0];
+const show = (label, v) => log(`${label}: ψ = ${v.psi.toFixed(3)} [${v.interval.map((x) => x.toFixed(3)).join(', ')}], Spearman ${v.spearman.toFixed(3)}, ` +
+  `${v.used} directions; σ² ${Array.from(v.variances, (x) => x.toExponential(2)).join(' ')}; F ${Array.from(v.flatness.flatness, (x) => x.toFixed(3)).join(' ')}`);
+show('window, flatness of R_S', m);
+log(`window drift ${m.drift.toFixed(3)} (near-stationary if ≤ 0.63), tr C ${m.totalVariance.toExponential(3)}, after ${step} long-phase steps`);
+const sec = await engine.varianceFlatness(model, data, m.samples, S, { k: Math.min(15, S - 1), c: 2, of: 'modified', seed: 1 });
+show('window, flatness of L_S', sec);
+writeFileSync(join(a.out, 'window.json'), JSON.stringify({
+  longSteps: step, drift: m.drift, totalVariance: m.totalVariance,
+  primary: { psi: m.psi, interval: m.interval, spearman: m.spearman, variances: Array.from(m.variances), flatness: Array.from(m.flatness.flatness) },
+  secondary: { psi: sec.psi, interval: sec.interval, spearman: sec.spearman, variances: Array.from(sec.variances), flatness: Array.from(sec.flatness.flatness) },
+}, null, 1));
+engine.dispose();

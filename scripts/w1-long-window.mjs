@@ -1,7 +1,6 @@
 // Issue 6, protocol P4 (declared 2026-11-27 04:28 UTC, before it ran; results in the README's W1
-// section): does W1's
-// dropout-GD trajectory reach a stationary window after a long relaxation, and what ψ does that
-// window give? Needs a build (node scripts/build.mjs).
+// section): does W1's dropout-GD trajectory reach a stationary window after a long relaxation, and
+// what ψ does that window give? Needs a build (node scripts/build.mjs).
 //   W1 = 784-50-50-10 tanh, keep 0.9, MSE, loadMnist() train (8000 digits), init seed 1.
 //   approach: 15,000 dropout-SGD steps, batch 100, lr 0.1, seed 1 (skipped with --from);
 //   long phase: full-batch dropout GD, lr 0.1, seed 7, chunks of 10,000 steps (startStep carries on),

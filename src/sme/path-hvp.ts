@@ -64,8 +64,11 @@ export function allocateHvp(k: Backend, model: Mlp, n: number, P: number, one: T
   };
 }
 
-/** hv[p] = H(Θ_p)·v[p] for the Hessian of R_S, or of L_S with `penalty` (one hidden layer, MSE). */
-export function batchedHvp(k: Backend, model: Mlp, data: DeviceDataset, b: HvpBuffers, theta: Tensor, v: Tensor, hv: Tensor, penalty: boolean): void {
+/**
+ * hv[p] = H(Θ_p)·v[p] for the Hessian of R_S, or of L_S with `penalty` (one hidden layer, MSE).
+ * With `layer0Ready`, b.pre[0] and b.hid[0] already hold layer 0 at theta (see shareLayer0).
+ */
+export function batchedHvp(k: Backend, model: Mlp, data: DeviceDataset, b: HvpBuffers, theta: Tensor, v: Tensor, hv: Tensor, penalty: boolean, layer0Ready = false): void {
   const net = model.net, layers = model.layout.layers, n = data.n, D = model.size, P = b.paths, one = b.one;
   const last = layers.length - 1, c = layers[last]!.outDim, h0 = layers[0]!.outDim;
   // Per-path linear map z = a·Wᵀ (+ β z) with W at stride D inside `w`; a = x (shared) for layer 0.
@@ -81,7 +84,7 @@ export function batchedHvp(k: Backend, model: Mlp, data: DeviceDataset, b: HvpBu
     if (L.bOffset >= 0) k.broadcast(z, w, z, { rows: n, cols: L.outDim, op: 'add', batch: P, vStride: D, vOffset: L.bOffset });
   };
   // Forward and loss head (MSE): δ_last = (f − y)/n.
-  for (let l = 0; l <= last; l++) {
+  for (let l = layer0Ready ? 1 : 0; l <= last; l++) {
     linear(l === 0 ? data.x : b.hid[l - 1]!, theta, b.pre[l]!, l);
     addBias(b.pre[l]!, theta, l);
     if (l < last) k.activation(b.pre[l]!, b.hid[l]!, net.activation);

@@ -111,14 +111,20 @@ export function strided(
   });
 }
 
-/** Forward pass of P paths with r blocks; `masked` multiplies hidden outputs by eta. */
-export function passForward(k: Backend, model: Mlp, data: DeviceDataset, b: PassBuffers, theta: Tensor, masked: boolean): void {
+/**
+ * Forward pass of P paths with r blocks; `masked` multiplies hidden outputs by eta. With
+ * `layer0Ready`, b.pre0 and b.act0 already hold layer 0 at theta (copied from another pass at the
+ * same Θ by shareLayer0), so its GEMM is not run again.
+ */
+export function passForward(k: Backend, model: Mlp, data: DeviceDataset, b: PassBuffers, theta: Tensor, masked: boolean, layer0Ready = false): void {
   const one = b.one;
   const net = model.net, layers = model.layout.layers, n = data.n, D = model.size, P = b.paths, r = b.blocks, R = r * n;
   const last = layers.length - 1, L0 = layers[0]!, h0 = L0.outDim;
-  k.gemm(data.x, theta, b.pre0, { m: n, n: h0, k: L0.inDim, batch: P, transB: true, strideA: 0, strideB: D, strideC: n * h0, offsetB: L0.wOffset });
-  if (L0.bOffset >= 0) k.broadcast(b.pre0, theta, b.pre0, { rows: n, cols: h0, op: 'add', batch: P, vStride: D, vOffset: L0.bOffset });
-  k.activation(b.pre0, b.act0, net.activation);
+  if (!layer0Ready) {
+    k.gemm(data.x, theta, b.pre0, { m: n, n: h0, k: L0.inDim, batch: P, transB: true, strideA: 0, strideB: D, strideC: n * h0, offsetB: L0.wOffset });
+    if (L0.bOffset >= 0) k.broadcast(b.pre0, theta, b.pre0, { rows: n, cols: h0, op: 'add', batch: P, vStride: D, vOffset: L0.bOffset });
+    k.activation(b.pre0, b.act0, net.activation);
+  }
   if (r === 1) k.copy(b.act0, b.hid[0]!);
   else k.gemm(one, b.act0, b.hid[0]!, { m: r, n: n * h0, k: 1, batch: P, strideA: 0, strideB: n * h0, strideC: R * h0 });
   for (let l = 0; l < last; l++) {
@@ -132,6 +138,16 @@ export function passForward(k: Backend, model: Mlp, data: DeviceDataset, b: Pass
     });
     if (N.bOffset >= 0) k.broadcast(b.pre[l + 1]!, theta, b.pre[l + 1]!, { rows: R, cols: N.outDim, op: 'add', batch: P, vStride: D, vOffset: N.bOffset });
   }
+}
+
+/**
+ * Layer 0's pre-activation and output of `from` (after its passForward, before its passBackward,
+ * which overwrites pre0 with σ′) into `to`, a pass (or the HVP's pre[0], hid[0]) of the same P paths
+ * at the same Θ: the order-2 step's drift, HVP and noise pass share one layer-0 GEMM.
+ */
+export function shareLayer0(k: Backend, from: PassBuffers, to: { pre: Tensor; act: Tensor }): void {
+  k.copy(from.pre0, to.pre);
+  k.copy(from.act0, to.act);
 }
 
 /**

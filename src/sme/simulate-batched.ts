@@ -23,7 +23,7 @@ import { gaussians } from '../noise/gaussian.js';
 import { centreRows, gradientSamples } from '../noise/noise-factor.js';
 import { MaskGradientBatches, masksPerPass } from '../noise/mask-gradients.js';
 import { allocateHvp, batchedHvp, hvpFloats, type HvpBuffers } from './path-hvp.js';
-import { allocatePass, passBackward, passFloats, passForward, passLossHead, passOnes, repeatRows, type PassBuffers } from './path-pass.js';
+import { allocatePass, passBackward, passFloats, passForward, passLossHead, passOnes, repeatRows, shareLayer0, type PassBuffers } from './path-pass.js';
 import { pathSeed, recordTimes, type PathsResult, type ResolvedSimulate } from './path-options.js';
 import { FROZEN_STREAM, PAIR_STREAM } from './samplers.js';
 import { keepThreshold } from '../backend/validate.js';
@@ -175,11 +175,15 @@ export async function simulateBatched(
           }
           // ∇L_S, and for order 2 its HVP, at Θ (before Θ moves).
           passForward(k, model, data, B.one, B.theta, false);
+          // Layer 0 at Θ is the same for the HVP and the noise pass: one GEMM, copied before the
+          // drift pass's backward overwrites it.
+          if (B.hvp) shareLayer0(k, B.one, { pre: B.hvp.pre[0]!, act: B.hvp.hid[0]! });
+          if (pairs) shareLayer0(k, B.one, { pre: B.noise!.pre0, act: B.noise!.act0 });
           passLossHead(k, model, data, B.one, null);
           passBackward(k, model, data, B.one, B.theta, B.grad, { weight: 1, masked: false, penalty });
-          if (o.method === 'sme2') batchedHvp(k, model, data, B.hvp!, B.theta, B.grad, B.hgrad, penalty !== 0);
+          if (o.method === 'sme2') batchedHvp(k, model, data, B.hvp!, B.theta, B.grad, B.hgrad, penalty !== 0, true);
           if (pairs) {
-            passForward(k, model, data, B.noise!, B.theta, true);
+            passForward(k, model, data, B.noise!, B.theta, true, true);
             passLossHead(k, model, data, B.noise!, null);
             passBackward(k, model, data, B.noise!, B.theta, B.update, { weight: 'per-block', masked: true, penalty: 0 });
           } else {

@@ -15,7 +15,7 @@ import { getGPU, NODE_HINT, runtimeName } from './gpu-provider.js';
 import { PipelineCache } from './pipelines.js';
 import { Recorder } from './recorder.js';
 import { bufferBytes, MAP_READ_MODE, USAGE, WebGPUTensor } from './tensor.js';
-import { gemmChunks, gemmDefines, gemmPieces, gemmRegions, gemmSlabs, gemmTile, gemmVec4, grid1D, SPLIT_K, type GemmPiece, type GemmSlabs } from './gemm-plan.js';
+import { gemmChunks, gemmDefines, gemmPieces, gemmRegions, gemmSlabs, gemmTile, gemmVec4, grid1D, SPLIT_K, type GemmDefines, type GemmPiece, type GemmSlabs } from './gemm-plan.js';
 import { checkLimitCaps, perDispatch, planLimits, spans, type DeviceLimitCaps, type PlanLimits } from './limits.js';
 
 const U32_MAX = 0xffffffff;
@@ -331,19 +331,12 @@ export class WebGPUBackend implements Backend {
         b: gemmVec4(rg.b, oB, g.strideB, pc.nb),
         c: gemmVec4(rg.c, oC, g.strideC, pc.nb),
       });
-      const pipeline = this.pipelines.get('gemm', defines);
       // A later slab of the reduction adds to what the earlier ones left in C.
       const first = pc.k0 === 0;
-      for (const ch of gemmChunks({ m: pc.rows, n: pc.cols, batch: pc.nb }, this.maxPerDim, defines.TILE)) {
-        const params = this.rec.params((u, f) => {
-          u[0] = pc.rows; u[1] = pc.cols; u[2] = pc.kk; u[3] = first && g.beta === 0 ? 1 : 0;
-          u[4] = g.strideA; u[5] = g.strideB; u[6] = g.strideC; u[7] = ch.batch0;
-          u[8] = oA; u[9] = oB; u[10] = oC; u[11] = ch.tileX0;
-          f[12] = alpha; f[13] = first ? beta : 1; u[14] = ch.tileY0; u[15] = rg.a.ld;
-          u[16] = rg.b.ld; u[17] = rg.c.ld;
-        });
-        this.rec.dispatch(pipeline, [params, wA, wB, wC], ch.x, ch.y, ch.z);
-      }
+      this.gemmDispatch(defines, [wA, wB, wC], {
+        m: pc.rows, n: pc.cols, k: pc.kk, batch: pc.nb, betaZero: first && g.beta === 0, alpha, beta: first ? beta : 1,
+        strideA: g.strideA, strideB: g.strideB, strideC: g.strideC, offA: oA, offB: oB, offC: oC, lda: rg.a.ld, ldb: rg.b.ld, ldc: rg.c.ld,
+      });
     }
     for (const t of temps) this.rec.release(t);
   }
@@ -366,17 +359,10 @@ export class WebGPUBackend implements Backend {
         const defines = gemmDefines(g, {
           a: gemmVec4(rg.a, offA, sA, count), b: gemmVec4(rg.b, offB, sB, count), c: gemmVec4(tRegion, slab0 * per, per, count),
         });
-        const pipeline = this.pipelines.get('gemm', defines);
-        for (const ch of gemmChunks({ m: pc.rows, n: pc.cols, batch: count }, this.maxPerDim, defines.TILE)) {
-          const params = this.rec.params((u, f) => {
-            u[0] = pc.rows; u[1] = pc.cols; u[2] = kk; u[3] = 1;
-            u[4] = sA; u[5] = sB; u[6] = per; u[7] = ch.batch0;
-            u[8] = offA; u[9] = offB; u[10] = slab0 * per; u[11] = ch.tileX0;
-            f[12] = 1; f[13] = 0; u[14] = ch.tileY0; u[15] = rg.a.ld;
-            u[16] = rg.b.ld; u[17] = pc.cols;
-          });
-          this.rec.dispatch(pipeline, [params, wA, wB, { buffer: scratch }], ch.x, ch.y, ch.z);
-        }
+        this.gemmDispatch(defines, [wA, wB, { buffer: scratch }], {
+          m: pc.rows, n: pc.cols, k: kk, batch: count, betaZero: true, alpha: 1, beta: 0,
+          strideA: sA, strideB: sB, strideC: per, offA, offB, offC: slab0 * per, lda: rg.a.ld, ldb: rg.b.ld, ldc: pc.cols,
+        });
       };
       partial(slabs.count, slabs.depth, 0);
       if (slabs.rem > 0) partial(1, slabs.rem, slabs.count);
@@ -384,19 +370,30 @@ export class WebGPUBackend implements Backend {
       const [wC, oC] = this.window(bufC, rg.c.start, rg.c.start + per);
       const row = { start: 0, ld: per, span: per, run: per };
       const defines = gemmDefines({ m: 1, n: per, transA: false, transB: false }, { a: false, b: gemmVec4(row, 0, 0, 1), c: gemmVec4(row, oC, 0, 1) });
-      const pipeline = this.pipelines.get('gemm', defines);
-      for (const ch of gemmChunks({ m: 1, n: per, batch: 1 }, this.maxPerDim, defines.TILE)) {
-        const params = this.rec.params((u, f) => {
-          u[0] = 1; u[1] = per; u[2] = slabs.total; u[3] = first && g.beta === 0 ? 1 : 0;
-          u[4] = 0; u[5] = 0; u[6] = 0; u[7] = 0;
-          u[8] = 0; u[9] = 0; u[10] = oC; u[11] = ch.tileX0;
-          f[12] = Math.fround(g.alpha); f[13] = first ? Math.fround(g.beta) : 1; u[14] = ch.tileY0; u[15] = slabs.total;
-          u[16] = per; u[17] = per;
-        });
-        this.rec.dispatch(pipeline, [params, { buffer: this.slabOnes }, { buffer: scratch }, wC], ch.x, ch.y, ch.z);
-      }
+      this.gemmDispatch(defines, [{ buffer: this.slabOnes }, { buffer: scratch }, wC], {
+        m: 1, n: per, k: slabs.total, batch: 1, betaZero: first && g.beta === 0, alpha: Math.fround(g.alpha), beta: first ? Math.fround(g.beta) : 1,
+        strideA: 0, strideB: 0, strideC: 0, offA: 0, offB: 0, offC: oC, lda: slabs.total, ldb: per, ldc: per,
+      });
     }
     this.rec.release(scratch);
+  }
+
+  /** Dispatches shaders/gemm.wgsl over one block (its Params fields), in grid chunks the device allows. */
+  private gemmDispatch(defines: GemmDefines, [a, b, c]: GPUBindingResource[], p: {
+    m: number; n: number; k: number; batch: number; betaZero: boolean; alpha: number; beta: number;
+    strideA: number; strideB: number; strideC: number; offA: number; offB: number; offC: number; lda: number; ldb: number; ldc: number;
+  }): void {
+    const pipeline = this.pipelines.get('gemm', defines);
+    for (const ch of gemmChunks({ m: p.m, n: p.n, batch: p.batch }, this.maxPerDim, defines.TILE)) {
+      const params = this.rec.params((u, f) => {
+        u[0] = p.m; u[1] = p.n; u[2] = p.k; u[3] = p.betaZero ? 1 : 0;
+        u[4] = p.strideA; u[5] = p.strideB; u[6] = p.strideC; u[7] = ch.batch0;
+        u[8] = p.offA; u[9] = p.offB; u[10] = p.offC; u[11] = ch.tileX0;
+        f[12] = p.alpha; f[13] = p.beta; u[14] = ch.tileY0; u[15] = p.lda;
+        u[16] = p.ldb; u[17] = p.ldc;
+      });
+      this.rec.dispatch(pipeline, [params, a!, b!, c!], ch.x, ch.y, ch.z);
+    }
   }
 
   private elementwise(kernel: 'activation' | 'axpy' | 'scale' | 'mul', defines: Record<string, boolean>, n: number, alpha: number, buffers: GPUBuffer[]): void {

@@ -8,9 +8,9 @@
 //   window: engine.compareNoise dropout only, lr 0.1, burnIn 500, S = 40 every 25, K = 15, c = 2,
 //     seed 1; flatness of R_S (primary) and of L_S (secondary) on the same samples.
 //
-// Protocol P5 (declared 2026-11-27 07:32 UTC, before it ran): P4's stated next step, a run to the
-// loss plateau, made affordable on a CPU. Dropout SGD has dropout GD's expected gradient, so it
-// drifts along flat valleys as fast per step, at 1/80 of a full-batch step's cost.
+// Protocol P5 (declared 2026-11-27 07:31 UTC in commit 7db7038, before it ran): P4's stated next
+// step, a run to the loss plateau, made affordable on a CPU. Dropout SGD has dropout GD's expected
+// gradient, so it drifts along flat valleys as fast per step, at 1/80 of a full-batch step's cost.
 //   approach: 2,000,000 dropout-SGD steps, batch 100, lr 0.1, seed 1, in chunks of 100,000
 //     (θ saved after each);
 //   long phase: 10,000 full-batch dropout-GD steps, lr 0.1, seed 7, to settle from SGD's noise to

@@ -13,6 +13,12 @@ function obj(name: string, v: unknown): Obj {
   return v as Obj;
 }
 
+/** An array whose elements are objects: each returned with its indexed name. */
+function objects(name: string, v: unknown): [string, Obj][] {
+  if (!Array.isArray(v)) throw new ArgumentError(name, 'an array', v);
+  return v.map((e, i) => [`${name}[${i}]`, obj(`${name}[${i}]`, e)]);
+}
+
 function nums(name: string, v: unknown, length?: number): void {
   if (!Array.isArray(v) || !v.every((x) => x === null || typeof x === 'number')) throw new ArgumentError(name, 'an array of numbers (null for NaN)', v);
   if (length !== undefined && v.length !== length) throw new ArgumentError(name, `an array of length ${length}`, v);
@@ -55,16 +61,14 @@ export function checkResults(results: unknown): asserts results is Results {
     str('results.weakOrder.workload', w['workload']);
     nums('results.weakOrder.lrs', w['lrs']);
     const n = (w['lrs'] as unknown[]).length;
-    if (!Array.isArray(w['series'])) throw new ArgumentError('results.weakOrder.series', 'an array', w['series']);
-    (w['series'] as unknown[]).forEach((sv, i) => {
-      const s = obj(`results.weakOrder.series[${i}]`, sv);
-      if (s['order'] !== 1 && s['order'] !== 2) throw new ArgumentError(`results.weakOrder.series[${i}].order`, '1 or 2', s['order']);
-      nums(`results.weakOrder.series[${i}].errors`, s['errors'], n);
-      nums(`results.weakOrder.series[${i}].floors`, s['floors'], n);
-      num(`results.weakOrder.series[${i}].slope`, s['slope']);
-      pair(`results.weakOrder.series[${i}].interval`, s['interval'], true);
-      nums(`results.weakOrder.series[${i}].fitted`, s['fitted']);
-    });
+    for (const [at, s] of objects('results.weakOrder.series', w['series'])) {
+      if (s['order'] !== 1 && s['order'] !== 2) throw new ArgumentError(`${at}.order`, '1 or 2', s['order']);
+      nums(`${at}.errors`, s['errors'], n);
+      nums(`${at}.floors`, s['floors'], n);
+      num(`${at}.slope`, s['slope']);
+      pair(`${at}.interval`, s['interval'], true);
+      nums(`${at}.fitted`, s['fitted']);
+    }
   }
   if (r['sweep'] !== undefined) {
     const s = obj('results.sweep', r['sweep']);
@@ -82,17 +86,15 @@ export function checkResults(results: unknown): asserts results is Results {
   if (r['flatness'] !== undefined) {
     const f = obj('results.flatness', r['flatness']);
     str('results.flatness.workload', f['workload']);
-    if (!Array.isArray(f['runs'])) throw new ArgumentError('results.flatness.runs', 'an array', f['runs']);
-    (f['runs'] as unknown[]).forEach((rv, i) => {
-      const run = obj(`results.flatness.runs[${i}]`, rv);
-      str(`results.flatness.runs[${i}].method`, run['method']);
-      if (run['kind'] !== 'trajectory' && run['kind'] !== 'gradient') throw new ArgumentError(`results.flatness.runs[${i}].kind`, "'trajectory' or 'gradient'", run['kind']);
-      nums(`results.flatness.runs[${i}].variances`, run['variances']);
-      nums(`results.flatness.runs[${i}].flatness`, run['flatness'], (run['variances'] as unknown[]).length);
-      num(`results.flatness.runs[${i}].psi`, run['psi']);
-      pair(`results.flatness.runs[${i}].interval`, run['interval'], true);
-      num(`results.flatness.runs[${i}].spearman`, run['spearman']);
-    });
+    for (const [at, run] of objects('results.flatness.runs', f['runs'])) {
+      str(`${at}.method`, run['method']);
+      if (run['kind'] !== 'trajectory' && run['kind'] !== 'gradient') throw new ArgumentError(`${at}.kind`, "'trajectory' or 'gradient'", run['kind']);
+      nums(`${at}.variances`, run['variances']);
+      nums(`${at}.flatness`, run['flatness'], (run['variances'] as unknown[]).length);
+      num(`${at}.psi`, run['psi']);
+      pair(`${at}.interval`, run['interval'], true);
+      num(`${at}.spearman`, run['spearman']);
+    }
   }
   if (r['alignment'] !== undefined) {
     const a = obj('results.alignment', r['alignment']);

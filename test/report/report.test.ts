@@ -192,6 +192,15 @@ s('bad results are named', async () => {
   const q = fixture();
   q.sweep!.errors[1] = [1];
   bad(q, 'results.sweep.errors[1]');
+  const w = fixture();
+  (w.weakOrder as unknown as { series: unknown }).series = { order: 1 };
+  bad(w, 'results.weakOrder.series');
+  const f = fixture();
+  (f.flatness!.runs as unknown[]).push(7);
+  bad(f, `results.flatness.runs[${f.flatness!.runs.length - 1}]`);
+  const k = fixture();
+  (k.flatness!.runs[0] as unknown as { kind: string }).kind = 'other';
+  bad(k, 'results.flatness.runs[0].kind');
   await writeFiguresSvg(fixture(), '', { figures }).then(() => assert.unreachable(), (e) => assert.instance(e, ArgumentError));
 });
 

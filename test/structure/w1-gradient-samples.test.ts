@@ -4,7 +4,7 @@
  * at the trained θ*, PCA of them, interval flatness (c = 2) of R_S around θ* along the top 15
  * directions. Stated expectation: dropout noise is largest along sharp directions, so the fitted
  * ψ of log σ² = −ψ log F + b is positive with its bootstrap 95% interval excluding 0.
- * (Trajectory samples at this stage are dominated by the remaining drift; see the closing notes.)
+ * (Trajectory samples on W1 give ψ < 0, even in a window at the loss plateau: README, "Read with care".)
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

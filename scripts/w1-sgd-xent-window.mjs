@@ -1,0 +1,37 @@
+// Exploratory pipeline check, not a declared protocol: the Feng–Tu setting (plain SGD, softmax
+// cross-entropy, batch 50, lr 0.1, no dropout) on W1's architecture, long enough for the loss to
+// settle, then trajectory samples through the same PCA, interval flatness (c = 2, of the training
+// loss) and fit as issue 6's dropout windows. Prints ψ over the top K directions, and over
+// directions 2…K as well: under cross-entropy the weights' norm keeps growing, and PC1 is that drift.
+// --keep p < 1 trains and samples with dropout SGD instead; --loss mse for W1's loss.
+// Usage: node scripts/w1-sgd-xent-window.mjs [--steps N] [--batch B] [--samples S] [--every s]
+//          [--keep p] [--loss xent|mse]   (about 1.5 min on 2 cores)
+import { parseArgs } from 'node:util';
+import { createEngine, fitLine, loadMnist } from '../dist/index.js';
+
+const { values: a } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '200000' }, batch: { type: 'string', default: '50' },
+    samples: { type: 'string', default: '40' }, every: { type: 'string', default: '200' },
+    keep: { type: 'string', default: '1' }, loss: { type: 'string', default: 'xent' },
+  },
+});
+const t0 = performance.now();
+const el = () => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
+const engine = await createEngine({ backend: 'wasm' });
+const { train } = await loadMnist();
+const data = engine.dataset(train);
+const model = engine.mlp({ sizes: [784, 50, 50, 10], keep: Number(a.keep), seed: 1, loss: a.loss });
+const batchSize = Number(a.batch), S = Number(a.samples), every = Number(a.every), k = Math.min(15, S - 1);
+await engine.train(model, data, { lr: 0.1, steps: Number(a.steps), seed: 1, batchSize, lossEvery: Number(a.steps) });
+console.log(`after ${a.steps} SGD steps (keep ${a.keep}): ${a.loss} ${(await model.loss(data)).toExponential(3)} (${el()})`);
+const run = await engine.train(model, data, { lr: 0.1, steps: S * every, seed: 2, batchSize, lossEvery: S * every, snapshotEvery: every });
+const v = await engine.varianceFlatness(model, data, run.snapshots, S, { k, c: 2, seed: 3 });
+const show = (label, f) => console.log(`${label}: ψ = ${f.psi.toFixed(2)} [${f.interval.map((z) => z.toFixed(2)).join(', ')}], Spearman ${f.spearman.toFixed(2)}`);
+show(`S = ${S} every ${every}, directions 1…${k}`, { psi: v.psi, interval: v.interval, spearman: v.spearman });
+const keep = Array.from({ length: k - 1 }, (_, i) => i + 1).filter((i) => Number.isFinite(v.flatness.flatness[i]) && v.variances[i] > 0);
+const rest = fitLine(keep.map((i) => Math.log(v.flatness.flatness[i])), keep.map((i) => Math.log(v.variances[i])), 1000, 3);
+show(`directions 2…${k}`, { psi: -rest.slope, interval: [-rest.interval[1], -rest.interval[0]], spearman: rest.spearman });
+console.log(`σ² ${Array.from(v.variances, (z) => z.toExponential(1)).join(' ')}`);
+console.log(`F  ${Array.from(v.flatness.flatness, (z) => z.toFixed(3)).join(' ')}  (${el()})`);
+engine.dispose();

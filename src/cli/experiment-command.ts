@@ -50,10 +50,10 @@ Options:
   --shard <i/N>                 run only shard i of N and write partial-i-of-N.json for merge
 ${COMMON_HELP}`;
 
-export async function experimentCommand(command: string, sections: SectionName[], argv: string[]): Promise<void> {
+export async function experimentCommand(command: string, what: string, sections: SectionName[], argv: string[]): Promise<void> {
   const { values } = parse(argv, EXPERIMENT_OPTIONS);
   if (values.help) {
-    process.stdout.write(experimentHelp(command, sections.join(', ')));
+    process.stdout.write(experimentHelp(command, what));
     return;
   }
   if (values.quick && values.full) throw new ArgumentError('--quick/--full', 'at most one of them', 'both');

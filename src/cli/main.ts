@@ -4,50 +4,51 @@
  * 130 when interrupted (finished work is kept; --resume continues).
  */
 import { ArgumentError, DropoutSmeError } from '../errors.js';
+import type { SectionName } from '../experiments/index.js';
 import { demoCommand } from './demo-command.js';
 import { experimentCommand, experimentHelp } from './experiment-command.js';
 import { hessianCommand } from './hessian-command.js';
 import { mergeCommand } from './merge-command.js';
 import { trainCommand } from './train-command.js';
 
+interface Command { what: string; run: (argv: string[]) => Promise<void> }
+
+const experiment = (name: string, what: string, sections: SectionName[]): Command =>
+  ({ what, run: (argv) => experimentCommand(name, what, sections, argv) });
+
+/** Each command: what it does (its line in the help) and how it runs. */
+const COMMANDS: Record<string, Command> = {
+  reproduce: experiment('reproduce', "the paper's experiments on the embedded data: report.html, results.json, arrays (default)",
+    ['sme', 'weakOrder', 'sweep', 'flatness', 'alignment']),
+  sme: experiment('sme', 'dropout GD against its SME: loss bands, weak order, the ε × p sweep', ['sme', 'weakOrder', 'sweep']),
+  flatness: experiment('flatness', 'the inverse variance–flatness relation, dropout and SGD, trajectory and gradient samples', ['flatness']),
+  align: experiment('align', 'the Hessian–variance alignment over training, and noise variance along eigenvectors', ['alignment']),
+  train: { what: 'train a dropout MLP; writes params.npy', run: trainCommand },
+  hessian: { what: 'Hessian eigenpairs, trace and spectral density at given parameters', run: hessianCommand },
+  merge: { what: 'combine the partial results of --shard runs', run: mergeCommand },
+  demo: { what: 'show the backend in use and a verified GEMM', run: demoCommand },
+};
+
 const HELP = `dropout-sme — dropout training, its stochastic modified equation, and the structure of dropout noise
 
 Usage: dropout-sme <command> [options]        (dropout-sme <command> --help for its options)
 
 Commands:
-  reproduce   the paper's experiments on the embedded data: report.html, results.json, arrays (default)
-  sme         dropout GD against its SME: loss bands, weak order, the ε × p sweep
-  flatness    the inverse variance–flatness relation, dropout and SGD, trajectory and gradient samples
-  align       the Hessian–variance alignment over training, and noise variance along eigenvectors
-  train       train a dropout MLP; writes params.npy
-  hessian     Hessian eigenpairs, trace and spectral density at given parameters
-  merge       combine the partial results of --shard runs
-  demo        show the backend in use and a verified GEMM
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)}${c.what}`).join('\n')}
 `;
-
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
-  reproduce: (a) => experimentCommand('reproduce', ['sme', 'weakOrder', 'sweep', 'flatness', 'alignment'], a),
-  sme: (a) => experimentCommand('sme', ['sme', 'weakOrder', 'sweep'], a),
-  flatness: (a) => experimentCommand('flatness', ['flatness'], a),
-  align: (a) => experimentCommand('align', ['alignment'], a),
-  train: trainCommand,
-  hessian: hessianCommand,
-  merge: mergeCommand,
-  demo: demoCommand,
-};
 
 async function main(argv: string[]): Promise<void> {
   const [first, ...rest] = argv;
   if (first === undefined || first.startsWith('-')) {
     if (first === '-h' || first === '--help') {
-      process.stdout.write(HELP + '\n' + experimentHelp('reproduce', 'Runs every experiment (the default command).'));
+      process.stdout.write(HELP + '\n' + experimentHelp('reproduce', COMMANDS.reproduce!.what));
       return;
     }
-    return COMMANDS.reproduce!(argv);
+    return COMMANDS.reproduce!.run(argv);
   }
   const command = COMMANDS[first];
   if (!command) throw new ArgumentError('command', Object.keys(COMMANDS).join(', '), first);
-  await command(rest);
+  await command.run(rest);
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

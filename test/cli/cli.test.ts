@@ -96,11 +96,15 @@ test('bad input: exit status 2 and a message naming the argument', () => {
   assert.match(r.stderr, /--config: expected valid JSON/);
 });
 
-test('every command has --help', () => {
+test('every command has --help; an experiment command\'s says what it runs, as the command list does', () => {
+  const list = run(['--help']).stdout;
   for (const c of ['reproduce', 'sme', 'flatness', 'align', 'train', 'hessian', 'merge', 'demo']) {
     const r = run([c, '--help']);
     assert.is(r.status, 0, c);
     assert.match(r.stdout, new RegExp(`Usage: dropout-sme ${c}`));
+    const what = new RegExp(`^  ${c} +(.+)$`, 'm').exec(list)?.[1];
+    assert.ok(what, `${c} is in the command list`);
+    if (['reproduce', 'sme', 'flatness', 'align'].includes(c)) assert.ok(r.stdout.includes(`\n${what}\n`), `${c} --help: ${r.stdout.slice(0, 200)}`);
   }
 });
 

@@ -43,7 +43,7 @@ export const experimentHelp = (command: string, what: string) => `Usage: dropout
 ${what}
 
 Options:
-  --quick                       small settings (about 2 minutes on 2 CPU cores)
+  --quick                       small settings (under a minute on 2 CPU cores)
   --full                        the paper's scale (hours on a CPU)
   --config <file.json>          override any setting of the preset (see config.json of a run)
   --resume                      continue a killed run from its checkpoint in --out

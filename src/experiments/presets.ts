@@ -1,5 +1,5 @@
 /**
- * The reproduction's settings at three sizes. 'quick' finishes in about two minutes on 2 CPU
+ * The reproduction's settings at three sizes. 'quick' finishes in under a minute on 2 CPU
  * cores (WASM), 'default' within fifteen, 'full' is the paper's scale (W1–W4 of SPEC §7 at full
  * size; hours on a CPU). Every number here is written into results.json's provenance.
  */

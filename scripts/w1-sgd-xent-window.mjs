@@ -7,7 +7,7 @@
 // Usage: node scripts/w1-sgd-xent-window.mjs [--steps N] [--batch B] [--samples S] [--every s]
 //          [--keep p] [--loss xent|mse]   (about 1.5 min on 2 cores)
 import { parseArgs } from 'node:util';
-import { createEngine, fitLine, loadMnist } from '../dist/index.js';
+import { createEngine, fitPsi, loadMnist } from '../dist/index.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -28,10 +28,8 @@ console.log(`after ${a.steps} SGD steps (keep ${a.keep}): ${a.loss} ${(await mod
 const run = await engine.train(model, data, { lr: 0.1, steps: S * every, seed: 2, batchSize, lossEvery: S * every, snapshotEvery: every });
 const v = await engine.varianceFlatness(model, data, run.snapshots, S, { k, c: 2, seed: 3 });
 const show = (label, f) => console.log(`${label}: ψ = ${f.psi.toFixed(2)} [${f.interval.map((z) => z.toFixed(2)).join(', ')}], Spearman ${f.spearman.toFixed(2)}`);
-show(`S = ${S} every ${every}, directions 1…${k}`, { psi: v.psi, interval: v.interval, spearman: v.spearman });
-const keep = Array.from({ length: k - 1 }, (_, i) => i + 1).filter((i) => Number.isFinite(v.flatness.flatness[i]) && v.variances[i] > 0);
-const rest = fitLine(keep.map((i) => Math.log(v.flatness.flatness[i])), keep.map((i) => Math.log(v.variances[i])), 1000, 3);
-show(`directions 2…${k}`, { psi: -rest.slope, interval: [-rest.interval[1], -rest.interval[0]], spearman: rest.spearman });
+show(`S = ${S} every ${every}, directions 1…${k}`, v);
+show(`directions 2…${k}`, fitPsi(v.flatness.flatness, v.variances, Array.from({ length: k - 1 }, (_, i) => i + 1), 1000, 3));
 console.log(`σ² ${Array.from(v.variances, (z) => z.toExponential(1)).join(' ')}`);
 console.log(`F  ${Array.from(v.flatness.flatness, (z) => z.toFixed(3)).join(' ')}  (${el()})`);
 engine.dispose();

@@ -26,6 +26,7 @@ export type { WeakOrderOptions, WeakOrderResult, ObservableErrors, Observable } 
 export type { NoiseKind } from './sme/samplers.js';
 export type { SweepResult } from './sme/sweep.js';
 export type { VarianceFlatnessOptions, VarianceFlatnessResult } from './structure/variance-flatness.js';
+export { fitPsi } from './structure/variance-flatness.js';
 export type { FlatnessOptions, FlatnessResult } from './structure/flatness.js';
 export type { AlignmentOptions, AlignmentResult } from './structure/alignment.js';
 export { projectedVariance, factorProjectedVariance } from './structure/alignment.js';

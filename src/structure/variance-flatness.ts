@@ -48,10 +48,18 @@ export async function varianceFlatness(
   checkInt('options.seed', options.seed ?? 0, 0, 0xffffffff);
   const p = await pca(samples, count, d, k);
   const flat = await intervalFlatness(model, data, options.centre ?? p.mean, p.components, k, options);
-  const use = Array.from({ length: k }, (_, i) => i).filter((i) => Number.isFinite(flat.flatness[i]!) && p.variances[i]! > 0);
-  const fit = fitLine(use.map((i) => Math.log(flat.flatness[i]!)), use.map((i) => Math.log(p.variances[i]!)), options.bootstrap ?? 1000, options.seed ?? 0);
-  return {
-    variances: p.variances, flatness: flat,
-    psi: -fit.slope, interval: [-fit.interval[1], -fit.interval[0]], spearman: fit.spearman, used: use.length,
-  };
+  const all = Array.from({ length: k }, (_, i) => i);
+  return { variances: p.variances, flatness: flat, ...fitPsi(flat.flatness, p.variances, all, options.bootstrap ?? 1000, options.seed ?? 0) };
+}
+
+/**
+ * The fit log σ_i² = −ψ log F_i + b over the given directions that have a finite flatness and a
+ * positive variance: ψ, its bootstrap 95% interval, Spearman's ρ of (F, σ²), and how many were used.
+ */
+export function fitPsi(
+  flatness: ArrayLike<number>, variances: ArrayLike<number>, directions: readonly number[], bootstrap = 1000, seed = 0,
+): Pick<VarianceFlatnessResult, 'psi' | 'interval' | 'spearman' | 'used'> {
+  const use = directions.filter((i) => Number.isFinite(flatness[i]!) && variances[i]! > 0);
+  const fit = fitLine(use.map((i) => Math.log(flatness[i]!)), use.map((i) => Math.log(variances[i]!)), bootstrap, seed);
+  return { psi: -fit.slope, interval: [-fit.interval[1], -fit.interval[0]], spearman: fit.spearman, used: use.length };
 }

@@ -10,7 +10,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createEngine, pca, symmetricEigen, type Engine } from 'dropout-sme';
+import { createEngine, fitPsi, pca, symmetricEigen, type Engine } from 'dropout-sme';
 import { randomF32 } from '../helpers/random.js';
 import { assertWithin } from '../helpers/compare.js';
 import { present, testEngines } from '../helpers/engines.js';
@@ -123,3 +123,17 @@ lyap('PCA of the trajectory recovers the stationary covariance C = ACAᵀ + ε²
   engine.dispose();
 });
 lyap.run();
+
+const fit = suite('noise structure: the ψ fit');
+fit('σ² = 3·F^−2 gives ψ = 2 exactly, over the chosen directions with finite F and positive σ²', () => {
+  const F = [0.1, 0.2, Infinity, 0.4, 0.8, 1.6];
+  const v = F.map((f) => 3 * f ** -2);
+  v[4] = 0; // no variance: left out
+  v[0] = 1; // off the line, and not among the chosen directions
+  const r = fitPsi(F, v, [1, 2, 3, 4, 5], 200, 1);
+  assert.is(r.used, 3);
+  assertWithin('ψ', [r.psi, ...r.interval], [2, 2, 2], [1e-12, 1e-12, 1e-12]);
+  assert.is(r.spearman, -1);
+  assert.ok(Math.abs(fitPsi(F, v, [0, 1, 3, 5]).psi - 2) > 0.1, 'direction 0 changes the fit when chosen');
+});
+fit.run();

@@ -181,7 +181,7 @@ export async function simulateBatched(
           if (pairs) shareLayer0(k, B.one, { pre: B.noise!.pre0, act: B.noise!.act0 });
           passLossHead(k, model, data, B.one, null);
           passBackward(k, model, data, B.one, B.theta, B.grad, { weight: 1, masked: false, penalty });
-          if (o.method === 'sme2') batchedHvp(k, model, data, B.hvp!, B.theta, B.grad, B.hgrad, penalty !== 0, true);
+          if (B.hvp) batchedHvp(k, model, data, B.hvp, B.theta, B.grad, B.hgrad, penalty !== 0, true);
           if (pairs) {
             passForward(k, model, data, B.noise!, B.theta, true, true);
             passLossHead(k, model, data, B.noise!, null);

@@ -137,8 +137,14 @@ export async function experimentCommand(command: string, what: string, sections:
 /** The headline numbers, on stdout. */
 export function summarise(r: ReturnType<typeof assemble>): void {
   const f = (v: number | null | undefined, d = 3) => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(d));
-  if (r.weakOrder) for (const s of r.weakOrder.series) console.log(`weak order, SME order ${s.order}: fitted slope ${f(s.slope, 2)} [${f(s.interval?.[0], 2)}, ${f(s.interval?.[1], 2)}]`);
-  if (r.sweep) console.log(`ε × p sweep: fitted order per keep ${r.sweep.keeps.map((p, i) => `p=${p}: ${f(r.sweep!.slopes[i], 2)}`).join(', ')}`);
+  if (r.weakOrder) {
+    for (const s of r.weakOrder.series) {
+      console.log(s.resolved
+        ? `weak order, SME order ${s.order}: fitted slope ${f(s.slope, 2)} [${f(s.interval?.[0], 2)}, ${f(s.interval?.[1], 2)}] over ${s.fitted.length} of ${r.weakOrder.lrs.length} learning rates`
+        : `weak order, SME order ${s.order}: not resolved (${s.reason})`);
+    }
+  }
+  if (r.sweep) console.log(`ε × p sweep: fitted order per keep ${r.sweep.keeps.map((p, i) => `p=${p}: ${r.sweep!.slopes[i] === null ? 'not resolved' : f(r.sweep!.slopes[i], 2)}`).join(', ')}`);
   if (r.flatness) for (const run of r.flatness.runs) console.log(`variance–flatness, ${run.method} ${run.kind} samples: ψ = ${f(run.psi, 2)} [${f(run.interval[0], 2)}, ${f(run.interval[1], 2)}], Spearman ${f(run.spearman, 2)}`);
   if (r.alignment) {
     const a = r.alignment, i = a.alpha.length - 1;

@@ -1,10 +1,11 @@
 /**
- * The ε × p sweep (SPEC §4): the order-1 weak error of R_S for every (keep, ε) cell, small keep
- * probabilities included, and the fitted order per keep. Cells are shared with the weak-order
- * study where their settings coincide.
+ * The ε × p sweep (docs/math.md §4): the order-1 weak error of R_S for every (keep, ε) cell, small
+ * keep probabilities included, and the fitted order per keep where at least 3 cells stand above
+ * twice both floors (Monte Carlo, integrator). Cells are shared with the weak-order study where
+ * their settings coincide.
  */
 import type { SweepSection } from '../report/results.js';
-import { cellErrors, cellUnit, type LadderConfig } from './path-cells.js';
+import { cellErrors, cellUnit, integratorOf, type LadderConfig } from './path-cells.js';
 import { finiteOrNull, type Experiment } from './units.js';
 import { dataKey } from './workloads.js';
 
@@ -15,12 +16,14 @@ export function sweepExperiment(c: LadderConfig, keeps: number[]): Experiment {
     aggregate(get): SweepSection {
       const rows = keeps.map((p) => cellErrors(c, p, 'sme1', get));
       return {
-        workload: `${dataKey(c.data)} · ${c.net.hidden.join('-')} ${c.net.activation}`, time: c.time, paths: c.paths,
-        lrs: [...c.lrs], keeps: [...keeps],
+        workload: `${dataKey(c.data)} · ${c.net.hidden.join('-')} ${c.net.activation}`, time: c.time, paths: c.paths, gdPaths: c.gdPaths,
+        integrator: integratorOf(c), lrs: [...c.lrs], keeps: [...keeps],
         errors: rows.map((r) => Array.from(r.errors, finiteOrNull)),
         floors: rows.map((r) => Array.from(r.floors, finiteOrNull)),
+        integratorErrors: rows.map((r) => Array.from(r.integrator, finiteOrNull)),
         diverged: rows.map((r) => r.diverged),
-        slopes: rows.map((r) => finiteOrNull(r.slope)),
+        slopes: rows.map((r) => (r.resolved ? finiteOrNull(r.slope) : null)),
+        reasons: rows.map((r) => (r.resolved ? null : r.reason)),
       };
     },
   };

@@ -37,6 +37,22 @@ function pair(name: string, v: unknown, nullable: boolean): void {
   nums(name, v, 2);
 }
 
+/** The SME integrator's description: a scheme and its coarsest step h. */
+function integrator(name: string, v: unknown): void {
+  const i = obj(name, v);
+  str(`${name}.scheme`, i['scheme']);
+  num(`${name}.step`, i['step']);
+}
+
+/** A resolved order has a slope and no reason; an unresolved one a reason and no slope. */
+function resolution(at: string, resolved: unknown, reason: unknown, slope: unknown, keep?: number): void {
+  const where = keep === undefined ? at : `${at}.reasons[${keep}]`;
+  if (typeof resolved !== 'boolean') throw new ArgumentError(`${at}.resolved`, 'true or false', resolved);
+  if (resolved ? reason !== null || typeof slope !== 'number' : typeof reason !== 'string' || slope !== null) {
+    throw new ArgumentError(where, resolved ? 'a resolved order: a slope and no reason' : 'an unresolved order: a reason and a null slope', { reason, slope });
+  }
+}
+
 export function checkResults(results: unknown): asserts results is Results {
   const r = obj('results', results);
   if (r['schema'] !== RESULTS_SCHEMA) throw new ArgumentError('results.schema', JSON.stringify(RESULTS_SCHEMA), r['schema']);
@@ -60,14 +76,17 @@ export function checkResults(results: unknown): asserts results is Results {
     const w = obj('results.weakOrder', r['weakOrder']);
     str('results.weakOrder.workload', w['workload']);
     nums('results.weakOrder.lrs', w['lrs']);
+    integrator('results.weakOrder.integrator', w['integrator']);
     const n = (w['lrs'] as unknown[]).length;
     for (const [at, s] of objects('results.weakOrder.series', w['series'])) {
       if (s['order'] !== 1 && s['order'] !== 2) throw new ArgumentError(`${at}.order`, '1 or 2', s['order']);
       nums(`${at}.errors`, s['errors'], n);
       nums(`${at}.floors`, s['floors'], n);
+      nums(`${at}.integratorErrors`, s['integratorErrors'], n);
       num(`${at}.slope`, s['slope']);
       pair(`${at}.interval`, s['interval'], true);
       nums(`${at}.fitted`, s['fitted']);
+      resolution(at, s['resolved'], s['reason'], s['slope']);
     }
   }
   if (r['sweep'] !== undefined) {
@@ -76,12 +95,16 @@ export function checkResults(results: unknown): asserts results is Results {
     nums('results.sweep.lrs', s['lrs']);
     nums('results.sweep.keeps', s['keeps']);
     const rows = (s['keeps'] as unknown[]).length, cols = (s['lrs'] as unknown[]).length;
-    for (const k of ['errors', 'floors']) {
+    integrator('results.sweep.integrator', s['integrator']);
+    for (const k of ['errors', 'floors', 'integratorErrors']) {
       const m = s[k];
       if (!Array.isArray(m) || m.length !== rows) throw new ArgumentError(`results.sweep.${k}`, `${rows} rows (one per keep)`, m);
       m.forEach((row, i) => nums(`results.sweep.${k}[${i}]`, row, cols));
     }
     nums('results.sweep.slopes', s['slopes'], rows);
+    const reasons = s['reasons'];
+    if (!Array.isArray(reasons) || reasons.length !== rows) throw new ArgumentError('results.sweep.reasons', `${rows} entries (one per keep)`, reasons);
+    reasons.forEach((why, i) => resolution(`results.sweep`, why === null, why, (s['slopes'] as unknown[])[i], i));
   }
   if (r['flatness'] !== undefined) {
     const f = obj('results.flatness', r['flatness']);

@@ -5,7 +5,7 @@
  * numbers and arrays of numbers, no typed arrays; NaN is written as null.
  */
 
-export const RESULTS_SCHEMA = 'dropout-sme/results@1';
+export const RESULTS_SCHEMA = 'dropout-sme/results@2';
 
 /** A band over seeds/paths: the mean and a central interval (default 10 % – 90 % quantiles). */
 export interface Band {
@@ -32,11 +32,16 @@ export interface WeakOrderSeries {
   /** Weak error of g = R_S per learning rate, and its Monte Carlo floor (null where paths diverged). */
   errors: (number | null)[];
   floors: (number | null)[];
-  /** Fitted order (slope of log e on log ε) with a bootstrap 95 % interval; null where < 2 usable points. */
+  /** The SME integrator's error estimate per learning rate (Richardson, with twice its standard error). */
+  integratorErrors: (number | null)[];
+  /** Fitted order (slope of log e on log ε) with a bootstrap 95 % interval; null when not resolved. */
   slope: number | null;
   interval: [number, number] | null;
-  /** Indices of the learning rates used in the fit. */
+  /** Indices of the learning rates used in the fit: gap above twice both floors. */
   fitted: number[];
+  /** Whether the order is resolved (at least 3 fitted points), and why not when it is not. */
+  resolved: boolean;
+  reason: string | null;
   /** Paths that diverged per learning rate (their errors are null). */
   diverged: number[];
 }
@@ -45,7 +50,11 @@ export interface WeakOrderSection {
   workload: string;
   keep: number;
   time: number;
+  /** SME paths (antithetic pairs) and dropout-GD paths per learning rate. */
   paths: number;
+  gdPaths: number;
+  /** The integrator: Euler–Maruyama at h, h/2, h/4 (common random numbers), Richardson-extrapolated. */
+  integrator: { scheme: string; step: number };
   lrs: number[];
   series: WeakOrderSeries[];
 }
@@ -55,14 +64,19 @@ export interface SweepSection {
   workload: string;
   time: number;
   paths: number;
+  gdPaths: number;
+  integrator: { scheme: string; step: number };
   lrs: number[];
   keeps: number[];
   errors: (number | null)[][];
   floors: (number | null)[][];
+  integratorErrors: (number | null)[][];
   /** Paths that diverged per cell (dropout GD and SME together); those cells' errors are null. */
   diverged: number[][];
-  /** Fitted order per keep (null where fewer than 2 usable points). */
+  /** Fitted order per keep (null where not resolved: fewer than 3 cells above twice both floors). */
   slopes: (number | null)[];
+  /** Per keep: why its order is not resolved, or null. */
+  reasons: (string | null)[];
 }
 
 /** One inverse variance–flatness measurement (SPEC §6). */

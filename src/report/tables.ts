@@ -40,9 +40,10 @@ export function keyTable(id: FigureId, r: Results): KeyTable | null {
       if (!w) return null;
       const small = w.lrs.indexOf(Math.min(...w.lrs.filter(finite)));
       return {
-        head: ['SME order', 'fitted order [95 % interval]', 'points fitted', `error at ε = ${fmt(w.lrs[small])}`, 'Monte Carlo floor there'],
+        head: ['SME order', 'fitted order [95 % interval]', 'points fitted', `error at ε = ${fmt(w.lrs[small])}`, 'Monte Carlo floor there', 'integrator error there'],
         rows: [...w.series].sort((a, b) => a.order - b.order).map((s) => [
-          String(s.order), fmtInterval(s.slope, s.interval), String(s.fitted.length), fmt(s.errors[small]), fmt(s.floors[small]),
+          String(s.order), s.resolved ? fmtInterval(s.slope, s.interval) : `not resolved: ${s.reason}`, `${s.fitted.length} of ${w.lrs.length}`,
+          fmt(s.errors[small]), fmt(s.floors[small]), fmt(s.integratorErrors[small]),
         ]),
       };
     }
@@ -51,11 +52,11 @@ export function keyTable(id: FigureId, r: Results): KeyTable | null {
       if (!s) return null;
       const cells = sweepCells(s);
       return {
-        head: ['keep p', 'fitted order', 'cells above the floor', 'cells diverged', 'smallest resolved error'],
+        head: ['keep p', 'fitted order', 'cells above twice both floors', 'cells diverged', 'smallest resolved error'],
         rows: s.keeps.map((keep, i) => {
           const mine = cells.filter((c) => c.keep === keep && !c.belowFloor && !c.diverged);
           const diverged = cells.filter((c) => c.keep === keep && c.diverged).length;
-          return [fmt(keep), fmt(s.slopes[i]), `${mine.length} of ${s.lrs.length}`, `${diverged}`, mine.length ? fmt(Math.min(...mine.map((c) => c.error!))) : '–'];
+          return [fmt(keep), s.slopes[i] === null ? 'not resolved' : fmt(s.slopes[i]), `${mine.length} of ${s.lrs.length}`, `${diverged}`, mine.length ? fmt(Math.min(...mine.map((c) => c.error!))) : '–'];
         }),
       };
     }

@@ -22,11 +22,27 @@ export interface SimulateOptions {
   seed?: number;
   /** Record every this many learning-rate steps (default 1). */
   recordEvery?: number;
-  /** SME noise sampler (default 'mask-pair'), its pairs / samples, and the frozen factor's refresh. */
-  noise?: NoiseKind;
+  /**
+   * SME noise sampler (default 'mask-pair'), its pairs / samples, and the frozen factor's refresh;
+   * 'none' integrates the SME's drift alone (its deterministic part).
+   */
+  noise?: NoiseKind | 'none';
   pairs?: number;
   samples?: number;
   refresh?: number;
+  /**
+   * Common random numbers with a run of r = `coupling` times as many sub-steps (SME methods):
+   * sub-step t uses all the mask pairs and Gaussians of that run's sub-steps t·r … t·r + r − 1
+   * (r·M pairs, samplers.ts pairWeights; frozen factor: z = Σ_q z_{t·r+q}/√r), so its noise is the
+   * finer run's increments summed over the same interval. Default 1 (no coupling).
+   */
+  coupling?: number;
+  /**
+   * Antithetic pairs (SME methods): paths 2i and 2i + 1 share their masks and take opposite
+   * Gaussians z, which cancels the noise's linear effect on a mean. Needs an even number of paths;
+   * estimates then treat a pair as one independent sample.
+   */
+  antithetic?: boolean;
   /** Keep every path's final θ (paths × D). */
   keepFinal?: boolean;
   /**
@@ -62,7 +78,12 @@ export function resolveSimulate(o: SimulateOptions): ResolvedSimulate {
   if (!PATH_METHODS.includes(o.method)) throw new ArgumentError('options.method', PATH_METHODS.map((m) => `'${m}'`).join(', '), o.method);
   if (typeof o.lr !== 'number' || !(o.lr > 0) || !Number.isFinite(o.lr)) throw new ArgumentError('options.lr', 'a positive finite learning rate', o.lr);
   const noise = o.noise ?? 'mask-pair';
-  if (noise !== 'mask-pair' && noise !== 'frozen') throw new ArgumentError('options.noise', "'mask-pair' or 'frozen'", noise);
+  if (noise !== 'mask-pair' && noise !== 'frozen' && noise !== 'none') throw new ArgumentError('options.noise', "'mask-pair', 'frozen' or 'none'", noise);
+  const sme = o.method === 'sme1' || o.method === 'sme2';
+  const antithetic = o.antithetic ?? false;
+  if (typeof antithetic !== 'boolean') throw new ArgumentError('options.antithetic', 'true or false', antithetic);
+  if (antithetic && (!sme || noise === 'none')) throw new ArgumentError('options.antithetic', "false unless an SME method ('sme1', 'sme2') runs with noise", antithetic);
+  if (antithetic && (o.paths ?? 1) % 2 !== 0) throw new ArgumentError('options.paths', 'an even number of paths with antithetic pairs', o.paths);
   const mode = o.mode ?? 'batched';
   if (mode !== 'batched' && mode !== 'sequential') throw new ArgumentError('options.mode', "'batched' or 'sequential'", mode);
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new ArgumentError('options.onProgress', 'a function', o.onProgress);
@@ -77,6 +98,8 @@ export function resolveSimulate(o: SimulateOptions): ResolvedSimulate {
     samples: checkInt('options.samples', o.samples ?? 32, 2, 1 << 14),
     refresh: checkInt('options.refresh', o.refresh ?? 10, 1),
     keepFinal: !!o.keepFinal,
+    coupling: checkInt('options.coupling', o.coupling ?? 1, 1, 1 << 16),
+    antithetic,
     pathsPerBatch: o.pathsPerBatch === undefined ? null : checkInt('options.pathsPerBatch', o.pathsPerBatch, 1, 1 << 24),
   };
 }
@@ -84,6 +107,15 @@ export function resolveSimulate(o: SimulateOptions): ResolvedSimulate {
 /** The seed of path p: independent streams for every path of a run. */
 export function pathSeed(seed: number, p: number): number {
   return counterHash(seed, PATH_STREAM, p, 0, 0);
+}
+
+/**
+ * Path p's random source: its seed and the sign of its Gaussians. With antithetic pairs, paths 2i
+ * and 2i + 1 share the seed of pair i and take opposite signs.
+ */
+export function pathSource(o: ResolvedSimulate, p: number): { seed: number; sign: 1 | -1 } {
+  if (!o.antithetic) return { seed: pathSeed(o.seed, p), sign: 1 };
+  return { seed: pathSeed(o.seed, p >> 1), sign: p % 2 === 0 ? 1 : -1 };
 }
 
 /** Record times: multiples of recordEvery·ε from 0 to T. */

@@ -15,31 +15,60 @@ import { MaskGradientBatches, masksPerPass } from '../noise/mask-gradients.js';
 export type NoiseKind = 'mask-pair' | 'frozen';
 
 export interface NoiseSampler {
-  /** ζ for integrator step `t` of a path seeded `seed`, into out (length D). */
-  sample(t: number, seed: number, out: Tensor): void;
+  /** ζ for integrator step `t` of a path seeded `seed` (its Gaussians times `sign`), into out (length D). */
+  sample(t: number, seed: number, out: Tensor, sign?: 1 | -1): void;
   dispose(): void;
 }
 
 /** Counter-generator streams of the SME's Gaussians (distinct from masks, probes, init). */
 export const PAIR_STREAM = 0x5e01, FROZEN_STREAM = 0x5e02;
 
-export function maskPairSampler(model: Mlp, data: DeviceDataset, pairs: number): NoiseSampler {
-  const k = model.backend;
-  const w = k.create(2 * pairs), g = k.create(2 * pairs * model.size);
-  const batches = new MaskGradientBatches(model, data, Math.min(2 * pairs, masksPerPass(model, data.n)));
-  const host = new Float32Array(2 * pairs), z = new Float32Array(pairs);
-  const c = 1 / Math.sqrt(2 * pairs);
+/**
+ * The mask-pair weights of integrator sub-step t, for a run coupled to one with r = `coupling`
+ * times as many sub-steps: the finer run's r sub-steps t·r … t·r + r − 1 each bring M pairs with
+ * Gaussians z; this sub-step takes all r·M pairs, weight w[2(qM + j)] = −w[2(qM + j) + 1] =
+ * sign·z_{t·r+q, j}/√(2Mr). Its noise Σ_w w·g(η_w) is then the finer run's increments summed over
+ * the same interval, evaluated at this run's Θ (covariance exactly Σ(Θ), symmetric), and weight w
+ * goes with mask draw t·r·2M + w, the finer run's own draw. With r = 1: the plain M-pair sampler.
+ */
+export function pairWeights(
+  pairs: number, coupling: number, seed: number, t: number, sign: 1 | -1, out: Float32Array<ArrayBuffer>, z: Float32Array<ArrayBuffer>, scale = 1,
+): Float32Array<ArrayBuffer> {
+  const c = (sign * scale) / Math.sqrt(2 * pairs * coupling);
+  for (let q = 0; q < coupling; q++) {
+    gaussians(pairs, seed, PAIR_STREAM, t * coupling + q, z);
+    for (let j = 0; j < pairs; j++) {
+      out[2 * (q * pairs + j)] = c * z[j]!;
+      out[2 * (q * pairs + j) + 1] = -c * z[j]!;
+    }
+  }
+  return out;
+}
+
+/** Frozen-factor Gaussians of sub-step t coupled likewise: z = sign·Σ_{q<r} z_{t·r+q}/√r. */
+export function frozenGaussians(
+  n: number, seed: number, t: number, coupling: number, sign: 1 | -1, out: Float32Array<ArrayBuffer>, scratch: Float32Array<ArrayBuffer>,
+): Float32Array<ArrayBuffer> {
+  const c = sign / Math.sqrt(coupling);
+  out.fill(0, 0, n);
+  for (let q = 0; q < coupling; q++) {
+    gaussians(n, seed, FROZEN_STREAM, t * coupling + q, scratch);
+    for (let i = 0; i < n; i++) out[i]! += c * scratch[i]!;
+  }
+  return out;
+}
+
+export function maskPairSampler(model: Mlp, data: DeviceDataset, pairs: number, coupling = 1): NoiseSampler {
+  const k = model.backend, masks = 2 * pairs * coupling;
+  const w = k.create(masks), g = k.create(masks * model.size);
+  const batches = new MaskGradientBatches(model, data, Math.min(masks, masksPerPass(model, data.n)));
+  const host = new Float32Array(masks), z = new Float32Array(pairs);
   return {
-    sample(t, seed, out) {
-      // Masks of step t are draws t·2M … t·2M + 2M − 1: fresh every step, never reused.
-      gradientSamples(model, data, 2 * pairs, seed, t * 2 * pairs, g, batches);
-      gaussians(pairs, seed, PAIR_STREAM, t, z);
-      for (let j = 0; j < pairs; j++) {
-        host[2 * j] = c * z[j]!;
-        host[2 * j + 1] = -c * z[j]!;
-      }
-      k.write(w, host);
-      k.gemm(w, g, out, { m: 1, n: model.size, k: 2 * pairs });
+    sample(t, seed, out, sign = 1) {
+      // Masks of step t are draws t·r·2M … (t + 1)·r·2M − 1: fresh every step, never reused.
+      gradientSamples(model, data, masks, seed, t * masks, g, batches);
+      k.write(w, pairWeights(pairs, coupling, seed, t, sign, host, z));
+      k.gemm(w, g, out, { m: 1, n: model.size, k: masks });
     },
     dispose: () => {
       batches.dispose();
@@ -49,19 +78,19 @@ export function maskPairSampler(model: Mlp, data: DeviceDataset, pairs: number):
   };
 }
 
-export function frozenFactorSampler(model: Mlp, data: DeviceDataset, samples: number, refresh: number): NoiseSampler {
+export function frozenFactorSampler(model: Mlp, data: DeviceDataset, samples: number, refresh: number, coupling = 1): NoiseSampler {
   const k = model.backend;
-  const z = k.create(samples), mean = k.create(model.size), host = new Float32Array(samples);
+  const z = k.create(samples), mean = k.create(model.size), host = new Float32Array(samples), scratch = new Float32Array(samples);
   const factor = k.create(samples * model.size);
   const batches = new MaskGradientBatches(model, data, Math.min(samples, masksPerPass(model, data.n)));
   return {
-    sample(t, seed, out) {
+    sample(t, seed, out, sign = 1) {
       // Every path starts at t = 0, so each path computes its own factor at its own θ.
       if (t % refresh === 0) {
         gradientSamples(model, data, samples, seed, (t / refresh) * samples, factor, batches);
         centreRows(model, factor, mean, samples);
       }
-      k.write(z, gaussians(samples, seed, FROZEN_STREAM, t, host));
+      k.write(z, frozenGaussians(samples, seed, t, coupling, sign, host, scratch));
       k.gemm(z, factor, out, { m: 1, n: model.size, k: samples });
     },
     dispose: () => {

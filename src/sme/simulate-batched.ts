@@ -19,13 +19,12 @@ import type { Backend, Tensor } from '../backend/backend.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
 import { dropoutVariance, hasClosedForm } from '../model/modified-loss.js';
-import { gaussians } from '../noise/gaussian.js';
 import { centreRows, gradientSamples } from '../noise/noise-factor.js';
 import { MaskGradientBatches, masksPerPass } from '../noise/mask-gradients.js';
 import { allocateHvp, batchedHvp, hvpFloats, type HvpBuffers } from './path-hvp.js';
 import { allocatePass, passBackward, passFloats, passForward, passLossHead, passOnes, repeatRows, shareLayer0, type PassBuffers } from './path-pass.js';
-import { pathSeed, recordTimes, type PathsResult, type ResolvedSimulate } from './path-options.js';
-import { FROZEN_STREAM, PAIR_STREAM } from './samplers.js';
+import { pathSource, recordTimes, type PathsResult, type ResolvedSimulate } from './path-options.js';
+import { frozenGaussians, pairWeights } from './samplers.js';
 import { keepThreshold } from '../backend/validate.js';
 import { counterHash, maskValue } from '../random/counter-hash.js';
 
@@ -46,7 +45,7 @@ export function unbatchable(model: Mlp, method: ResolvedSimulate['method']): str
 function plan(model: Mlp, n: number, o: ResolvedSimulate) {
   const sme = o.method === 'sme1' || o.method === 'sme2';
   const pairs = sme && o.noise === 'mask-pair';
-  const noiseBlocks = pairs ? (o.method === 'sme1' ? 1 + 2 * o.pairs : 2 * o.pairs) : 0;
+  const noiseBlocks = pairs ? (o.method === 'sme1' ? 1 : 0) + 2 * o.pairs * o.coupling : 0;
   let perPath = passFloats(model, n, 1) + 5 * model.size;
   if (noiseBlocks > 0) perPath += passFloats(model, n, noiseBlocks);
   if (o.method === 'sme2') perPath += hvpFloats(model, n);
@@ -99,6 +98,7 @@ export async function simulateBatched(
   const maskBatches = frozen ? new MaskGradientBatches(model, data, Math.min(S, masksPerPass(model, n))) : null;
   let batch: Batch | null = null;
   const weightsHost = new Float32Array(P * Math.max(1, noiseBlocks)), zHost = new Float32Array(Math.max(S, o.pairs));
+  const zScratch = new Float32Array(Math.max(S, o.pairs)), pairHost = new Float32Array(2 * o.pairs * o.coupling);
   const zAll = new Float32Array(P * S);
   k.copy(model.params, theta0);
   let div = 1;
@@ -126,7 +126,8 @@ export async function simulateBatched(
         if (batch) disposeBatch(k, batch);
         batch = allocateBatch(k, model, data, Pb, noiseBlocks, o.method === 'sme2', frozen ? S : 0, one);
       }
-      const B = batch, seeds = Array.from({ length: Pb }, (_, i) => pathSeed(o.seed, p0 + i));
+      const sources = Array.from({ length: Pb }, (_, i) => pathSource(o, p0 + i));
+      const B = batch, seeds = sources.map((s) => s.seed), signs = sources.map((s) => s.sign);
       repeatRows(k, one, theta0, B.theta, D, Pb);
       for (let step = 0; step <= o.steps; step++) {
         if (step % o.recordEvery === 0) {
@@ -152,15 +153,13 @@ export async function simulateBatched(
             continue;
           }
           if (pairs) {
-            // Block weights: the drift block (order 1 only), then ±√(εh) z_j / √(2M) per mask pair.
-            const first = o.method === 'sme1' ? 1 : 0, r = B.noise!.blocks, c = noiseScale / Math.sqrt(2 * o.pairs);
+            // Block weights: the drift block (order 1 only), then √(εh)·(pairWeights) per mask.
+            const first = o.method === 'sme1' ? 1 : 0, r = B.noise!.blocks, masks = r - first;
             for (let i = 0; i < Pb; i++) {
-              gaussians(o.pairs, seeds[i]!, PAIR_STREAM, t, zHost);
               if (first) weightsHost[i * r] = -h;
-              for (let j = 0; j < 2 * o.pairs; j++) {
-                weightsHost[i * r + first + j] = (j % 2 === 0 ? c : -c) * zHost[j >> 1]!;
-                drawMasks(B.noise!, i, first + j, seeds[i]!, t * 2 * o.pairs + j);
-              }
+              pairWeights(o.pairs, o.coupling, seeds[i]!, t, signs[i]!, pairHost, zHost, noiseScale);
+              weightsHost.set(pairHost, i * r + first);
+              for (let j = 0; j < masks; j++) drawMasks(B.noise!, i, first + j, seeds[i]!, t * masks + j);
             }
             k.write(B.noise!.weights, weightsHost.subarray(0, Pb * r));
             uploadMasks(B.noise!);
@@ -186,15 +185,15 @@ export async function simulateBatched(
             passForward(k, model, data, B.noise!, B.theta, true, true);
             passLossHead(k, model, data, B.noise!, null);
             passBackward(k, model, data, B.noise!, B.theta, B.update, { weight: 'per-block', masked: true, penalty: 0 });
-          } else {
+          } else if (frozen) {
             if (t % o.refresh === 0) refreshFactors(t, seeds, B);
-            for (let i = 0; i < Pb; i++) zAll.set(gaussians(S, seeds[i]!, FROZEN_STREAM, t, zHost).subarray(0, S), i * S);
+            for (let i = 0; i < Pb; i++) zAll.set(frozenGaussians(S, seeds[i]!, t, o.coupling, signs[i]!, zHost, zScratch).subarray(0, S), i * S);
             k.write(B.z!, zAll.subarray(0, Pb * S));
             k.gemm(B.z!, B.factor!, B.update, { m: 1, n: D, k: S, batch: Pb, strideA: S, strideB: S * D, strideC: D, alpha: noiseScale });
           }
           k.axpy(-h, B.grad, B.theta);
           if (o.method === 'sme2') k.axpy((-h * eps) / 2, B.hgrad, B.theta);
-          k.axpy(1, B.update, B.theta);
+          if (pairs || frozen) k.axpy(1, B.update, B.theta);
         }
       }
       if (final) k.copy(B.theta, final, 0, p0 * D, Pb * D);

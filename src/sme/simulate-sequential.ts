@@ -10,7 +10,7 @@
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
 import { frozenFactorSampler, maskPairSampler, type NoiseSampler } from './samplers.js';
-import { pathSeed, recordTimes, type PathsResult, type ResolvedSimulate } from './path-options.js';
+import { pathSource, recordTimes, type PathsResult, type ResolvedSimulate } from './path-options.js';
 
 export async function simulateSequential(
   model: Mlp, data: DeviceDataset, o: ResolvedSimulate, onProgress?: (done: number, total: number) => void,
@@ -23,14 +23,14 @@ export async function simulateSequential(
   const theta0 = k.create(d), drift = k.create(d), zeta = k.create(d);
   const loss = k.create(o.paths * records), norm = k.create(o.paths * records);
   const final = o.keepFinal ? k.create(o.paths * d) : null;
-  const sampler: NoiseSampler | null = !sme ? null
-    : o.noise === 'mask-pair' ? maskPairSampler(model, data, o.pairs) : frozenFactorSampler(model, data, o.samples, o.refresh);
+  const sampler: NoiseSampler | null = !sme || o.noise === 'none' ? null
+    : o.noise === 'mask-pair' ? maskPairSampler(model, data, o.pairs, o.coupling) : frozenFactorSampler(model, data, o.samples, o.refresh, o.coupling);
   let div = 1;
   k.copy(model.params, theta0);
   try {
     for (let p = 0; p < o.paths; p++) {
       k.copy(theta0, model.params);
-      const seed = pathSeed(o.seed, p);
+      const { seed, sign } = pathSource(o, p);
       for (let n = 0; n <= o.steps; n++) {
         if (n % o.recordEvery === 0) {
           const slot = p * records + n / o.recordEvery;
@@ -46,9 +46,10 @@ export async function simulateSequential(
           else {
             k.copy(model.gradientTensor(data, { mask: 'expected' }), drift);
             if (o.method === 'sme2') k.axpy(eps / 2, model.hvpTensor(data, drift, { of: 'modified' }), drift);
-            sampler!.sample(t, seed, zeta);
+            // ζ at Θ, before the drift moves it (Euler–Maruyama).
+            sampler?.sample(t, seed, zeta, sign);
             k.axpy(-h, drift, model.params);
-            k.axpy(Math.sqrt(eps * h), zeta, model.params);
+            if (sampler) k.axpy(Math.sqrt(eps * h), zeta, model.params);
           }
         }
       }

@@ -1,7 +1,8 @@
 /**
  * Figure 3: the ε × p sweep. Order-1 weak error of R_S per (keep p, learning rate ε) on a log
- * colour scale; cells whose error is under the Monte Carlo floor are grey and say so, since
- * there the error is not resolved; cells where paths diverged (small p, large ε) say that.
+ * colour scale; cells whose error is not above twice its Monte Carlo floor and twice the SME
+ * integrator's error are grey and say which floor, since there the error is not resolved; cells
+ * where paths diverged (small p, large ε) say that. A keep's order is given only where resolved.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { SweepSection } from '../results.js';
@@ -16,7 +17,7 @@ export interface SweepCell {
   /** null where paths diverged. */
   error: number | null;
   floor: number | null;
-  /** The error is at or below its Monte Carlo floor (or 0): not resolved. */
+  /** The error is not above twice its Monte Carlo floor or twice the integrator error (or is 0): not resolved. */
   belowFloor: boolean;
   /** Paths diverged in this cell: no error is defined. */
   diverged: boolean;
@@ -30,7 +31,7 @@ export function sweepCells(s: SweepSection): SweepCell[] {
   s.keeps.forEach((keep, r) => {
     if (!finite(keep)) return;
     const slope = s.slopes[r];
-    const keepLabel = `p = ${fmt(keep)}` + (finite(slope) ? `  (order ${fmt(slope, 2)})` : '');
+    const keepLabel = `p = ${fmt(keep)}` + (finite(slope) ? `  (order ${fmt(slope, 2)})` : '  (not resolved)');
     s.lrs.forEach((eps, c) => {
       const error = s.errors[r]?.[c], floor = s.floors[r]?.[c], diverged = (s.diverged?.[r]?.[c] ?? 0) > 0;
       if (!finite(eps)) return;
@@ -38,8 +39,11 @@ export function sweepCells(s: SweepSection): SweepCell[] {
         if (diverged) cells.push({ eps, epsLabel: fmt(eps), keep, keepLabel, error: null, floor: null, belowFloor: false, diverged, text: 'diverged', dark: false });
         return;
       }
-      const belowFloor = !positive(error) || (finite(floor) && error <= floor);
-      cells.push({ eps, epsLabel: fmt(eps), keep, keepLabel, error, floor: finite(floor) ? floor : null, belowFloor, diverged: false, text: belowFloor ? '< floor' : fmt(error, 2), dark: false });
+      const integ = s.integratorErrors?.[r]?.[c];
+      const underMc = finite(floor) && error <= 2 * floor, underInteg = finite(integ) && error <= 2 * integ;
+      const belowFloor = !positive(error) || underMc || underInteg;
+      const text = !belowFloor ? fmt(error, 2) : underMc || !positive(error) ? '< MC floor' : '< integrator';
+      cells.push({ eps, epsLabel: fmt(eps), keep, keepLabel, error, floor: finite(floor) ? floor : null, belowFloor, diverged: false, text, dark: false });
     });
   });
   // Dark cells (low end of viridis) get white text: below the geometric middle of the range.

@@ -1,7 +1,9 @@
 /**
  * Figure 2: the weak-order study. Weak error against ε on log–log axes for SME orders 1 and 2,
- * each with its Monte Carlo floor (dashed) and reference slopes ε¹ and ε² anchored at the
- * largest ε. Filled points are the ones the fitted slope used.
+ * each with both its floors — the Monte Carlo floor (dashed) and the SME integrator's error
+ * (dash-dot) — and reference slopes ε¹ and ε² anchored at the largest ε. Filled points are the
+ * ones the fitted slope used (gap above twice both floors); an order with fewer than 3 such points
+ * says "not resolved" in the legend instead of a slope.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { WeakOrderSection, WeakOrderSeries } from '../results.js';
@@ -11,8 +13,8 @@ import { logAxis } from './log-scale.js';
 
 /** The legend label of one series: its order and fitted slope with interval. */
 export function weakOrderLabel(s: WeakOrderSeries): string {
-  return s.slope === null || !Number.isFinite(s.slope)
-    ? `order ${s.order}: too few points to fit`
+  return !s.resolved || s.slope === null || !Number.isFinite(s.slope)
+    ? `order ${s.order}: not resolved (${s.fitted.length} points)`
     : `order ${s.order}: slope ${fmtInterval(s.slope, s.interval)}`;
 }
 
@@ -20,11 +22,13 @@ export function weakOrderSpec(w: WeakOrderSection): TopLevelSpec | null {
   const series = [...w.series].sort((a, b) => a.order - b.order);
   const points: { eps: number; error: number; series: string; fitted: boolean }[] = [];
   const floors: { eps: number; floor: number; series: string }[] = [];
+  const integ: { eps: number; floor: number; series: string }[] = [];
   for (const s of series) {
     w.lrs.forEach((eps, i) => {
       if (!positive(eps)) return;
       if (positive(s.errors[i])) points.push({ eps, error: s.errors[i]!, series: weakOrderLabel(s), fitted: s.fitted.includes(i) });
       if (positive(s.floors[i])) floors.push({ eps, floor: s.floors[i]!, series: weakOrderLabel(s) });
+      if (positive(s.integratorErrors[i])) integ.push({ eps, floor: s.integratorErrors[i]!, series: weakOrderLabel(s) });
     });
   }
   if (points.length === 0) return null;
@@ -44,13 +48,16 @@ export function weakOrderSpec(w: WeakOrderSection): TopLevelSpec | null {
     scale: { domain: labels, range: series.map((s) => ORDER_COLORS[s.order] ?? '#666') },
   } as const;
   const x = { field: 'eps', type: 'quantitative', title: 'learning rate ε (log)', ...logAxis(eps, '~g', 1.25) } as const;
-  const yAxis = logAxis([...points.map((p) => p.error), ...floors.map((f) => f.floor), ...refs.map((r) => r.value)], '~g', 1.5);
+  const yAxis = logAxis([...points.map((p) => p.error), ...floors.map((f) => f.floor), ...integ.map((f) => f.floor), ...refs.map((r) => r.value)], '~g', 1.5);
   const y = (field: string) => ({ field, type: 'quantitative', title: 'weak error |E g(θ_N) − E g(Θ_Nε)| (log)', ...yAxis }) as const;
   return {
     config: CONFIG,
     title: {
       text: 'Weak order of the SME',
-      subtitle: `${w.workload}, g = R_S at time T = ${fmt(w.time)}, keep p = ${fmt(w.keep)}, ${w.paths} paths; dashed: Monte Carlo floor; dotted grey: reference slopes`,
+      subtitle: [
+        `${w.workload}, g = R_S at T = ${fmt(w.time)}, keep p = ${fmt(w.keep)}; ${w.gdPaths} dropout-GD paths, ${w.paths} SME paths, h = ${fmt(w.integrator.step)}`,
+        'dashed: Monte Carlo floor; dash-dot: integrator error; dotted grey: reference slopes',
+      ],
     },
     width: 380,
     height: 280,
@@ -68,6 +75,11 @@ export function weakOrderSpec(w: WeakOrderSection): TopLevelSpec | null {
       {
         data: { values: floors },
         mark: { type: 'line', strokeDash: [5, 4], strokeWidth: 1.2, opacity: 0.8 },
+        encoding: { x, y: y('floor'), color },
+      },
+      {
+        data: { values: integ },
+        mark: { type: 'line', strokeDash: [6, 3, 1, 3], strokeWidth: 1.2, opacity: 0.8 },
         encoding: { x, y: y('floor'), color },
       },
       {

@@ -17,6 +17,7 @@ import { hutchinson, type TraceResult } from './curvature/trace.js';
 import { lanczosDensity, type DensityOptions, type DensityResult } from './curvature/density.js';
 import { denseHessian } from './curvature/dense.js';
 import { noiseFactor, type NoiseFactor, type NoiseFactorOptions } from './noise/noise-factor.js';
+import { richardsonPaths, type RichardsonOptions, type RichardsonPaths } from './sme/richardson.js';
 import { simulatePaths, type PathsResult, type SimulateOptions } from './sme/simulate.js';
 import { weakOrder, type WeakOrderOptions, type WeakOrderResult } from './sme/weak-order.js';
 import { weakOrderSweep, type SweepResult } from './sme/sweep.js';
@@ -149,6 +150,16 @@ export class Engine {
   simulate(model: Mlp, data: DeviceDataset, options: SimulateOptions): Promise<PathsResult> {
     this.live();
     return simulatePaths(model, data, options);
+  }
+
+  /**
+   * The SME's paths at integrator steps h, h/2 and h/4 with common random numbers and antithetic
+   * pairs (docs/math.md §4); `extrapolate` combines them into Richardson's weak order-2 estimate and
+   * its integrator error.
+   */
+  simulateRichardson(model: Mlp, data: DeviceDataset, options: RichardsonOptions): Promise<RichardsonPaths> {
+    this.live();
+    return richardsonPaths(model, data, options);
   }
 
   /** The weak-order study of SPEC §4: weak errors over a learning-rate ladder and the fitted order. */

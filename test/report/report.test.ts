@@ -53,18 +53,20 @@ s('weak order: one point per finite error, fitted slopes and intervals in the le
   assert.ok(svg.includes('∝ ε²') && svg.includes('∝ ε<'));
   const pts = labels(svg, 'point');
   assert.ok(pts.some((l) => l.includes('ε: 0.2') && l.includes('error: 2.100e-2') && l.includes('fitted: true')));
-  assert.ok(pts.some((l) => l.includes('ε: 0.05') && l.includes('error: 3.100e-4') && l.includes('fitted: false')));
+  assert.ok(pts.some((l) => l.includes('ε: 0.05') && l.includes('error: 3.100e-4') && l.includes('fitted: true')));
   // The reference ε² passes through order 2's error at the largest ε: 0.0041·(0.025/0.2)² at the smallest.
   assert.ok(svg.includes(`: ${0.0041 * (0.025 / 0.2) ** 2}; ref: ∝ ε²`));
   assert.ok(svg.includes('stroke-dasharray="5,4"'), 'the Monte Carlo floor is dashed');
+  assert.ok(svg.includes('stroke-dasharray="6,3,1,3"'), "the integrator's error is dash-dot");
 });
 
 s('sweep heatmap: one cell per finite error, cells under the floor marked', () => {
   const svg = byId('sweep-heatmap');
   assert.equal(svg.match(/aria-roledescription="rect mark"/g)?.length, 12); // 12 cells: 11 finite, 1 diverged
   assert.equal(svg.match(/>diverged</g)?.length, 1);
-  assert.equal(svg.match(/>&lt; floor</g)?.length, 1);
+  assert.equal(svg.match(/>&lt; MC floor</g)?.length, 1);
   for (const v of ['0.0029', '0.17', '0.094']) assert.ok(svg.includes(`>${v}</text>`), v);
+  assert.ok(svg.includes('p = 0.05  (not resolved)'), 'an unresolved keep says so instead of an order');
   assert.ok(svg.includes('p = 0.05') && svg.includes('p = 0.1  (order 0.98)'), 'small keeps are rows');
   assert.ok(svg.includes('learning rate ε'));
 });
@@ -162,16 +164,17 @@ s('each figure as <id>.svg on disk', async () => {
 
 s('degenerate sections still render without NaN: one ε, every cell under the floor, one point, no loss', async () => {
   const r = fixture();
-  r.weakOrder = { ...r.weakOrder!, lrs: [0.1], series: [{ order: 1, errors: [0.01], floors: [0.001], slope: null, interval: null, fitted: [], diverged: [0] }] };
-  r.sweep = { ...r.sweep!, keeps: [0.5], errors: [[1e-4, 0, 2e-4]], floors: [[1e-3, 1e-3, 1e-3]], slopes: [null], diverged: [[0, 0, 0]] };
+  const why = '1 of 1 learning rates resolved, 3 needed';
+  r.weakOrder = { ...r.weakOrder!, lrs: [0.1], series: [{ order: 1, errors: [0.01], floors: [0.001], integratorErrors: [1e-4], slope: null, interval: null, fitted: [0], resolved: false, reason: why, diverged: [0] }] };
+  r.sweep = { ...r.sweep!, keeps: [0.5], errors: [[1e-4, 0, 2e-4]], floors: [[1e-3, 1e-3, 1e-3]], integratorErrors: [[0, 0, 0]], slopes: [null], reasons: ['0 of 3 learning rates resolved, 3 needed'], diverged: [[0, 0, 0]] };
   r.flatness!.runs = [{ ...r.flatness!.runs[0]!, variances: [1e-3], flatness: [0.2], psi: null as unknown as number, interval: null as unknown as [number, number] }];
   r.alignment = { ...r.alignment!, loss: r.alignment!.loss.map(() => null as unknown as number), eigenvalues: [2], projectedVariance: [1e-3] };
   r.sme!.methods = { 'dropout-gd': r.sme!.methods['dropout-gd']! };
   const out = await renderFigures(r);
   assert.equal(out.length, 6);
   for (const f of out) assert.not.ok(/NaN|Infinity|undefined/.test(f.svg), f.id);
-  assert.ok(byId('weak-order', out).includes('order 1: too few points to fit'));
-  assert.equal(byId('sweep-heatmap', out).match(/>&lt; floor</g)?.length, 3);
+  assert.ok(byId('weak-order', out).includes('order 1: not resolved (1 points)'));
+  assert.equal(byId('sweep-heatmap', out).match(/>&lt; MC floor</g)?.length, 3);
   assert.equal(points(byId('variance-flatness', out)), 1);
   assert.not.ok(byId('alignment-track', out).includes('R_S (log)'), 'no loss panel without loss values');
   // A single resolved cell: a one-value log colour domain.
@@ -195,6 +198,16 @@ s('bad results are named', async () => {
   const w = fixture();
   (w.weakOrder as unknown as { series: unknown }).series = { order: 1 };
   bad(w, 'results.weakOrder.series');
+  // An order printed without being resolved, or unresolved without a reason, is refused.
+  const u = fixture();
+  u.weakOrder!.series[0]!.resolved = false;
+  bad(u, 'results.weakOrder.series[0]');
+  const v = fixture();
+  v.sweep!.reasons[3] = null;
+  bad(v, 'results.sweep.reasons[3]');
+  const i = fixture();
+  i.weakOrder!.series[1]!.integratorErrors = [1];
+  bad(i, 'results.weakOrder.series[1].integratorErrors');
   const f = fixture();
   (f.flatness!.runs as unknown[]).push(7);
   bad(f, `results.flatness.runs[${f.flatness!.runs.length - 1}]`);

@@ -38,6 +38,10 @@ const CASES: Case[] = [
   { label: 'SME order 2, mask pairs', sizes: [3, 6, 2], options: { method: 'sme2', substeps: 2, pairs: 2 } },
   { label: 'SME order 1, frozen factor', sizes: [3, 6, 2], options: { method: 'sme1', noise: 'frozen', samples: 4, refresh: 3 } },
   { label: 'SME order 2, frozen factor', sizes: [3, 6, 2], options: { method: 'sme2', noise: 'frozen', samples: 3, refresh: 2, substeps: 2 } },
+  { label: 'SME order 1, coupled (r = 2) antithetic mask pairs', sizes: [3, 6, 2], options: { method: 'sme1', substeps: 2, pairs: 2, coupling: 2, antithetic: true, paths: 6 } },
+  { label: 'SME order 2, coupled (r = 4) antithetic mask pairs', sizes: [3, 6, 2], options: { method: 'sme2', substeps: 1, pairs: 1, coupling: 4, antithetic: true, paths: 6 } },
+  { label: 'SME order 2, coupled antithetic frozen factor', sizes: [3, 6, 2], options: { method: 'sme2', noise: 'frozen', samples: 3, refresh: 2, coupling: 3, antithetic: true, paths: 6 } },
+  { label: 'SME order 2, drift alone', sizes: [3, 6, 2], options: { method: 'sme2', substeps: 3, noise: 'none' } },
   { label: 'dropout GD, two dropout layers', sizes: [3, 5, 4, 2], options: { method: 'dropout-gd' } },
   { label: 'dropout GD, cross-entropy', sizes: [3, 6, 3], loss: 'xent', options: { method: 'dropout-gd' } },
 ];
@@ -74,12 +78,19 @@ for (const engine of present(engines)) {
       assertClose(a.loss, b.loss, 'R_S records');
       assertClose(a.normSq, b.normSq, '‖θ‖² records');
       assertClose(a.final!, b.final!, 'final θ');
-      if (c.options.method !== 'gd' && c.options.method !== 'gd-modified') {
+      if (c.options.method !== 'gd' && c.options.method !== 'gd-modified' && c.options.noise !== 'none') {
         // Independent paths: path 0 and path 4 (another batch) end apart.
-        const d = a.final!.length / 5;
+        const d = a.final!.length / a.paths;
         let apart = 0;
         for (let i = 0; i < d; i++) apart = Math.max(apart, Math.abs(a.final![i]! - a.final![4 * d + i]!));
         assert.ok(apart > 1e-4, `paths 0 and 4 differ (max ${apart})`);
+      }
+      if (c.options.antithetic) {
+        // An antithetic pair (paths 0 and 1, one batch) moves to opposite sides of its shared drift.
+        const d = a.final!.length / a.paths;
+        let apart = 0;
+        for (let i = 0; i < d; i++) apart = Math.max(apart, Math.abs(a.final![i]! - a.final![d + i]!));
+        assert.ok(apart > 1e-4, `antithetic paths 0 and 1 differ (max ${apart})`);
       }
     });
   }

@@ -41,7 +41,7 @@ export function cellUnit(c: LadderConfig, keep: number, i: number, method: PathM
       return withModel(ctx.engine, { ...c.net, keep }, data, async (model) => {
         // seed + i per learning rate, as engine.weakOrder does, so both give the same paths.
         const r = await ctx.engine.simulate(model, data, {
-          method, lr, steps, paths: c.paths, seed: c.seed + i, recordEvery: steps,
+          method, lr, steps, paths: c.paths, seed: c.seed + i, recordEvery: steps, signal: ctx.signal,
           ...(sme ? { substeps: c.substeps, pairs: c.pairs } : {}),
           onProgress: (d, t) => ctx.progress(d / t),
         });

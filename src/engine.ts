@@ -118,7 +118,7 @@ export class Engine {
   }
 
   /** Hutchinson estimate of tr(H) with Rademacher probes from the device generator. */
-  hessianTrace(model: Mlp, data: DeviceDataset, options: { probes?: number; seed?: number; onProgress?: (d: number, t: number) => void } & HessianChoice = {}): Promise<TraceResult> {
+  hessianTrace(model: Mlp, data: DeviceDataset, options: { probes?: number; seed?: number; onProgress?: (d: number, t: number) => void; signal?: AbortSignal } & HessianChoice = {}): Promise<TraceResult> {
     return hutchinson(this.kernels, model.size, this.hessianOperator(model, data, options), options);
   }
 

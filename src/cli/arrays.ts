@@ -3,11 +3,8 @@
  * named by its path in results.json (e.g. sweep.errors.npy, keeps × lrs; sme.methods.sme1.mean.npy),
  * float64 with NaN where results.json has null. Rectangular nested arrays become 2-D.
  */
-import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { writeNpy } from '../data/npy.js';
 import type { Results } from '../report/results.js';
-import { writeAtomic } from './files.js';
 
 const isNumeric = (v: unknown) => typeof v === 'number' || v === null;
 
@@ -29,17 +26,10 @@ function collect(value: unknown, path: string, out: Map<string, { data: Float64A
   if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) collect(v, path ? `${path}.${k}` : k, out);
 }
 
-/** Writes the arrays into `dir`; returns the file names. */
-export function writeArrays(results: Results, dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
+/** The .npy files of the arrays: file name and bytes. */
+export function arrayFiles(results: Results): { name: string; bytes: Uint8Array }[] {
   const found = new Map<string, { data: Float64Array; shape: number[] }>();
   const { schema: _s, provenance: _p, ...sections } = results;
   collect(sections, '', found);
-  const names: string[] = [];
-  for (const [path, a] of found) {
-    const name = `${path.replace(/[^A-Za-z0-9_.-]/g, '_')}.npy`;
-    writeAtomic(join(dir, name), writeNpy(a.data, a.shape));
-    names.push(name);
-  }
-  return names;
+  return [...found].map(([path, a]) => ({ name: `${path.replace(/[^A-Za-z0-9_.-]/g, '_')}.npy`, bytes: writeNpy(a.data, a.shape) }));
 }

@@ -1,22 +1,25 @@
 /**
  * reproduce, sme, flatness and align: run a preset's experiments (a subset of sections) with
  * checkpoints, --resume, --shard and the output folder. A shard writes partial-i-of-N.json for
- * `merge`; a whole run writes results.json and the report.
+ * `merge`; a whole run writes results.json and the report. Settings, data and the output folder
+ * are checked before anything is computed; SIGINT/SIGTERM stop the run between steps, keeping
+ * the finished units for --resume.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEngine } from '../engine.js';
 import { ArgumentError, DeviceLostError } from '../errors.js';
+import { formatError } from '../data/bytes.js';
 import {
-  assemble, experimentsFor, parseConfigText, planUnits, provenance, reproduceConfig, runUnits, shardUnits, Workloads,
+  assemble, checkMemory, experimentsFor, memoryBudget, parseConfigText, planUnits, provenance, reproduceConfig, runUnits, shardUnits, Workloads,
   type PresetName, type SectionName,
 } from '../experiments/index.js';
 import type { Provenance } from '../report/results.js';
-import { clearDir, DirectoryStore, writeAtomic } from './files.js';
-import { backendOption, COMMON_HELP, intOption, parse, shardOption } from './options.js';
+import { DirectoryStore, readTextLimited, unitFileName } from './files.js';
+import { backendOption, classesOption, COMMON_HELP, intOption, parse, shardOption } from './options.js';
 import { loadDataOption } from './data-files.js';
 import { writeOutputs } from './outputs.js';
 import { progressBar } from './progress.js';
+import { withOutFolder } from './run-scope.js';
 
 export const PARTIAL_SCHEMA = 'dropout-sme/partial@1';
 
@@ -34,11 +37,15 @@ export const EXPERIMENT_OPTIONS = {
   quick: { type: 'boolean', default: false },
   full: { type: 'boolean', default: false },
   config: { type: 'string' },
+  sections: { type: 'string' },
   resume: { type: 'boolean', default: false },
   shard: { type: 'string' },
 } as const;
 
-export const experimentHelp = (command: string, what: string) => `Usage: dropout-sme ${command} [options]
+/** Largest --config file (parseConfigText's limit, checked before reading further). */
+const MAX_CONFIG_BYTES = 1 << 20;
+
+export const experimentHelp = (command: string, what: string, sections: readonly SectionName[]) => `Usage: dropout-sme ${command} [options]
 
 ${what}
 
@@ -46,90 +53,99 @@ Options:
   --quick                       small settings (under a minute on 2 CPU cores)
   --full                        the paper's scale (hours on a CPU)
   --config <file.json>          override any setting of the preset (see config.json of a run)
-  --resume                      continue a killed run from its checkpoint in --out
+  --sections <a,b,…>            only these of its sections: ${sections.join(', ')}
+  --resume                      continue a stopped run from its checkpoint in --out
   --shard <i/N>                 run only shard i of N and write partial-i-of-N.json for merge
 ${COMMON_HELP}`;
 
-export async function experimentCommand(command: string, what: string, sections: SectionName[], argv: string[]): Promise<void> {
+function sectionsOption(v: unknown, allowed: readonly SectionName[]): SectionName[] {
+  if (v === undefined) return [...allowed];
+  const list = String(v).split(',').map((s) => s.trim());
+  if (list.some((s) => !allowed.includes(s as SectionName)) || new Set(list).size !== list.length) {
+    throw new ArgumentError('--sections', `distinct sections from ${allowed.join(', ')}`, v);
+  }
+  return allowed.filter((s) => list.includes(s));
+}
+
+export async function experimentCommand(command: string, what: string, allowed: SectionName[], argv: string[]): Promise<void> {
   const { values } = parse(argv, EXPERIMENT_OPTIONS);
   if (values.help) {
-    process.stdout.write(experimentHelp(command, what));
+    process.stdout.write(experimentHelp(command, what, allowed));
     return;
   }
   if (values.quick && values.full) throw new ArgumentError('--quick/--full', 'at most one of them', 'both');
   const name: PresetName = values.quick ? 'quick' : values.full ? 'full' : 'default';
   const seed = intOption('seed', values.seed, 0, 0xffffffff);
   const shard = shardOption(values.shard);
+  const sections = sectionsOption(values.sections, allowed);
   const out = (values.out as string | undefined) ?? `dropout-sme-${command}`;
-  let overrides: Record<string, unknown> | undefined;
-  if (values.config) {
-    const path = values.config as string;
-    if (!existsSync(path)) throw new ArgumentError('--config', 'an existing JSON file', path);
-    overrides = parseConfigText(readFileSync(path, 'utf8'), '--config');
-  }
-  const custom = values.data ? await loadDataOption(values.data as string, values.labels as string | undefined) : null;
+  const overrides = values.config ? parseConfigText(readTextLimited('--config', values.config as string, MAX_CONFIG_BYTES), '--config') : undefined;
+  const custom = values.data ? await loadDataOption(values.data as string, values.labels as string | undefined, classesOption(values.classes)) : null;
   const config = reproduceConfig({ preset: name, seed, ...(overrides ? { config: overrides } : {}), ...(custom ? { data: custom } : {}) });
-
-  let engine = await createEngine({ backend: backendOption(values.backend) });
-  let workloads = new Workloads(engine, custom);
   const experiments = experimentsFor(config, sections);
-  const prov = provenance(engine, seed, name, config as unknown as Record<string, unknown>);
-  const tag = shard ? `-shard-${shard.index + 1}-of-${shard.count}` : '';
-  const ckptDir = join(out, `checkpoint${tag}`);
-  const stamp = JSON.stringify({ command, sections, provenance: prov, data: custom?.name ?? null });
-  const stampFile = join(out, `checkpoint${tag}.json`);
-  if (values.resume) {
-    if (!existsSync(stampFile)) throw new ArgumentError('--resume', `a checkpoint in ${out} (none found; run without --resume)`, out);
-    if (readFileSync(stampFile, 'utf8') !== stamp) throw new ArgumentError('--resume', 'the same command, settings, seed and backend as the checkpointed run', 'different settings');
-  } else {
-    clearDir(ckptDir);
-  }
-  const store = new DirectoryStore(ckptDir);
-  writeAtomic(stampFile, stamp);
 
-  console.error(`dropout-sme ${command}: ${name} settings, seed ${seed}, backend ${engine.backend} (${engine.backendInfo.reason})${shard ? `, shard ${shard.index + 1}/${shard.count}` : ''}`);
-  const bar = progressBar(command);
-  const onSignal = () => {
-    process.stderr.write(`\ninterrupted: finished units are saved in ${ckptDir}; rerun with --resume to continue\n`);
-    process.exit(130);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const tag = shard ? `-shard-${shard.index + 1}-of-${shard.count}` : '';
+  const ckptName = `checkpoint${tag}`, ckptDir = join(out, ckptName), stampName = `checkpoint${tag}.json`;
+  const resume = values.resume as boolean;
+  const slot = `run${tag}`;
+  let engine = await createEngine({ backend: backendOption(values.backend) });
+  let workloads: Workloads | null = null;
   try {
-    const run = () => runUnits(experiments, { engine, workloads, store, ...(shard ? { shard } : {}), onProgress: (p) => bar.update(p) });
-    try {
-      await run();
-    } catch (e) {
-      // Losing the GPU keeps every finished unit (they are checkpointed); the rest runs on WASM.
-      if (!(e instanceof DeviceLostError)) throw e;
-      process.stderr.write(`\n${e.message}; continuing on WASM from the ${Object.keys(store.entries()).length} finished units\n`);
-      workloads.dispose();
-      engine.dispose();
-      engine = await createEngine({ backend: 'wasm' });
+    checkMemory(config, sections, custom, memoryBudget(engine));
+    await withOutFolder(out, { command, slot, force: values.force as boolean, resume }, `the finished units are kept in ${ckptDir}; rerun with --resume to continue`, async (scope) => {
       workloads = new Workloads(engine, custom);
-      prov.backendDescription += ` (device lost: ${e.reason}; later units ran on WASM: ${engine.backendInfo.description})`;
-      await run();
-    }
-    bar.end();
-    if (shard) {
-      const planned = planUnits(experiments);
-      const mine = new Set(shardUnits(planned, shard).map((u) => u.key)), others = new Set(planned.map((u) => u.key));
-      // The shard's own units plus any dependency it computed (merge takes each key once).
-      const units = Object.fromEntries(Object.entries(store.entries()).filter(([k]) => mine.has(k) || !others.has(k)));
-      const partial: ShardPartial = { schema: PARTIAL_SCHEMA, command, sections, shard, provenance: prov, units };
-      const file = join(out, `partial-${shard.index + 1}-of-${shard.count}.json`);
-      writeAtomic(file, JSON.stringify(partial));
-      console.error(`wrote ${file} (${Object.keys(units).length} units); combine all ${shard.count} with: dropout-sme merge ${join(out, 'partial-*.json')} --out <dir>`);
-      return;
-    }
-    const results = assemble(experiments, store, prov);
-    const files = await writeOutputs(out, results);
-    console.error(`wrote ${out}/: ${files.join(', ')}`);
-    summarise(results);
+      const prov = provenance(engine, seed, name, config as unknown as Record<string, unknown>);
+      const stamp = JSON.stringify({ command, sections, provenance: prov, data: custom?.name ?? null });
+      if (resume) {
+        let held: string;
+        try {
+          held = readTextLimited('--resume', join(out, stampName), MAX_CONFIG_BYTES * 16);
+        } catch {
+          throw formatError('--resume', `a checkpoint in ${out}`, 'none found (run without --resume)');
+        }
+        if (held !== stamp) throw new ArgumentError('--resume', 'the same command, settings, seed and backend as the checkpointed run', 'different settings');
+      }
+      // Every file the run may write into the checkpoint, claimed before the first is written.
+      scope.folder.claim([stampName, ...planUnits(experiments).map((u) => `${ckptName}/${unitFileName(u.key)}`)]);
+      const store = new DirectoryStore(ckptDir, { load: resume });
+      scope.write(stampName, stamp);
+
+      console.error(`dropout-sme ${command}: ${name} settings, seed ${seed}, backend ${engine.backend} (${engine.backendInfo.reason})${shard ? `, shard ${shard.index + 1}/${shard.count}` : ''}`);
+      const bar = progressBar(command);
+      const run = () => runUnits(experiments, { engine, workloads: workloads!, store, signal: scope.signal, ...(shard ? { shard } : {}), onProgress: (p) => bar.update(p) });
+      try {
+        await run();
+      } catch (e) {
+        // Losing the GPU keeps every finished unit (they are checkpointed); the rest runs on WASM.
+        if (!(e instanceof DeviceLostError)) throw e;
+        process.stderr.write(`\n${e.message}; continuing on WASM from the ${Object.keys(store.entries()).length} finished units\n`);
+        workloads!.dispose();
+        engine.dispose();
+        engine = await createEngine({ backend: 'wasm' });
+        workloads = new Workloads(engine, custom);
+        prov.backendDescription += ` (device lost: ${e.reason}; later units ran on WASM: ${engine.backendInfo.description})`;
+        await run();
+      }
+      bar.end();
+      scope.signal.throwIfAborted();
+      if (shard) {
+        const planned = planUnits(experiments);
+        const mine = new Set(shardUnits(planned, shard).map((u) => u.key)), others = new Set(planned.map((u) => u.key));
+        // The shard's own units plus any dependency it computed (merge takes each key once).
+        const units = Object.fromEntries(Object.entries(store.entries()).filter(([k]) => mine.has(k) || !others.has(k)));
+        const partial: ShardPartial = { schema: PARTIAL_SCHEMA, command, sections, shard, provenance: prov, units };
+        const file = `partial-${shard.index + 1}-of-${shard.count}.json`;
+        scope.write(file, JSON.stringify(partial));
+        console.error(`wrote ${join(out, file)} (${Object.keys(units).length} units); combine all ${shard.count} with: dropout-sme merge ${join(out, 'partial-*.json')} --out <dir>`);
+        return;
+      }
+      const results = assemble(experiments, store, prov);
+      const files = await writeOutputs(scope, results);
+      console.error(`wrote ${out}/: ${files.join(', ')}`);
+      summarise(results);
+    });
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    workloads.dispose();
+    (workloads as Workloads | null)?.dispose();
     engine.dispose();
   }
 }

@@ -1,10 +1,12 @@
 /**
  * The command line: `dropout-sme <command> [options]`, options parsed with node:util's parseArgs.
- * Errors in plain words on stderr, exit status 2 for bad input, 1 for a failure while computing,
- * 130 when interrupted (finished work is kept; --resume continues).
+ * Errors in plain words on stderr, one line each: exit status 2 for bad input and file-system
+ * errors, 1 for a failure while computing, 130 / 143 when stopped by SIGINT / SIGTERM (finished
+ * work is kept; --resume continues).
  */
 import { ArgumentError, DropoutSmeError } from '../errors.js';
-import type { SectionName } from '../experiments/index.js';
+import { errnoCode, FileError, Interrupted } from './cli-errors.js';
+import { SECTIONS, type SectionName } from '../experiments/index.js';
 import { demoCommand } from './demo-command.js';
 import { experimentCommand, experimentHelp } from './experiment-command.js';
 import { hessianCommand } from './hessian-command.js';
@@ -41,7 +43,7 @@ async function main(argv: string[]): Promise<void> {
   const [first, ...rest] = argv;
   if (first === undefined || first.startsWith('-')) {
     if (first === '-h' || first === '--help') {
-      process.stdout.write(HELP + '\n' + experimentHelp('reproduce', COMMANDS.reproduce!.what));
+      process.stdout.write(HELP + '\n' + experimentHelp('reproduce', COMMANDS.reproduce!.what, SECTIONS));
       return;
     }
     return COMMANDS.reproduce!.run(argv);
@@ -51,9 +53,32 @@ async function main(argv: string[]): Promise<void> {
   await command.run(rest);
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => {
+/**
+ * One line on stderr for every expected failure, with its exit status: 2 for bad input and for
+ * file-system errors (the path named), 1 for a failure while computing (divergence, memory),
+ * 130 / 143 for SIGINT / SIGTERM. Only an unexpected error (a bug) prints its stack.
+ */
+function fail(err: unknown): void {
   const parseError = err instanceof Error && 'code' in err && String((err as { code: unknown }).code).startsWith('ERR_PARSE_ARGS');
+  if (err instanceof Interrupted) {
+    console.error(`dropout-sme: ${err.message}`);
+    process.exit(err.exitCode);
+  }
+  const code = errnoCode(err);
+  if (code && !(err instanceof DropoutSmeError)) {
+    // A file-system error no command wrapped: Node's message names the call and the path.
+    console.error(`dropout-sme: ${(err as Error).message}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (err instanceof RangeError && /out of memory|allocation failed|Invalid typed array length|Array buffer/i.test(err.message)) {
+    console.error(`dropout-sme: out of memory (${err.message}); use smaller settings`);
+    process.exitCode = 1;
+    return;
+  }
   const known = err instanceof DropoutSmeError || parseError;
   console.error(`dropout-sme: ${known ? (err as Error).message : (err as Error)?.stack ?? err}`);
-  process.exitCode = err instanceof ArgumentError || parseError ? 2 : 1;
-});
+  process.exitCode = err instanceof ArgumentError || err instanceof FileError || parseError ? 2 : 1;
+}
+
+main(process.argv.slice(2)).catch(fail);

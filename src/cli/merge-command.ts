@@ -2,12 +2,13 @@
  * merge: combines the partial results of N shards into the results.json and report an unsharded
  * run writes (the units are the same, so the aggregation is the same).
  */
-import { readFileSync, statSync } from 'node:fs';
 import { ArgumentError } from '../errors.js';
 import { assemble, checkConfig, experimentsFor, memoryStore, type Json, type ReproduceConfig } from '../experiments/index.js';
 import { PARTIAL_SCHEMA, summarise, type ShardPartial } from './experiment-command.js';
 import { COMMON_HELP, parse } from './options.js';
+import { readTextLimited } from './files.js';
 import { writeOutputs } from './outputs.js';
+import { withOutFolder } from './run-scope.js';
 
 export const MERGE_HELP = `Usage: dropout-sme merge <partial-1-of-N.json> … <partial-N-of-N.json> --out <dir>
 
@@ -20,16 +21,10 @@ ${COMMON_HELP}`;
 const MAX_PARTIAL = 1 << 30;
 
 function readPartial(path: string): ShardPartial {
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    throw new ArgumentError('partial', 'an existing partial-i-of-N.json file', path);
-  }
-  if (size > MAX_PARTIAL) throw new ArgumentError('partial', 'a file of at most 1 GiB', `${path}: ${size} bytes`);
+  const text = readTextLimited('partial', path, MAX_PARTIAL);
   let p: ShardPartial;
   try {
-    p = JSON.parse(readFileSync(path, 'utf8')) as ShardPartial;
+    p = JSON.parse(text) as ShardPartial;
   } catch (e) {
     throw new ArgumentError('partial', 'a JSON file written by --shard', `${path}: ${(e as Error).message}`);
   }
@@ -61,7 +56,9 @@ export async function mergeCommand(argv: string[]): Promise<void> {
   const config = first.provenance.config as unknown as ReproduceConfig;
   checkConfig(config);
   const results = assemble(experimentsFor(config, first.sections), store, first.provenance);
-  const files = await writeOutputs(out, results);
-  console.error(`merged ${count} shards into ${out}/: ${files.join(', ')}`);
+  await withOutFolder(out, { command: 'merge', slot: 'run', force: values.force as boolean, resume: false }, 'nothing was written; run it again', async (scope) => {
+    const files = await writeOutputs(scope, results);
+    console.error(`merged ${count} shards into ${out}/: ${files.join(', ')}`);
+  });
   summarise(results);
 }

@@ -6,21 +6,28 @@ import type { Shard } from '../experiments/runner.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
-/** --backend, --seed, --out, --data, --labels, --help: every subcommand has them. */
+/** --backend, --seed, --out, --force, --data, --labels, --classes, --help: every subcommand has them. */
 export const COMMON: OptionSpec = {
   backend: { type: 'string', default: 'auto' },
   seed: { type: 'string', default: '1' },
   out: { type: 'string' },
+  force: { type: 'boolean', default: false },
   data: { type: 'string' },
   labels: { type: 'string' },
+  classes: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 };
 
 export const COMMON_HELP = `  --backend <auto|webgpu|wasm>  where to compute (default auto: WebGPU if present, else WASM)
   --seed <n>                    seed of every random choice (default 1)
-  --out <dir>                   output folder
-  --data <file> --labels <file> your own data: an IDX images/labels pair (gzipped or not), or
-                                .npy inputs [n, …] with .npy labels [n] or targets [n, c]
+  --out <dir>                   output folder: new, empty, or one a dropout-sme run wrote
+                                (a rerun replaces that run's files; a second run into it at
+                                the same time is refused)
+  --force                       write into a non-empty folder of yours (nothing is deleted)
+  --data <file> --labels <file> your own data: an IDX images/labels pair or .npy inputs [n, …]
+                                with .npy labels [n] or targets [n, c]; each may be gzipped
+  --classes <C>                 classes of integer labels (default: the largest label + 1,
+                                every class present)
   -h, --help                    this text
 `;
 
@@ -53,4 +60,9 @@ export function shardOption(v: unknown): Shard | undefined {
   const i = m ? Number(m[1]) : NaN, n = m ? Number(m[2]) : NaN;
   if (!m || !(n >= 1 && n <= 100000) || !(i >= 1 && i <= n)) throw new ArgumentError('--shard', 'i/N with 1 ≤ i ≤ N (e.g. 2/8)', v);
   return { index: i - 1, count: n };
+}
+
+/** --classes, when given. */
+export function classesOption(v: unknown): number | undefined {
+  return v === undefined ? undefined : intOption('classes', v, 1, 65536);
 }

@@ -9,6 +9,7 @@ import { checkInt, checkPositive } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';
 import { tridiagonalEigen } from '../linalg/index.js';
 import { lanczos, rademacher } from './lanczos.js';
+import { checkSignal } from '../abort.js';
 
 export interface DensityOptions {
   probes?: number;
@@ -19,6 +20,8 @@ export interface DensityOptions {
   sigma?: number;
   seed?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Stops between Lanczos steps once aborted, rejecting with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface DensityResult {
@@ -39,10 +42,11 @@ export async function lanczosDensity(k: Backend, d: number, apply: (q: Tensor) =
   const points = checkInt('options.points', opts.points ?? 512, 2, 1 << 20);
   const sigmaFrac = checkPositive('options.sigma', opts.sigma ?? 0.01);
   const seed = checkInt('options.seed', opts.seed ?? 0, 0, 0xffffffff);
+  const signal = checkSignal('options.signal', opts.signal);
   const nodes: number[] = [], weights: number[] = [];
   for (let p = 0; p < probes; p++) {
     const run = await lanczos(k, d, apply, {
-      steps, seed, stream: SLQ_STREAM + p, start: rademacher(d, seed, SLQ_STREAM, p),
+      steps, seed, stream: SLQ_STREAM + p, start: rademacher(d, seed, SLQ_STREAM, p), signal,
       onStep: opts.onProgress ? (j, m) => opts.onProgress!(p * m + j, probes * m) : undefined,
     });
     k.dispose(run.basis);

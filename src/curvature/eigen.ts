@@ -8,6 +8,7 @@ import { checkInt } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';
 import { tridiagonalEigen } from '../linalg/index.js';
 import { lanczos } from './lanczos.js';
+import { checkSignal } from '../abort.js';
 
 export type Which = 'LA' | 'SA' | 'LM';
 
@@ -22,6 +23,8 @@ export interface EigenOptions {
   maxSteps?: number;
   seed?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Stops between Lanczos steps once aborted, rejecting with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface EigenResult {
@@ -35,7 +38,7 @@ export interface EigenResult {
   restarts: number[];
 }
 
-export function resolveEigen(o: EigenOptions, d: number): Required<Omit<EigenOptions, 'onProgress'>> {
+export function resolveEigen(o: EigenOptions, d: number): Required<Omit<EigenOptions, 'onProgress' | 'signal'>> {
   if (o === null || typeof o !== 'object') throw new ArgumentError('options', 'an object', o);
   const k = checkInt('options.k', o.k ?? 10, 1, d);
   const which = o.which ?? 'LA';
@@ -58,7 +61,7 @@ export async function lanczosEigen(backend: Backend, d: number, apply: (q: Tenso
   const o = resolveEigen(options, d);
   let steps = o.steps;
   for (;;) {
-    const run = await lanczos(backend, d, apply, { steps, seed: o.seed, onStep: options.onProgress });
+    const run = await lanczos(backend, d, apply, { steps, seed: o.seed, onStep: options.onProgress, signal: checkSignal('options.signal', options.signal) });
     try {
       const t = await tridiagonalEigen(run.alpha, run.beta, { vectors: true });
       const tv = t.vectors!;

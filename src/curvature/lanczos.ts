@@ -6,6 +6,7 @@
  * vector orthogonal to Q, recorded as β = 0 so T splits into blocks.
  */
 import type { Backend, Tensor } from '../backend/backend.js';
+import { checkAbort } from '../abort.js';
 import { counterHash } from '../random/counter-hash.js';
 
 export interface LanczosRun {
@@ -31,6 +32,8 @@ export interface LanczosOptions {
   start?: Float32Array;
   /** Called after each step with (step, steps) for progress. */
   onStep?: (done: number, total: number) => void;
+  /** Stops between steps once aborted, rejecting with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** Unit-norm random start vector from the counter generator (uniform signs: Rademacher / √D). */
@@ -55,6 +58,7 @@ export async function lanczos(k: Backend, d: number, apply: (q: Tensor) => Tenso
     k.write(basis, opts.start ? normalised(opts.start) : rademacher(d, opts.seed, stream, 0), 0);
     let restartIndex = 1;
     for (let j = 0; j < m; j++) {
+      if (opts.signal) await checkAbort(opts.signal);
       k.copy(basis, q, j * d, 0, d);
       k.copy(apply(q), w);
       // Pass 1: c = Q_{0..j} w gives α_j = c_j; w ← w − Q_{0..j}ᵀ c. Pass 2 repeats for stability.

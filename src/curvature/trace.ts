@@ -6,6 +6,7 @@
 import type { Backend, Tensor } from '../backend/backend.js';
 import { checkInt } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';
+import { checkAbort, checkSignal } from '../abort.js';
 
 /** The `layer` coordinate of the probes in the counter generator (distinct from dropout layers). */
 export const PROBE_STREAM = 0x7ace;
@@ -26,15 +27,17 @@ export function rademacherProbe(k: Backend, z: Tensor, ones: Tensor, d: number, 
 
 export async function hutchinson(
   k: Backend, d: number, apply: (z: Tensor) => Tensor,
-  opts: { probes?: number; seed?: number; onProgress?: (done: number, total: number) => void } = {},
+  opts: { probes?: number; seed?: number; onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {},
 ): Promise<TraceResult> {
   if (opts === null || typeof opts !== 'object') throw new ArgumentError('options', 'an object', opts);
   const probes = checkInt('options.probes', opts.probes ?? 100, 2, 1 << 20);
   const seed = checkInt('options.seed', opts.seed ?? 0, 0, 0xffffffff);
+  const signal = checkSignal('options.signal', opts.signal);
   const z = k.create(d), ones = k.create(d), out = k.create(probes);
   try {
     k.fill(ones, 1);
     for (let p = 0; p < probes; p++) {
+      if (signal) await checkAbort(signal);
       rademacherProbe(k, z, ones, d, seed, p);
       k.reduce('dot', z, apply(z), out, p);
       if (opts.onProgress) {

@@ -38,10 +38,10 @@ export function alignmentExperiment(c: AlignmentConfig): Experiment {
         const data = await ctx.workloads.get(c.data);
         return withModel(ctx.engine, c.net, data, async (model) => {
           const track = await ctx.engine.alignmentOverTraining(model, data, {
-            lr: c.lr, steps: c.steps, every: c.every, samples: c.samples, nullSamples: c.nullSamples, probes: c.probes, seed: c.seed,
+            lr: c.lr, steps: c.steps, every: c.every, samples: c.samples, nullSamples: c.nullSamples, probes: c.probes, seed: c.seed, signal: ctx.signal,
             onProgress: (d, t) => ctx.progress(0.8 * d / t),
           });
-          const eig = await ctx.engine.hessianEigen(model, data, { k: c.eigenpairs, seed: c.seed, of: 'loss' });
+          const eig = await ctx.engine.hessianEigen(model, data, { k: c.eigenpairs, seed: c.seed, of: 'loss', signal: ctx.signal });
           ctx.progress(0.95);
           // The track's factor stream (seed + 0x5ca1e, M draws per checkpoint), continued past its last draw.
           const f = await ctx.engine.noiseFactor(model, data, { samples: c.samples, seed: (c.seed + 0x5ca1e) >>> 0, stepOffset: points * c.samples });

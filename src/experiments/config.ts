@@ -8,25 +8,39 @@ import { ArgumentError } from '../errors.js';
 
 type Rule = (v: number) => boolean;
 const positive: Rule = (v) => Number.isFinite(v) && v > 0;
-const count: Rule = (v) => Number.isInteger(v) && v >= 1 && v <= 1e7;
+/** An integer in [min, max], and the message that says so. */
+const int = (min: number, max: number, what = min === 1 ? 'a positive integer' : min === 0 ? 'a non-negative integer' : 'an integer'): [Rule, string] =>
+  [(v) => Number.isInteger(v) && v >= min && v <= max, `${what} in [${min}, ${max}]`];
+const COUNT_MAX = 1e7;
 const RULES: Record<string, [Rule, string]> = {
   keep: [(v) => v > 0 && v <= 1, 'a keep probability in (0, 1]'],
   keeps: [(v) => v > 0 && v <= 1, 'a keep probability in (0, 1]'],
   lr: [positive, 'a positive learning rate'],
   lrs: [positive, 'a positive learning rate'],
   time: [positive, 'a positive time'],
+  // The SME integrator's coarsest step h (each ε a multiple of it, checked by the study).
+  step: [positive, 'a positive integrator step h'],
   threshold: [(v) => Number.isFinite(v) && v > 1, 'a threshold c > 1'],
-  hidden: [count, 'a positive integer layer width'],
+  // The network's own bound (Mlp sizes); what memory allows is checked with the data (limits.ts).
+  hidden: int(1, 1 << 24, 'a positive integer layer width'),
   orders: [(v) => v === 1 || v === 2, 'an SME order, 1 or 2'],
   seed: [(v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff, 'an integer seed in [0, 2^32 − 1]'],
   init: [(v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff, 'an integer seed in [0, 2^32 − 1]'],
-  burnIn: [(v) => Number.isInteger(v) && v >= 0 && v <= 1e7, 'a non-negative integer'],
-  settle: [(v) => Number.isInteger(v) && v >= 0 && v <= 1e7, 'a non-negative integer'],
-  bootstrap: [(v) => Number.isInteger(v) && v >= 0 && v <= 1e6, 'a non-negative integer'],
-  nullSamples: [(v) => Number.isInteger(v) && v >= 0 && v <= 1e4, 'a non-negative integer'],
+  burnIn: int(0, COUNT_MAX),
+  settle: int(0, COUNT_MAX),
+  bootstrap: int(0, 1e6),
+  nullSamples: int(0, 1e4),
+  // The library's own bounds: mask pairs and sub-steps of the SME sampler, samples of a noise
+  // factor (at least 2 for a covariance), probes of a Hutchinson estimate (at least 2).
+  pairs: int(1, 1 << 12),
+  substeps: int(1, 1 << 16),
+  samples: int(2, 1 << 16),
+  gradientSamples: int(2, 1 << 16),
+  probes: int(2, 1 << 20),
+  directions: int(1, 1 << 16),
 };
-const COUNTS = ['approachBatch', 'n', 'steps', 'paths', 'recordEvery', 'pairs', 'substeps', 'samples', 'spacing', 'directions', 'gradientSamples', 'every', 'probes', 'eigenpairs'];
-for (const k of COUNTS) RULES[k] = [count, 'a positive integer'];
+const COUNTS = ['approachBatch', 'n', 'steps', 'paths', 'gdPaths', 'recordEvery', 'spacing', 'every', 'eigenpairs'];
+for (const k of COUNTS) RULES[k] = int(1, COUNT_MAX);
 
 const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 

@@ -63,7 +63,7 @@ export function flatnessExperiment(c: FlatnessConfig): Experiment {
       const data = await ctx.workloads.get(c.data);
       return withModel(ctx.engine, c.net, data, async (model) => {
         await ctx.engine.train(model, data, {
-          lr: c.lr, steps: c.burnIn, seed: c.seed, lossEvery: Math.max(1, c.burnIn), batchSize: Math.min(c.approachBatch, data.n),
+          lr: c.lr, steps: c.burnIn, seed: c.seed, lossEvery: Math.max(1, c.burnIn), batchSize: Math.min(c.approachBatch, data.n), signal: ctx.signal,
           onProgress: (d, t) => ctx.progress(d / t),
         });
         return { theta: Array.from(await model.getParams()) };
@@ -83,7 +83,7 @@ export function flatnessExperiment(c: FlatnessConfig): Experiment {
         if (r.kind === 'trajectory') {
           const cmp = await ctx.engine.compareNoise(model, data, {
             lr: c.lr, burnIn: c.settle, samples: c.samples, every: c.spacing, k: Math.min(c.directions, c.samples - 1), c: c.threshold,
-            seed: c.seed, methods: [r.method], onProgress: (d, t) => ctx.progress(d / t),
+            seed: c.seed, methods: [r.method], signal: ctx.signal, onProgress: (d, t) => ctx.progress(d / t),
           });
           const m = cmp.methods[0]!;
           return runJson(m.variances, m.flatness.flatness, m.psi, m.interval, m.spearman, c.samples, {
@@ -94,7 +94,7 @@ export function flatnessExperiment(c: FlatnessConfig): Experiment {
         const g = factorSamples(await ctx.engine.noiseFactor(model, data, { samples: c.gradientSamples, seed: c.seed + 1, stepOffset: 0 }));
         ctx.progress(0.4);
         const vf = await ctx.engine.varianceFlatness(model, data, g, c.gradientSamples, {
-          k: Math.min(c.directions, c.gradientSamples - 1), c: c.threshold, seed: c.seed, centre: star,
+          k: Math.min(c.directions, c.gradientSamples - 1), c: c.threshold, seed: c.seed, centre: star, signal: ctx.signal,
           onProgress: (d, t) => ctx.progress(0.4 + 0.6 * d / t),
         });
         return runJson(vf.variances, vf.flatness.flatness, vf.psi, vf.interval, vf.spearman, c.gradientSamples, {});

@@ -53,7 +53,7 @@ export function cellUnit(c: LadderConfig, keep: number, i: number, method: PathM
       const data = await ctx.workloads.get(c.data);
       return withModel(ctx.engine, { ...c.net, keep }, data, async (model) => {
         // seed + i per learning rate, as engine.weakOrder does, so both give the same paths.
-        const common = { lr, steps, seed: c.seed + i, onProgress: (d: number, t: number) => ctx.progress(d / t) };
+        const common = { lr, steps, seed: c.seed + i, signal: ctx.signal, onProgress: (d: number, t: number) => ctx.progress(d / t) };
         if (!isSme(method)) {
           const r = await ctx.engine.simulate(model, data, { ...common, method, paths: c.gdPaths, recordEvery: steps });
           const cell: Json = { loss: Array.from(finalValues(r.loss, c.gdPaths)), normSq: Array.from(finalValues(r.normSq, c.gdPaths)), diverged: divergedPaths(r.loss, c.gdPaths) };

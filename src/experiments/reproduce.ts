@@ -8,6 +8,7 @@ import type { HostDataset } from '../data/dataset-types.js';
 import type { Engine } from '../engine.js';
 import type { Results } from '../report/results.js';
 import { applyOverrides, checkConfig } from './config.js';
+import { checkMemory, checkSettings, memoryBudget } from './limits.js';
 import { experimentsFor, SECTIONS, withCustomData, type SectionName } from './sections.js';
 import { preset as presetConfig, PRESETS, type PresetName, type ReproduceConfig } from './presets.js';
 import { provenance } from './provenance.js';
@@ -28,6 +29,8 @@ export interface ReproduceOptions {
   store?: UnitStore;
   shard?: Shard;
   onProgress?: (p: Progress) => void;
+  /** Stops the run between steps once aborted (finished units stay in the store). */
+  signal?: AbortSignal;
 }
 
 /** The configuration a reproduce call runs with. */
@@ -41,7 +44,34 @@ export function reproduceConfig(o: ReproduceOptions = {}): ReproduceConfig {
   checkMethods('config.sme.methods', c.sme.methods, PATH_METHODS);
   checkMethods('config.flatness.methods', c.flatness.methods, NOISE_METHODS);
   if (o.data) c = withCustomData(c);
+  c = fitDefaults(c, o.data ? o.data.n : null, o.config);
+  checkSettings(c, o.data ?? null);
   return c;
+}
+
+/**
+ * Preset values the data cannot hold, made to fit and written into the configuration (so
+ * config.json records what runs): with your own data, a row count above its rows becomes its
+ * rows; a flatness approach batch above the rows used becomes the rows (full batch). A value
+ * given in the overrides is kept as it is and checked (checkSettings refuses it).
+ */
+function fitDefaults(c: ReproduceConfig, rows: number | null, overrides: Record<string, unknown> | undefined): ReproduceConfig {
+  const given = (section: string, ...path: string[]) => {
+    let v: unknown = overrides?.[section];
+    for (const k of path) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+    return v !== undefined;
+  };
+  const out = { ...c } as unknown as Record<string, { data: { source: string; n?: number } }>;
+  if (rows !== null) {
+    for (const name of SECTIONS) {
+      const s = out[name]!;
+      if (!given(name, 'data', 'n') && s.data.n !== undefined && s.data.n > rows) out[name] = { ...s, data: { ...s.data, n: rows } };
+    }
+  }
+  const f = out.flatness as unknown as ReproduceConfig['flatness'];
+  const used = f.data.n ?? rows ?? f.approachBatch;
+  if (!given('flatness', 'approachBatch') && f.approachBatch > used) out.flatness = { ...f, approachBatch: used } as never;
+  return out as unknown as ReproduceConfig;
 }
 
 function checkMethods(name: string, list: readonly string[], allowed: readonly string[]): void {
@@ -56,11 +86,14 @@ export async function reproduce(engine: Engine, o: ReproduceOptions = {}): Promi
   if (!Array.isArray(sections) || sections.length === 0 || sections.some((s) => !SECTIONS.includes(s))) {
     throw new ArgumentError('options.sections', `a non-empty list of ${SECTIONS.join(', ')}`, sections);
   }
+  checkMemory(config, sections, o.data ?? null, memoryBudget(engine));
   const experiments = experimentsFor(config, sections);
   const store = o.store ?? memoryStore();
   const workloads = new Workloads(engine, o.data ?? null);
   try {
-    await runUnits(experiments, { engine, workloads, store, ...(o.shard ? { shard: o.shard } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
+    await runUnits(experiments, {
+      engine, workloads, store, ...(o.shard ? { shard: o.shard } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(o.signal ? { signal: o.signal } : {}),
+    });
   } finally {
     workloads.dispose();
   }

@@ -7,6 +7,7 @@
 import type { Engine } from '../engine.js';
 import { RESULTS_SCHEMA, type Provenance, type Results } from '../report/results.js';
 import { ArgumentError } from '../errors.js';
+import { checkAbort } from '../abort.js';
 import { canonical, type Experiment, type Json, type Unit } from './units.js';
 import type { Workloads } from './workloads.js';
 
@@ -42,6 +43,11 @@ export interface RunOptions {
   onProgress?: (p: Progress) => void;
   /** Called after each unit is stored, with the number of units finished and in all. */
   onUnit?: (key: string, finished: number, total: number) => void;
+  /**
+   * Stops the run once aborted (rejecting with the signal's reason): between units, and within a
+   * unit between its steps. Finished units stay stored; the unit in progress is dropped.
+   */
+  signal?: AbortSignal;
 }
 
 /** Every distinct unit of the experiments, in plan order (units shared by key appear once). */
@@ -79,6 +85,7 @@ async function runOne(u: Unit, o: RunOptions, progress: (f: number) => void): Pr
   const value = canonical(await u.run({
     engine: o.engine, workloads: o.workloads, progress,
     need: (dep) => runOne(dep, o, () => {}),
+    ...(o.signal ? { signal: o.signal } : {}),
   }));
   await o.store.put(u.key, value);
   return value;
@@ -92,6 +99,7 @@ export async function runUnits(experiments: Experiment[], o: RunOptions): Promis
   let done = stored.reduce((s, u) => s + u.cost, 0), finished = stored.length;
   for (const u of units) {
     if (o.store.get(u.key) !== undefined) continue;
+    await checkAbort(o.signal);
     o.onProgress?.({ done, total, unit: u.key });
     const progress = (f: number) => o.onProgress?.({ done: done + Math.min(1, Math.max(0, f)) * u.cost, total, unit: u.key });
     await runOne(u, o, progress);

@@ -38,7 +38,7 @@ export function smeCurves(c: SmeCurvesConfig): Experiment {
         const data = await ctx.workloads.get(c.data);
         return withModel(ctx.engine, c.net, data, async (model) => {
           const r = await ctx.engine.simulate(model, data, {
-            method, lr: c.lr, steps: c.steps, paths: c.paths, seed: c.seed, recordEvery: c.recordEvery, pairs: c.pairs,
+            method, lr: c.lr, steps: c.steps, paths: c.paths, seed: c.seed, recordEvery: c.recordEvery, pairs: c.pairs, signal: ctx.signal,
             onProgress: (d, t) => ctx.progress(d / t),
           });
           return { times: Array.from(r.times), loss: Array.from(r.loss) };

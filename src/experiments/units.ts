@@ -19,6 +19,8 @@ export interface UnitContext {
    * absent, e.g. in a shard that was not assigned it.
    */
   need(unit: Unit): Promise<Json>;
+  /** The run's cancellation: pass it to long computations (they stop between steps once aborted). */
+  signal?: AbortSignal;
 }
 
 /** A plain JSON value (what unit results are made of). */

@@ -6,6 +6,9 @@ import type { Results } from './results.js';
 import { ArgumentError } from '../errors.js';
 import { renderFigures, type RenderedFigure } from './render.js';
 
+/** The text of a figure's .svg file. */
+export const svgFileText = (f: RenderedFigure): string => `<?xml version="1.0" encoding="UTF-8"?>\n${f.svg}\n`;
+
 /**
  * Write every figure of `results` to `<dir>/<id>.svg` (atomically: a temporary file, then a
  * rename) and return the paths written. Pass `figures` to reuse an earlier render.
@@ -19,7 +22,7 @@ export async function writeFiguresSvg(results: Results, dir: string, options: { 
   const paths: string[] = [];
   for (const f of figures) {
     const path = join(dir, `${f.id}.svg`), tmp = `${path}.${process.pid}.tmp`;
-    await writeFile(tmp, `<?xml version="1.0" encoding="UTF-8"?>\n${f.svg}\n`);
+    await writeFile(tmp, svgFileText(f));
     await rename(tmp, path);
     paths.push(path);
   }

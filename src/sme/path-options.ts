@@ -55,6 +55,8 @@ export interface SimulateOptions {
   pathsPerBatch?: number;
   /** Called after each batch of paths (each path in 'sequential' mode). */
   onProgress?: (done: number, total: number) => void;
+  /** Stops between steps once aborted, rejecting with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface PathsResult {
@@ -69,7 +71,7 @@ export interface PathsResult {
   paths: number;
 }
 
-export type ResolvedSimulate = Required<Omit<SimulateOptions, 'onProgress' | 'pathsPerBatch'>> & { pathsPerBatch: number | null };
+export type ResolvedSimulate = Required<Omit<SimulateOptions, 'onProgress' | 'pathsPerBatch' | 'signal'>> & { pathsPerBatch: number | null };
 
 const PATH_STREAM = 0x9a7e0;
 

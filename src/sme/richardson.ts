@@ -42,6 +42,8 @@ export interface RichardsonOptions {
   samples?: number;
   refresh?: number;
   keepFinal?: boolean;
+  /** Stops the run between steps (an AbortError), as simulate's own option. */
+  signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -79,7 +81,7 @@ export async function richardsonPaths(model: Mlp, data: DeviceDataset, o: Richar
       antithetic: o.noise !== 'none', coupling: 1 << (LEVELS - 1 - l),
       ...(o.noise ? { noise: o.noise } : {}), ...(o.pairs ? { pairs: o.pairs } : {}),
       ...(o.samples ? { samples: o.samples } : {}), ...(o.refresh ? { refresh: o.refresh } : {}),
-      ...(o.keepFinal ? { keepFinal: true } : {}),
+      ...(o.keepFinal ? { keepFinal: true } : {}), ...(o.signal ? { signal: o.signal } : {}),
       // Progress in units of h/4 sub-steps: level l costs 2^l of the 7 shares.
       ...(progress ? { onProgress: (d: number, t: number) => progress(((1 << l) - 1 + (d / t) * (1 << l)) / 7 * t, t) } : {}),
     }));

@@ -15,6 +15,7 @@
  *   frozen factor: ∇L_S (and the HVP), then ζ = G_p z_p for all paths in one batched GEMM; each
  *     path's factor G_p is refreshed every K steps from its own θ by the batched mask pass.
  */
+import { checkAbort } from '../abort.js';
 import type { Backend, Tensor } from '../backend/backend.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
@@ -72,7 +73,7 @@ interface Batch {
 }
 
 export async function simulateBatched(
-  model: Mlp, data: DeviceDataset, o: ResolvedSimulate, onProgress?: (done: number, total: number) => void,
+  model: Mlp, data: DeviceDataset, o: ResolvedSimulate, onProgress?: (done: number, total: number) => void, signal?: AbortSignal,
 ): Promise<PathsResult> {
   model.prepare(data);
   const k = model.backend, D = model.size, n = data.n, eps = o.lr, keep = model.keep;
@@ -130,6 +131,7 @@ export async function simulateBatched(
       const B = batch, seeds = sources.map((s) => s.seed), signs = sources.map((s) => s.sign);
       repeatRows(k, one, theta0, B.theta, D, Pb);
       for (let step = 0; step <= o.steps; step++) {
+        if (signal) await checkAbort(signal);
         if (step % o.recordEvery === 0) {
           const offset = (step / o.recordEvery) * o.paths + p0;
           passForward(k, model, data, B.one, B.theta, false);

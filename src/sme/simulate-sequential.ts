@@ -7,13 +7,14 @@
  * SME step (h = ε/substeps):  Θ ← Θ − h·b(Θ) + √(ε h)·ζ,  ζ with covariance Σ(Θ) (samplers.ts),
  *   order 1: b = ∇L_S;   order 2: b = ∇L_S + (ε/2)·H_{L_S}∇L_S  (one HVP).
  */
+import { checkAbort } from '../abort.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
 import { frozenFactorSampler, maskPairSampler, type NoiseSampler } from './samplers.js';
 import { pathSource, recordTimes, type PathsResult, type ResolvedSimulate } from './path-options.js';
 
 export async function simulateSequential(
-  model: Mlp, data: DeviceDataset, o: ResolvedSimulate, onProgress?: (done: number, total: number) => void,
+  model: Mlp, data: DeviceDataset, o: ResolvedSimulate, onProgress?: (done: number, total: number) => void, signal?: AbortSignal,
 ): Promise<PathsResult> {
   model.prepare(data);
   const k = model.backend, d = model.size, eps = o.lr;
@@ -32,6 +33,7 @@ export async function simulateSequential(
       k.copy(theta0, model.params);
       const { seed, sign } = pathSource(o, p);
       for (let n = 0; n <= o.steps; n++) {
+        if (signal) await checkAbort(signal);
         if (n % o.recordEvery === 0) {
           const slot = p * records + n / o.recordEvery;
           div = model.lossInto(data, loss, slot);

@@ -11,6 +11,7 @@
  */
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
+import { checkSignal } from '../abort.js';
 import { resolveSimulate, type PathsResult, type SimulateOptions } from './path-options.js';
 import { simulateBatched, unbatchable } from './simulate-batched.js';
 import { simulateSequential } from './simulate-sequential.js';
@@ -21,6 +22,7 @@ export { PATH_METHODS, pathSeed, resolveSimulate } from './path-options.js';
 export async function simulatePaths(model: Mlp, data: DeviceDataset, options: SimulateOptions): Promise<PathsResult> {
   model.prepare(data);
   const o = resolveSimulate(options);
-  if (o.mode === 'sequential' || unbatchable(model, o.method) !== null) return simulateSequential(model, data, o, options.onProgress);
-  return simulateBatched(model, data, o, options.onProgress);
+  const signal = checkSignal('options.signal', options.signal);
+  if (o.mode === 'sequential' || unbatchable(model, o.method) !== null) return simulateSequential(model, data, o, options.onProgress, signal);
+  return simulateBatched(model, data, o, options.onProgress, signal);
 }

@@ -6,6 +6,7 @@
  */
 import { checkInt, checkPositive } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';
+import { checkAbort, checkSignal } from '../abort.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
 import { noiseFactor } from '../noise/noise-factor.js';
@@ -21,6 +22,8 @@ export interface AlignmentTrackOptions extends AlignmentOptions {
   samples?: number;
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Stops between training steps and between checkpoints once aborted, rejecting with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface AlignmentTrack {
@@ -39,6 +42,7 @@ export async function alignmentOverTraining(model: Mlp, data: DeviceDataset, o: 
   const every = checkInt('options.every', o.every, 1, steps);
   const m = checkInt('options.samples', o.samples ?? 32, 2, 1 << 16);
   const seed = checkInt('options.seed', o.seed ?? 0, 0, 0xffffffff);
+  const signal = checkSignal('options.signal', o.signal);
   const points = Math.floor(steps / every) + 1;
   const out: AlignmentTrack = {
     steps: new Int32Array(points), alpha: new Float64Array(points), nullMean: new Float64Array(points),
@@ -46,9 +50,10 @@ export async function alignmentOverTraining(model: Mlp, data: DeviceDataset, o: 
   };
   for (let i = 0; i < points; i++) {
     const step = i * every;
+    if (signal) await checkAbort(signal);
     if (i > 0) {
       await train(model, data, {
-        lr: o.lr, steps: every, seed, startStep: step - every, lossEvery: every,
+        lr: o.lr, steps: every, seed, startStep: step - every, lossEvery: every, signal,
         ...(o.batchSize ? { batchSize: o.batchSize } : {}),
       });
     }

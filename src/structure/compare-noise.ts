@@ -10,6 +10,7 @@
  * give each method's projected variance u_jᵀ C u_j and its Spearman ρ against λ_j.
  * The model is back at θ₀ when the call returns.
  */
+import { checkSignal } from '../abort.js';
 import { checkInt } from '../backend/validate.js';
 import { lanczosEigen } from '../curvature/eigen.js';
 import { ArgumentError } from '../errors.js';
@@ -56,6 +57,8 @@ export interface CompareNoiseOptions {
   /** Return each method's S × D samples (default false: they are large). */
   keepSamples?: boolean;
   onProgress?: (done: number, total: number, method: NoiseMethod) => void;
+  /** Stops between steps once aborted, rejecting with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** One method's samples analysed: the variance–flatness result (σ², F, ψ, interval, ρ, used) and more. */
@@ -148,6 +151,7 @@ function stationarity(x: Float32Array, s: number, d: number): { totalVariance: n
 export async function compareNoise(model: Mlp, data: DeviceDataset, options: CompareNoiseOptions): Promise<CompareNoiseResult> {
   const d = model.size;
   const o = resolve(options, d);
+  const signal = checkSignal('options.signal', options.signal);
   model.prepare(data);
   const theta0 = await model.getParams();
   const matched = await matchedNoise(model, data, { seed: (o.seed + MATCH_SEED) >>> 0, ...(options.matching ?? {}) });
@@ -155,7 +159,7 @@ export async function compareNoise(model: Mlp, data: DeviceDataset, options: Com
 
   let hessian: { values: Float64Array; vectors: Float32Array } | null = null;
   if (o.hessianK > 0) {
-    const eig = await lanczosEigen(k, d, (v) => model.hvpTensor(data, v, { of: o.hessianOf }), { k: o.hessianK, which: 'LA', seed: o.seed });
+    const eig = await lanczosEigen(k, d, (v) => model.hvpTensor(data, v, { of: o.hessianOf }), { k: o.hessianK, which: 'LA', seed: o.seed, signal });
     hessian = { values: eig.values, vectors: eig.vectors };
   }
 
@@ -173,7 +177,7 @@ export async function compareNoise(model: Mlp, data: DeviceDataset, options: Com
       const base = mi * perMethod;
       const report = (done: number) => options.onProgress?.(base + done, total, method);
       model.setParams(theta0);
-      const run = { lr: o.lr, dropout: settings.dropout, batchSize: settings.batchSize, isotropicNoise: settings.isotropicNoise };
+      const run = { lr: o.lr, dropout: settings.dropout, batchSize: settings.batchSize, isotropicNoise: settings.isotropicNoise, signal };
       if (o.burnIn > 0) {
         await train(model, data, {
           ...run, steps: o.burnIn, seed: (o.seed + BURN_IN_SEED) >>> 0, lossEvery: o.burnIn,
@@ -186,7 +190,7 @@ export async function compareNoise(model: Mlp, data: DeviceDataset, options: Com
       });
       const x = rec.snapshots!;
       const vf = await varianceFlatness(model, data, x, o.samples, {
-        k: o.k, c: o.c, of: o.of, bootstrap: o.bootstrap, seed: o.seed,
+        k: o.k, c: o.c, of: o.of, bootstrap: o.bootstrap, seed: o.seed, signal,
         onProgress: (done) => report(o.burnIn + o.samples * o.every + done),
       });
       const st = stationarity(x, o.samples, d);

@@ -7,6 +7,7 @@
  */
 import { checkInt, checkOptions, checkPositive, checkVector } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';
+import { checkAbort, checkSignal } from '../abort.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
 
@@ -21,6 +22,8 @@ export interface FlatnessOptions {
   /** Largest |s| searched (default 1e4): beyond it the side counts as unbounded (Infinity). */
   maxS?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Stops between loss evaluations once aborted, rejecting with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface FlatnessResult {
@@ -50,10 +53,12 @@ export async function intervalFlatness(
   const maxS = checkPositive('options.maxS', options.maxS ?? 1e4);
   if (tol >= 1) throw new ArgumentError('options.tol', 'a number in (0, 1)', tol);
   if (maxS < s0) throw new ArgumentError('options.maxS', `at least options.s0 = ${s0}`, maxS);
+  const signal = checkSignal('options.signal', options.signal);
   const k_ = model.backend;
   const saved = await model.getParams();
   const theta = k_.fromArray(Float32Array.from(centre)), dir = k_.create(d);
   const lossAt = async (s: number) => {
+    if (signal) await checkAbort(signal);
     k_.copy(theta, model.params);
     k_.axpy(s, dir, model.params);
     return of === 'loss' ? model.loss(data) : (await model.modifiedLoss(data)).value;

@@ -6,6 +6,7 @@
  */
 import type { Tensor } from '../backend/backend.js';
 import { checkInt } from '../backend/validate.js';
+import { checkAbort, checkSignal } from '../abort.js';
 import { ArgumentError, DeviceLostError, DivergenceError, type TrainCheckpoint } from '../errors.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
@@ -40,7 +41,8 @@ export interface TrainOptions {
   /**
    * Divergence check: every `checkEvery` steps (default 25) the step's loss is read back; NaN,
    * ±Inf or a loss above `divergenceBound` (default 1e6 × the first step's loss, at least 1e6)
-   * stops the run with a DivergenceError naming the step and the value.
+   * stops the run with a DivergenceError naming the step and the value. At the end of every run,
+   * however short, every recorded loss and the final θ are checked the same way.
    */
   checkEvery?: number;
   divergenceBound?: number;
@@ -56,6 +58,8 @@ export interface TrainOptions {
    * mini-batches are those the uninterrupted run would have used.
    */
   checkpointEvery?: number;
+  /** Stops the run between steps once aborted, rejecting with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface TrainResult {
@@ -72,7 +76,7 @@ export interface TrainResult {
 interface Resolved {
   lr: number; steps: number; dropout: boolean; seed: number; batch: number; lossEvery: number; isotropic: number;
   checkEvery: number; bound: number | null;
-  snapshotEvery: number; startStep: number; progressEvery: number; checkpointEvery: number;
+  snapshotEvery: number; startStep: number; progressEvery: number; checkpointEvery: number; signal: AbortSignal | undefined;
 }
 
 function resolve(o: TrainOptions, n: number): Resolved {
@@ -97,6 +101,7 @@ function resolve(o: TrainOptions, n: number): Resolved {
     snapshotEvery: checkInt('options.snapshotEvery', o.snapshotEvery ?? 0, 0),
     startStep: checkInt('options.startStep', o.startStep ?? 0, 0, 0xffffffff - steps),
     progressEvery: checkInt('options.progressEvery', o.progressEvery ?? Math.max(1, Math.ceil(steps / 100)), 1),
+    signal: checkSignal('options.signal', o.signal),
   };
 }
 
@@ -146,6 +151,7 @@ export async function train(model: Mlp, data: DeviceDataset, options: TrainOptio
   try {
     if (o.checkpointEvery > 0) await takeCheckpoint(0);
     for (let s = 0; s < o.steps; s++) {
+      if (o.signal) await checkAbort(o.signal);
       const step = o.startStep + s;
       const batch: { x: Tensor; y: Tensor } = sampler ? sampler.next() : data;
       const record = s % o.lossEvery === 0;
@@ -175,6 +181,12 @@ export async function train(model: Mlp, data: DeviceDataset, options: TrainOptio
     }
     const raw = (await k.read(losses)) as Float32Array;
     for (let i = 0; i < raw.length; i++) raw[i]! /= div;
+    // However short the run (the periodic check may never have come): every recorded loss, and θ
+    // after the last update (a non-finite θ has a NaN loss).
+    for (let i = 0; i < raw.length; i++) if (!(raw[i]! <= bound!)) throw new DivergenceError(lossSteps[i]!, raw[i]!, bound!);
+    k.reduce('sumsq', model.params, null, scratchLoss, 0);
+    const normSq = ((await k.read(scratchLoss)) as Float32Array)[0]!;
+    if (!Number.isFinite(normSq)) throw new DivergenceError(o.startStep + o.steps, NaN, bound!);
     return {
       losses: raw, lossSteps,
       snapshots: snaps ? ((await k.read(snaps)) as Float32Array) : null,

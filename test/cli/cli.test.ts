@@ -79,7 +79,7 @@ test('bad input: exit status 2 and a message naming the argument', () => {
     [['reproduce', '--seed', '1.5'], /--seed: expected an integer/],
     [['reproduce', '--backend', 'cuda'], /--backend: expected 'auto', 'webgpu' or 'wasm'/],
     [['reproduce', '--resume', '--out', join(dir, 'none')], /--resume: expected a checkpoint/],
-    [['reproduce', '--config', join(dir, 'missing.json')], /--config: expected an existing JSON file/],
+    [['reproduce', '--config', join(dir, 'missing.json')], /--config: expected an existing, readable file/],
     [['train', '--keep', '0'], /--keep: expected a keep probability in \(0, 1\]/],
     [['train', '--data', join(dir, 'tiny.json'), '--labels', join(dir, 'tiny.json')], /images|--data/],
     [['hessian', '--of', 'both'], /--of: expected 'loss' or 'modified'/],

@@ -82,6 +82,38 @@ for (const e of present(engines)) {
     data.dispose();
   });
 
+  s(`${e.backend}: a run shorter than checkEvery is still checked at its end: it throws, it never returns NaN losses`, async () => {
+    const data = e.dataset(task(40, 6, 2, 3));
+    const model = e.mlp({ sizes: [6, 16, 2], seed: 1 });
+    for (const steps of [1, 2, 5]) {
+      model.setParams(new Float32Array(model.size).fill(0.1));
+      let err: unknown = null;
+      const r = await e.train(model, data, { lr: 1e30, steps, seed: 1 }).catch((x: unknown) => { err = x; return null; });
+      assert.is(r, null, `${steps} steps: no result`);
+      assert.instance(err, DivergenceError, `${steps} steps`);
+      assert.ok((err as DivergenceError).step <= steps, `the step is within the run (${(err as DivergenceError).step})`);
+    }
+    model.dispose();
+    data.dispose();
+  });
+
+  s(`${e.backend}: an AbortSignal stops training between steps with the signal's reason`, async () => {
+    const data = e.dataset(task(40, 6, 2, 3));
+    const model = e.mlp({ sizes: [6, 16, 2], seed: 1 });
+    const before = await model.getParams();
+    const stop = new Error('stop');
+    await e.train(model, data, { lr: 0.01, steps: 10, signal: AbortSignal.abort(stop) }).then(() => assert.unreachable(), (x: unknown) => assert.is(x, stop));
+    assert.equal(await model.getParams(), before, 'aborted before the first step: θ untouched');
+    // Aborted from a timer while running: 10^7 steps would take minutes; the abort arrives between steps.
+    const ac = new AbortController(), t0 = Date.now();
+    setTimeout(() => ac.abort(stop), 50);
+    await e.train(model, data, { lr: 0.01, steps: 1e7, signal: ac.signal }).then(() => assert.unreachable(), (x: unknown) => assert.is(x, stop));
+    assert.ok(Date.now() - t0 < 5000, `stopped after ${Date.now() - t0} ms`);
+    await e.train(model, data, { lr: 0.01, steps: 2, signal: 'stop' as never }).then(() => assert.unreachable(), (x: unknown) => assert.match(String(x), /options\.signal: expected an AbortSignal/));
+    model.dispose();
+    data.dispose();
+  });
+
   s(`${e.backend}: bad models, data and options are refused naming the argument`, async () => {
     const throwsArg = (fn: () => unknown, re: RegExp) => assert.throws(fn, (err: unknown) => err instanceof ArgumentError && re.test((err as Error).message));
     throwsArg(() => e.mlp({ sizes: [3] }), /options\.sizes: expected an array of at least two layer sizes/);

@@ -53,4 +53,12 @@ export {
 } from './report/index.js';
 export type { FigureSpec, FigureId, RenderedFigure, ReportOptions, KeyTable } from './report/index.js';
 export { NOISE_METHODS } from './structure/compare-noise.js';
+export {
+  linearResponse, stationaryCovariance, windowCovariance, geometricSum, basisVariances,
+  type LinearSystem, type WindowSchedule, type StationaryCovariance, type WindowCovariance, type LinearResponse,
+} from './structure/linear-response.js';
+export {
+  PREDICTION_BASES, varianceAgreement,
+  type PredictionBasis, type WindowPrediction, type WindowPredictionOptions, type PsiFit,
+} from './structure/window-prediction.js';
 export type { NoiseMethod, CompareNoiseOptions, CompareNoiseResult, NoiseMethodResult } from './structure/compare-noise.js';

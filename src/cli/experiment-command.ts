@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createEngine } from '../engine.js';
 import { ArgumentError, DeviceLostError } from '../errors.js';
 import {
-  assemble, experimentsFor, parseConfigText, planUnits, provenance, reproduceConfig, runUnits, shardUnits, Workloads,
+  assemble, experimentsFor, parseConfigText, planUnits, predictionBases, provenance, reproduceConfig, runUnits, shardUnits, Workloads,
   type PresetName, type SectionName,
 } from '../experiments/index.js';
 import type { Provenance } from '../report/results.js';
@@ -38,22 +38,29 @@ export const EXPERIMENT_OPTIONS = {
   shard: { type: 'string' },
 } as const;
 
-export const experimentHelp = (command: string, what: string) => `Usage: dropout-sme ${command} [options]
+/** Options of the commands that run the flatness section. */
+export const FLATNESS_OPTIONS = { predict: { type: 'string' } } as const;
+
+const FLATNESS_HELP = `  --predict <bases>             linear-response prediction of the dropout window: pca (default),
+                                hessian, pca,hessian or none
+`;
+
+export const experimentHelp = (command: string, what: string, sections: readonly SectionName[] = ['flatness']) => `Usage: dropout-sme ${command} [options]
 
 ${what}
 
 Options:
   --quick                       small settings (under a minute on 2 CPU cores)
-  --full                        the paper's scale (hours on a CPU)
-  --config <file.json>          override any setting of the preset (see config.json of a run)
+  --full                        the paper's scale (hours on a CPU; flatness at keeps 0.5, 0.7, 0.9)
+${sections.includes('flatness') ? FLATNESS_HELP : ''}  --config <file.json>          override any setting of the preset (see config.json of a run)
   --resume                      continue a killed run from its checkpoint in --out
   --shard <i/N>                 run only shard i of N and write partial-i-of-N.json for merge
 ${COMMON_HELP}`;
 
 export async function experimentCommand(command: string, what: string, sections: SectionName[], argv: string[]): Promise<void> {
-  const { values } = parse(argv, EXPERIMENT_OPTIONS);
+  const { values } = parse(argv, sections.includes('flatness') ? { ...EXPERIMENT_OPTIONS, ...FLATNESS_OPTIONS } : EXPERIMENT_OPTIONS);
   if (values.help) {
-    process.stdout.write(experimentHelp(command, what));
+    process.stdout.write(experimentHelp(command, what, sections));
     return;
   }
   if (values.quick && values.full) throw new ArgumentError('--quick/--full', 'at most one of them', 'both');
@@ -66,6 +73,11 @@ export async function experimentCommand(command: string, what: string, sections:
     const path = values.config as string;
     if (!existsSync(path)) throw new ArgumentError('--config', 'an existing JSON file', path);
     overrides = parseConfigText(readFileSync(path, 'utf8'), '--config');
+  }
+  if (values.predict !== undefined) {
+    predictionBases(values.predict, '--predict');
+    const flat = overrides?.['flatness'];
+    overrides = { ...overrides, flatness: { ...(flat !== null && typeof flat === 'object' ? flat : {}), predict: values.predict } };
   }
   const custom = values.data ? await loadDataOption(values.data as string, values.labels as string | undefined) : null;
   const config = reproduceConfig({ preset: name, seed, ...(overrides ? { config: overrides } : {}), ...(custom ? { data: custom } : {}) });

@@ -25,7 +25,11 @@ const RULES: Record<string, [Rule, string]> = {
   bootstrap: [(v) => Number.isInteger(v) && v >= 0 && v <= 1e6, 'a non-negative integer'],
   nullSamples: [(v) => Number.isInteger(v) && v >= 0 && v <= 1e4, 'a non-negative integer'],
 };
-const COUNTS = ['approachBatch', 'n', 'steps', 'paths', 'recordEvery', 'pairs', 'substeps', 'samples', 'spacing', 'directions', 'gradientSamples', 'every', 'probes', 'eigenpairs'];
+const COUNTS = [
+  'approachBatch', 'n', 'steps', 'paths', 'recordEvery', 'pairs', 'substeps', 'samples', 'spacing', 'directions', 'gradientSamples', 'every', 'probes',
+  'eigenpairs', 'predictHvpSamples',
+];
+RULES['predictNoiseSamples'] = [(v) => Number.isInteger(v) && v >= 2 && v <= 1e7, 'an integer ≥ 2'];
 for (const k of COUNTS) RULES[k] = [count, 'a positive integer'];
 
 const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);

@@ -10,3 +10,4 @@ export { Workloads, type DataChoice, type DataSource } from './workloads.js';
 export { provenance, runtimeName } from './provenance.js';
 export type { Experiment, Unit, Json } from './units.js';
 export { reproduce, reproduceConfig, type ReproduceOptions } from './reproduce.js';
+export { predictionBases, type FlatnessConfig } from './flatness.js';

@@ -151,7 +151,16 @@ export function summarise(r: ReturnType<typeof assemble>): void {
   const f = (v: number | null | undefined, d = 3) => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(d));
   if (r.weakOrder) for (const s of r.weakOrder.series) console.log(`weak order, SME order ${s.order}: fitted slope ${f(s.slope, 2)} [${f(s.interval?.[0], 2)}, ${f(s.interval?.[1], 2)}]`);
   if (r.sweep) console.log(`ε × p sweep: fitted order per keep ${r.sweep.keeps.map((p, i) => `p=${p}: ${f(r.sweep!.slopes[i], 2)}`).join(', ')}`);
-  if (r.flatness) for (const run of r.flatness.runs) console.log(`variance–flatness, ${run.method} ${run.kind} samples: ψ = ${f(run.psi, 2)} [${f(run.interval[0], 2)}, ${f(run.interval[1], 2)}], Spearman ${f(run.spearman, 2)}`);
+  const psi = (x: { psi: number | null; interval: [number, number] | null }) => `ψ = ${f(x.psi, 2)} [${f(x.interval?.[0], 2)}, ${f(x.interval?.[1], 2)}]`;
+  const keeps = new Set(r.flatness?.runs.map((run) => run.keep)).size;
+  if (r.flatness) for (const run of r.flatness.runs) {
+    const at = keeps > 1 ? ` (keep ${run.keep})` : '';
+    console.log(`variance–flatness, ${run.method} ${run.kind} samples${at}: ${psi(run)}, Spearman ${f(run.spearman, 2)}`);
+    for (const p of run.predictions ?? []) {
+      console.log(`  predicted (${p.basis} basis): this window ${psi(p.fits.window)}, stationary ${p.fits.stationary ? psi(p.fits.stationary) : `none (${p.unstable.length} eigenvalues of H_K outside (0, 2/ε))`}; `
+        + `predicted/measured σ² median ${f(p.agreement.medianRatio, 2)}, Spearman ${f(p.agreement.spearman, 2)}`);
+    }
+  }
   if (r.alignment) {
     const a = r.alignment, i = a.alpha.length - 1;
     console.log(`alignment α at step ${a.steps[i]}: ${f(a.alpha[i])} (null ${f(a.nullMean[i])} ± ${f(a.nullSd[i])}); Spearman(λ, uᵀΣu) = ${f(a.spearman, 2)}`);

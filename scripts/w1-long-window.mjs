@@ -24,6 +24,10 @@
 //   node scripts/w1-long-window.mjs --backend wasm --approach 2000000 --max-steps 10000 --out w1-p5 --no-secondary
 //   node scripts/w1-long-window.mjs --backend wasm --from w1-p5/theta-approach-1000000.npy --from-step 0 \
 //     --max-steps 10000 --out w1-p5-1m --no-secondary
+// Issue 15's W1 fixture (test/fixtures/w1-window-start.npy) is the θ this script saves as
+// theta-window-start.npy: P5 with the 1,000,000-step approach, after the window's 500 burn-in steps
+// (where its samples' schedule starts). From P5's theta-long.npy, --from-step 10000 --max-steps 10000
+// runs no long-phase step and only the window.
 // Usage: node scripts/w1-long-window.mjs [--backend webgpu|wasm] [--budget S] [--max-steps N]
 //          [--out DIR] [--from theta.npy --from-step N] [--no-secondary]
 //          [--approach N] [--approach-chunk N] [--chunk N] [--window burnIn,S,every]
@@ -94,6 +98,7 @@ const r = await engine.compareNoise(model, data, {
   lr: 0.1, burnIn, samples: S, every, k: Math.min(15, S - 1), c: 2, seed: 1, methods: ['dropout'], keepSamples: true,
 });
 const m = r.methods[0];
+save('theta-window-start.npy', m.start);
 const show = (label, v) => log(`${label}: ψ = ${v.psi.toFixed(3)} [${v.interval.map((x) => x.toFixed(3)).join(', ')}], Spearman ${v.spearman.toFixed(3)}, ` +
   `${v.used} directions; σ² ${Array.from(v.variances, (x) => x.toExponential(2)).join(' ')}; F ${Array.from(v.flatness.flatness, (x) => x.toFixed(3)).join(' ')}`);
 show('window, flatness of R_S', m);

@@ -27,6 +27,7 @@ import { alignment, type AlignmentOptions, type AlignmentResult } from './struct
 import { alignmentOverTraining, type AlignmentTrack, type AlignmentTrackOptions } from './structure/alignment-track.js';
 import { matchedNoise, type MatchedNoise } from './structure/matched-noise.js';
 import { compareNoise, type CompareNoiseOptions, type CompareNoiseResult } from './structure/compare-noise.js';
+import { predictWindow, type WindowPrediction, type WindowPredictionOptions } from './structure/window-prediction.js';
 
 /** Which Hessian, and Monte Carlo settings where L_S has no closed form. */
 export interface HessianChoice {
@@ -217,6 +218,17 @@ export class Engine {
   compareNoise(model: Mlp, data: DeviceDataset, options: CompareNoiseOptions): Promise<CompareNoiseResult> {
     this.live();
     return compareNoise(model, data, options);
+  }
+
+  /**
+   * A trajectory window (S × D samples, e.g. compareNoise's with keepSamples) against its
+   * linear-response prediction (SPEC §6): H_K, Σ_K and g_K at the window's mean in a basis of K
+   * directions (PCA or Hessian), the window's expected sample variances and the stationary ones,
+   * each with ψ fitted on the measured flatness. The model is back at its θ afterwards.
+   */
+  predictWindow(model: Mlp, data: DeviceDataset, samples: Float32Array, count: number, options: WindowPredictionOptions): Promise<WindowPrediction> {
+    this.live();
+    return predictWindow(model, data, samples, count, options);
   }
 
   /** Frees every buffer and the device; the engine is unusable afterwards. */

@@ -39,21 +39,30 @@ export type { AlignmentTrack, AlignmentTrackOptions } from './structure/alignmen
 export type { MatchedNoise } from './structure/matched-noise.js';
 export {
   reproduce, reproduceConfig, preset, PRESETS, SECTIONS, experimentsFor, runUnits, assemble, resultsText, memoryStore,
-  planUnits, shardUnits, missingUnits, Workloads, applyOverrides, checkConfig, parseConfigText, provenance,
+  planUnits, shardUnits, missingUnits, Workloads, applyOverrides, checkConfig, parseConfigText, provenance, predictionBases,
 } from './experiments/index.js';
 export type {
-  ReproduceOptions, ReproduceConfig, PresetName, SectionName, UnitStore, Shard, Progress, RunOptions, Experiment, Unit, Json,
+  ReproduceOptions, ReproduceConfig, PresetName, SectionName, UnitStore, Shard, Progress, RunOptions, Experiment, Unit, Json, FlatnessConfig,
 } from './experiments/index.js';
 export { VERSION } from './version.js';
 export { RESULTS_SCHEMA } from './report/results.js';
 export type {
   Results, Provenance, Band, SmeCurves, WeakOrderSeries, WeakOrderSection, SweepSection, FlatnessRun, FlatnessSection, AlignmentSection,
+  FlatnessPrediction, PsiFitJson,
 } from './report/results.js';
 // The report: Vega-Lite specs (pure), their SVG render (loads vega lazily), report.html, <id>.svg files.
 export {
   checkResults, figureSpecs, FIGURES, renderFigures, renderSpec, writeReport, escapeHtml, writeFiguresSvg, keyTable,
-  smeCurvesSpec, weakOrderSpec, sweepHeatmapSpec, varianceFlatnessSpec, alignmentTrackSpec, projectedVarianceSpec,
+  smeCurvesSpec, weakOrderSpec, sweepHeatmapSpec, varianceFlatnessSpec, psiKeepSpec, alignmentTrackSpec, projectedVarianceSpec,
 } from './report/index.js';
 export type { FigureSpec, FigureId, RenderedFigure, ReportOptions, KeyTable } from './report/index.js';
 export { NOISE_METHODS } from './structure/compare-noise.js';
+export {
+  linearResponse, stationaryCovariance, windowCovariance, geometricSum, basisVariances,
+  type LinearSystem, type WindowSchedule, type StationaryCovariance, type WindowCovariance, type LinearResponse,
+} from './structure/linear-response.js';
+export {
+  PREDICTION_BASES, varianceAgreement,
+  type PredictionBasis, type WindowPrediction, type WindowPredictionOptions, type PsiFit,
+} from './structure/window-prediction.js';
 export type { NoiseMethod, CompareNoiseOptions, CompareNoiseResult, NoiseMethodResult } from './structure/compare-noise.js';

@@ -10,7 +10,7 @@ import { createEngine } from '../engine.js';
 import { ArgumentError, DeviceLostError } from '../errors.js';
 import { formatError } from '../data/bytes.js';
 import {
-  assemble, checkMemory, experimentsFor, memoryBudget, parseConfigText, planUnits, provenance, reproduceConfig, runUnits, shardUnits, Workloads,
+  assemble, checkMemory, experimentsFor, memoryBudget, parseConfigText, planUnits, predictionBases, provenance, reproduceConfig, runUnits, shardUnits, Workloads,
   type PresetName, type SectionName,
 } from '../experiments/index.js';
 import type { Provenance } from '../report/results.js';
@@ -45,14 +45,21 @@ export const EXPERIMENT_OPTIONS = {
 /** Largest --config file (parseConfigText's limit, checked before reading further). */
 const MAX_CONFIG_BYTES = 1 << 20;
 
+/** Options of the commands that run the flatness section. */
+export const FLATNESS_OPTIONS = { predict: { type: 'string' } } as const;
+
+const FLATNESS_HELP = `  --predict <bases>             linear-response prediction of the dropout window: pca (default),
+                                hessian, pca,hessian or none
+`;
+
 export const experimentHelp = (command: string, what: string, sections: readonly SectionName[]) => `Usage: dropout-sme ${command} [options]
 
 ${what}
 
 Options:
   --quick                       small settings (under a minute on 2 CPU cores)
-  --full                        the paper's scale (hours on a CPU)
-  --config <file.json>          override any setting of the preset (see config.json of a run)
+  --full                        the paper's scale (hours on a CPU; flatness at keeps 0.5, 0.7, 0.9)
+${sections.includes('flatness') ? FLATNESS_HELP : ''}  --config <file.json>          override any setting of the preset (see config.json of a run)
   --sections <a,b,…>            only these of its sections: ${sections.join(', ')}
   --resume                      continue a stopped run from its checkpoint in --out
   --shard <i/N>                 run only shard i of N and write partial-i-of-N.json for merge
@@ -68,7 +75,7 @@ function sectionsOption(v: unknown, allowed: readonly SectionName[]): SectionNam
 }
 
 export async function experimentCommand(command: string, what: string, allowed: SectionName[], argv: string[]): Promise<void> {
-  const { values } = parse(argv, EXPERIMENT_OPTIONS);
+  const { values } = parse(argv, allowed.includes('flatness') ? { ...EXPERIMENT_OPTIONS, ...FLATNESS_OPTIONS } : EXPERIMENT_OPTIONS);
   if (values.help) {
     process.stdout.write(experimentHelp(command, what, allowed));
     return;
@@ -79,7 +86,12 @@ export async function experimentCommand(command: string, what: string, allowed: 
   const shard = shardOption(values.shard);
   const sections = sectionsOption(values.sections, allowed);
   const out = (values.out as string | undefined) ?? `dropout-sme-${command}`;
-  const overrides = values.config ? parseConfigText(readTextLimited('--config', values.config as string, MAX_CONFIG_BYTES), '--config') : undefined;
+  let overrides = values.config ? parseConfigText(readTextLimited('--config', values.config as string, MAX_CONFIG_BYTES), '--config') : undefined;
+  if (values.predict !== undefined) {
+    predictionBases(values.predict, '--predict');
+    const flat = overrides?.['flatness'];
+    overrides = { ...overrides, flatness: { ...(flat !== null && typeof flat === 'object' ? flat : {}), predict: values.predict } };
+  }
   const custom = values.data ? await loadDataOption(values.data as string, values.labels as string | undefined, classesOption(values.classes)) : null;
   const config = reproduceConfig({ preset: name, seed, ...(overrides ? { config: overrides } : {}), ...(custom ? { data: custom } : {}) });
   const experiments = experimentsFor(config, sections);
@@ -161,7 +173,16 @@ export function summarise(r: ReturnType<typeof assemble>): void {
     }
   }
   if (r.sweep) console.log(`ε × p sweep: fitted order per keep ${r.sweep.keeps.map((p, i) => `p=${p}: ${r.sweep!.slopes[i] === null ? 'not resolved' : f(r.sweep!.slopes[i], 2)}`).join(', ')}`);
-  if (r.flatness) for (const run of r.flatness.runs) console.log(`variance–flatness, ${run.method} ${run.kind} samples: ψ = ${f(run.psi, 2)} [${f(run.interval[0], 2)}, ${f(run.interval[1], 2)}], Spearman ${f(run.spearman, 2)}`);
+  const psi = (x: { psi: number | null; interval: [number, number] | null }) => `ψ = ${f(x.psi, 2)} [${f(x.interval?.[0], 2)}, ${f(x.interval?.[1], 2)}]`;
+  const keeps = new Set(r.flatness?.runs.map((run) => run.keep)).size;
+  if (r.flatness) for (const run of r.flatness.runs) {
+    const at = keeps > 1 ? ` (keep ${run.keep})` : '';
+    console.log(`variance–flatness, ${run.method} ${run.kind} samples${at}: ${psi(run)}, Spearman ${f(run.spearman, 2)}`);
+    for (const p of run.predictions ?? []) {
+      console.log(`  predicted (${p.basis} basis): this window ${psi(p.fits.window)}, stationary ${p.fits.stationary ? psi(p.fits.stationary) : `none (${p.unstable.length} eigenvalues of H_K outside (0, 2/ε))`}; `
+        + `predicted/measured σ² median ${f(p.agreement.medianRatio, 2)}, Spearman ${f(p.agreement.spearman, 2)}`);
+    }
+  }
   if (r.alignment) {
     const a = r.alignment, i = a.alpha.length - 1;
     console.log(`alignment α at step ${a.steps[i]}: ${f(a.alpha[i])} (null ${f(a.nullMean[i])} ± ${f(a.nullSd[i])}); Spearman(λ, uᵀΣu) = ${f(a.spearman, 2)}`);

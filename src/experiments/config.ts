@@ -39,8 +39,10 @@ const RULES: Record<string, [Rule, string]> = {
   probes: int(2, 1 << 20),
   directions: int(1, 1 << 16),
 };
-const COUNTS = ['approachBatch', 'n', 'steps', 'paths', 'gdPaths', 'recordEvery', 'spacing', 'every', 'eigenpairs'];
+const COUNTS = ['approachBatch', 'n', 'steps', 'paths', 'gdPaths', 'recordEvery', 'spacing', 'every', 'eigenpairs', 'predictHvpSamples'];
 for (const k of COUNTS) RULES[k] = int(1, COUNT_MAX);
+// The prediction's noise factor needs at least 2 mask samples for a covariance.
+RULES['predictNoiseSamples'] = int(2, COUNT_MAX);
 
 const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 

@@ -11,3 +11,4 @@ export { provenance, runtimeName } from './provenance.js';
 export type { Experiment, Unit, Json } from './units.js';
 export { reproduce, reproduceConfig, type ReproduceOptions } from './reproduce.js';
 export { checkMemory, checkSettings, memoryBudget, modelNeed, eigenNeed, MNIST_TRAIN_ROWS, WASM_MEMORY_BYTES, type MemoryBudget, type DataDims } from './limits.js';
+export { predictionBases, type FlatnessConfig } from './flatness.js';

@@ -71,6 +71,9 @@ function flatnessPreset(name: PresetName, seed: number, net: NetSpec): FlatnessC
     // Dropout SGD on batches of 100 for the approach: R_S 0.56 → ≈ 0.04 in 40,000 steps on W1.
     burnIn: q ? 2000 : full ? 40000 : 15000, approachBatch: 100, settle: q ? 20 : 100,
     samples: q ? 16 : 40, spacing: q ? 2 : 4, directions: q ? 8 : 15, threshold: 2, gradientSamples: q ? 16 : 40,
-    methods: q ? ['dropout', 'sgd'] : ['dropout', 'sgd', 'isotropic'], seed,
+    methods: q ? ['dropout', 'sgd'] : ['dropout', 'sgd', 'isotropic'],
+    // The paper shows the relation at several dropout rates; the smaller presets at W1's keep only.
+    keeps: full ? [0.5, 0.7, 0.9] : [net.keep],
+    predict: 'pca', predictNoiseSamples: q ? 16 : 64, predictHvpSamples: q ? 4 : 16, seed,
   };
 }

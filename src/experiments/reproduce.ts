@@ -17,6 +17,7 @@ import { Workloads } from './workloads.js';
 import { ArgumentError } from '../errors.js';
 import { PATH_METHODS } from '../sme/simulate.js';
 import { NOISE_METHODS } from '../structure/compare-noise.js';
+import { predictionBases } from './flatness.js';
 
 export interface ReproduceOptions {
   preset?: PresetName;
@@ -43,6 +44,7 @@ export function reproduceConfig(o: ReproduceOptions = {}): ReproduceConfig {
   checkConfig(c);
   checkMethods('config.sme.methods', c.sme.methods, PATH_METHODS);
   checkMethods('config.flatness.methods', c.flatness.methods, NOISE_METHODS);
+  predictionBases(c.flatness.predict, 'config.flatness.predict');
   if (o.data) c = withCustomData(c);
   c = fitDefaults(c, o.data ? o.data.n : null, o.config);
   checkSettings(c, o.data ?? null);

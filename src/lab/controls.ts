@@ -26,7 +26,7 @@ const KNOBS: Knob[] = [
   { section: 'sweep', label: 'keep probabilities', path: 'sweep.keeps', list: true },
   { section: 'sweep', label: 'learning rates', path: 'sweep.lrs', list: true },
   { section: 'sweep', label: 'paths', path: 'sweep.paths' },
-  { section: 'flatness', label: 'keep p', path: 'flatness.net.keep' },
+  { section: 'flatness', label: 'keep probabilities', path: 'flatness.keeps', list: true },
   { section: 'flatness', label: 'learning rate', path: 'flatness.lr' },
   { section: 'flatness', label: 'burn-in steps', path: 'flatness.burnIn' },
   { section: 'flatness', label: 'samples', path: 'flatness.samples' },

@@ -53,6 +53,34 @@ function resolution(at: string, resolved: unknown, reason: unknown, slope: unkno
   }
 }
 
+function fit(name: string, v: unknown): void {
+  const f = obj(name, v);
+  num(`${name}.psi`, f['psi']);
+  pair(`${name}.interval`, f['interval'], true);
+  num(`${name}.spearman`, f['spearman']);
+  num(`${name}.used`, f['used']);
+}
+
+/** A dropout window's linear-response prediction: per-direction arrays of one length K. */
+function prediction(at: string, p: Obj): void {
+  if (p['basis'] !== 'pca' && p['basis'] !== 'hessian') throw new ArgumentError(`${at}.basis`, "'pca' or 'hessian'", p['basis']);
+  num(`${at}.lr`, p['lr']);
+  num(`${at}.span`, p['span']);
+  nums(`${at}.measured`, p['measured']);
+  const k = (p['measured'] as unknown[]).length;
+  for (const key of ['flatness', 'window', 'curvature', 'noise']) nums(`${at}.${key}`, p[key], k);
+  if (p['stationary'] !== null) nums(`${at}.stationary`, p['stationary'], k);
+  nums(`${at}.eigenvalues`, p['eigenvalues'], k);
+  nums(`${at}.unstable`, p['unstable']);
+  const fits = obj(`${at}.fits`, p['fits']);
+  fit(`${at}.fits.measured`, fits['measured']);
+  fit(`${at}.fits.window`, fits['window']);
+  if (fits['stationary'] !== null) fit(`${at}.fits.stationary`, fits['stationary']);
+  const agreement = obj(`${at}.agreement`, p['agreement']);
+  num(`${at}.agreement.medianRatio`, agreement['medianRatio']);
+  num(`${at}.agreement.spearman`, agreement['spearman']);
+}
+
 export function checkResults(results: unknown): asserts results is Results {
   const r = obj('results', results);
   if (r['schema'] !== RESULTS_SCHEMA) throw new ArgumentError('results.schema', JSON.stringify(RESULTS_SCHEMA), r['schema']);
@@ -112,11 +140,13 @@ export function checkResults(results: unknown): asserts results is Results {
     for (const [at, run] of objects('results.flatness.runs', f['runs'])) {
       str(`${at}.method`, run['method']);
       if (run['kind'] !== 'trajectory' && run['kind'] !== 'gradient') throw new ArgumentError(`${at}.kind`, "'trajectory' or 'gradient'", run['kind']);
+      if (typeof run['keep'] !== 'number' || !(run['keep'] > 0 && run['keep'] <= 1)) throw new ArgumentError(`${at}.keep`, 'a keep probability in (0, 1]', run['keep']);
       nums(`${at}.variances`, run['variances']);
       nums(`${at}.flatness`, run['flatness'], (run['variances'] as unknown[]).length);
       num(`${at}.psi`, run['psi']);
       pair(`${at}.interval`, run['interval'], true);
       num(`${at}.spearman`, run['spearman']);
+      if (run['predictions'] !== undefined) for (const [pat, p] of objects(`${at}.predictions`, run['predictions'])) prediction(pat, p);
     }
   }
   if (r['alignment'] !== undefined) {

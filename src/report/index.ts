@@ -10,5 +10,6 @@ export { smeCurvesSpec } from './figures/sme-curves.js';
 export { weakOrderSpec } from './figures/weak-order.js';
 export { sweepHeatmapSpec } from './figures/sweep-heatmap.js';
 export { varianceFlatnessSpec } from './figures/variance-flatness.js';
+export { psiKeepSpec } from './figures/psi-keep.js';
 export { alignmentTrackSpec } from './figures/alignment-track.js';
 export { projectedVarianceSpec } from './figures/projected-variance.js';

@@ -79,11 +79,48 @@ export interface SweepSection {
   reasons: (string | null)[];
 }
 
+/** A ψ fit of log σ² = −ψ log F + b: null where fewer than 2 directions were usable. */
+export interface PsiFitJson {
+  psi: number | null;
+  interval: [number, number] | null;
+  spearman: number | null;
+  /** Directions with finite flatness and positive variance. */
+  used: number;
+}
+
+/**
+ * The linear-response prediction of a dropout trajectory window (SPEC §6) in one basis of K
+ * directions p_i: per direction, the measured variance and flatness beside the predicted variances.
+ */
+export interface FlatnessPrediction {
+  /** 'pca' (the window's principal directions) or 'hessian' (top eigenvectors of H at θ̄). */
+  basis: 'pca' | 'hessian';
+  /** Learning rate ε and the window's length in steps (settle + S·s), for relaxation times 1/(ελ). */
+  lr: number;
+  span: number;
+  flatness: (number | null)[];
+  measured: (number | null)[];
+  /** The window's expected sample variance, and the stationary variance (null: no stationary covariance). */
+  window: (number | null)[];
+  stationary: (number | null)[] | null;
+  /** p_iᵀHp_i (H of L_S by default) and p_iᵀΣp_i. */
+  curvature: (number | null)[];
+  noise: (number | null)[];
+  /** Eigenvalues of H_K (ascending) and those outside (0, 2/ε), which rule out a stationary covariance. */
+  eigenvalues: (number | null)[];
+  unstable: (number | null)[];
+  fits: { measured: PsiFitJson; window: PsiFitJson; stationary: PsiFitJson | null };
+  /** Window-predicted against measured variances: median ratio and Spearman's ρ across directions. */
+  agreement: { medianRatio: number | null; spearman: number | null };
+}
+
 /** One inverse variance–flatness measurement (SPEC §6). */
 export interface FlatnessRun {
   /** 'dropout' | 'sgd' | 'isotropic' | 'gd'. */
   method: string;
   kind: 'trajectory' | 'gradient';
+  /** The keep probability p of the model (θ* and, for dropout, the noise). */
+  keep: number;
   /** PCA variances σ_i² and interval flatness F_i along the top K directions (null = unbounded). */
   variances: number[];
   flatness: (number | null)[];
@@ -93,6 +130,8 @@ export interface FlatnessRun {
   samples: number;
   /** Trajectory samples: ‖θ̄_second half − θ̄_first half‖/√tr C (≈ 2/√S stationary, √3 pure drift). */
   drift?: number;
+  /** Dropout trajectory samples: the linear-response prediction of the window, per basis. */
+  predictions?: FlatnessPrediction[];
 }
 
 export interface FlatnessSection {

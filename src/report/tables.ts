@@ -5,7 +5,8 @@
 import type { Results } from './results.js';
 import type { FigureId } from './figures/index.js';
 import { METHOD_LABELS, NOISE_LABELS, finite, fmt, fmtInterval, ordered } from './figures/format.js';
-import { flatnessPoints } from './figures/variance-flatness.js';
+import { flatnessPoints, pcaPrediction } from './figures/variance-flatness.js';
+import { psiPoints } from './figures/psi-keep.js';
 import { projectedPoints } from './figures/projected-variance.js';
 import { sweepCells } from './figures/sweep-heatmap.js';
 
@@ -63,12 +64,33 @@ export function keyTable(id: FigureId, r: Results): KeyTable | null {
     case 'variance-flatness': {
       const f = r.flatness;
       if (!f) return null;
+      // Measured ψ beside the linear-response prediction's (PCA basis) where the run has one.
       return {
-        head: ['noise', 'samples', 'directions fitted', 'ψ [95 % interval]', 'Spearman'],
-        rows: f.runs.map((run) => [
-          `${NOISE_LABELS[run.method] ?? run.method}, ${run.kind}`, String(run.samples), String(flatnessPoints(run).length),
-          fmtInterval(run.psi, run.interval), fmt(run.spearman, 2),
-        ]),
+        head: ['keep p', 'noise', 'samples', 'directions fitted', 'ψ measured [95 % interval]', 'Spearman', 'ψ predicted: window', 'ψ predicted: stationary', 'predicted/measured σ² (median; Spearman)'],
+        rows: f.runs.map((run) => {
+          const p = pcaPrediction(run);
+          const stationary = p ? (p.fits.stationary ? fmtInterval(p.fits.stationary.psi, p.fits.stationary.interval) : `none (${p.unstable.length} of ${p.eigenvalues.length} eigenvalues outside (0, 2/ε))`) : '–';
+          return [
+            fmt(run.keep), `${NOISE_LABELS[run.method] ?? run.method}, ${run.kind}`, String(run.samples), String(flatnessPoints(run).length),
+            fmtInterval(run.psi, run.interval), fmt(run.spearman, 2),
+            p ? fmtInterval(p.fits.window.psi, p.fits.window.interval) : '–', stationary,
+            p ? `${fmt(p.agreement.medianRatio)}; ${fmt(p.agreement.spearman, 2)}` : '–',
+          ];
+        }),
+      };
+    }
+    case 'psi-keep': {
+      const f = r.flatness;
+      if (!f) return null;
+      const pts = psiPoints(f);
+      const keeps = [...new Set(pts.map((p) => p.keep))].sort((a, b) => a - b);
+      const series = [...new Set(pts.map((p) => p.series))];
+      return {
+        head: ['keep p', ...series],
+        rows: keeps.map((keep) => [fmt(keep), ...series.map((name) => {
+          const p = pts.find((q) => q.keep === keep && q.series === name);
+          return p ? fmtInterval(p.psi, p.lo === null || p.hi === null ? null : [p.lo, p.hi]) : '–';
+        })]),
       };
     }
     case 'alignment-track': {

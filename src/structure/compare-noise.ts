@@ -54,7 +54,7 @@ export interface CompareNoiseOptions {
   /** Top Hessian eigenpairs at θ₀ for the projected variance (0 = skip, the default). */
   hessianK?: number;
   hessianOf?: HessianOf;
-  /** Return each method's S × D samples (default false: they are large). */
+  /** Return each method's S × D samples and the state its sampling started from (default false: they are large). */
   keepSamples?: boolean;
   onProgress?: (done: number, total: number, method: NoiseMethod) => void;
   /** Stops between steps once aborted, rejecting with the signal's reason. */
@@ -80,6 +80,8 @@ export interface NoiseMethodResult extends VarianceFlatnessResult {
   projected: Float64Array | null;
   projectedSpearman: number;
   samples: Float32Array | null;
+  /** θ after the burn-in, where the samples' schedule starts (with keepSamples). */
+  start: Float32Array | null;
 }
 
 export interface CompareNoiseResult {
@@ -184,6 +186,7 @@ export async function compareNoise(model: Mlp, data: DeviceDataset, options: Com
           onProgress: (done) => report(done),
         });
       }
+      const start = options.keepSamples ? await model.getParams() : null;
       const rec = await train(model, data, {
         ...run, steps: o.samples * o.every, seed: o.seed, startStep: o.burnIn, snapshotEvery: o.every,
         onProgress: (done) => report(o.burnIn + done),
@@ -201,7 +204,7 @@ export async function compareNoise(model: Mlp, data: DeviceDataset, options: Com
         totalVariance: st.totalVariance, drift: st.drift,
         losses: rec.losses, meanLoss: vf.flatness.base,
         projected, projectedSpearman: projected && hessian && o.hessianK > 1 ? spearman(hessian.values, projected) : NaN,
-        samples: options.keepSamples ? x : null,
+        samples: options.keepSamples ? x : null, start,
       });
     }
   } finally {

@@ -83,6 +83,8 @@ test('bad input: exit status 2 and a message naming the argument', () => {
     [['train', '--keep', '0'], /--keep: expected a keep probability in \(0, 1\]/],
     [['train', '--data', join(dir, 'tiny.json'), '--labels', join(dir, 'tiny.json')], /images|--data/],
     [['hessian', '--of', 'both'], /--of: expected 'loss' or 'modified'/],
+    [['flatness', '--predict', 'pcb'], /--predict: expected 'pca', 'hessian', 'pca,hessian' or 'none', got "pcb"/],
+    [['sme', '--predict', 'pca'], /Unknown option '--predict'/],
     [['fly'], /command: expected reproduce, sme/],
   ];
   for (const [args, message] of cases) {
@@ -94,6 +96,16 @@ test('bad input: exit status 2 and a message naming the argument', () => {
   const r = run(['reproduce', '--config', join(dir, 'bad.json')]);
   assert.is(r.status, 2);
   assert.match(r.stderr, /--config: expected valid JSON/);
+});
+
+test('flatness --predict pca,hessian: the dropout window predicted in both bases', () => {
+  const F = join(dir, 'f');
+  const r = run(['flatness', ...base, '--predict', 'pca,hessian', '--out', F]);
+  assert.is(r.status, 0, r.stderr);
+  const runs = JSON.parse(results(F)).flatness.runs as { method: string; kind: string; predictions?: { basis: string }[] }[];
+  assert.equal(runs.find((x) => x.method === 'dropout' && x.kind === 'trajectory')!.predictions!.map((p) => p.basis), ['pca', 'hessian']);
+  assert.match(run(['flatness', '--help']).stdout, /--predict <bases>/);
+  assert.not.match(run(['sme', '--help']).stdout, /--predict/);
 });
 
 test('every command has --help; an experiment command\'s says what it runs, as the command list does', () => {

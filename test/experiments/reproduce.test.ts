@@ -22,6 +22,13 @@ test('every section is present, with finite headline numbers', () => {
   assert.equal(Object.keys(whole!.sme!.methods).sort(), ['dropout-gd', 'gd', 'gd-modified', 'sme1', 'sme2']);
   assert.equal(whole!.sweep!.errors.length, 2);
   assert.equal(whole!.flatness!.runs.length, 3);
+  assert.ok(whole!.flatness!.runs.every((r) => r.keep === 0.9));
+  // The dropout window carries its linear-response prediction (PCA basis, K = 3 directions).
+  const drop = whole!.flatness!.runs.find((r) => r.method === 'dropout' && r.kind === 'trajectory')!;
+  assert.equal(drop.predictions!.map((p) => p.basis), ['pca']);
+  assert.is(drop.predictions![0]!.window.length, 3);
+  assert.equal(drop.predictions![0]!.measured, drop.variances);
+  assert.not.ok(whole!.flatness!.runs.some((r) => r.kind === 'gradient' && r.predictions));
   assert.ok(whole!.alignment!.alpha.every((a) => Number.isFinite(a) && a > -1 && a <= 1));
   assert.equal(whole!.provenance.backend, 'wasm');
   assert.not.match(text, /NaN|Infinity/);
@@ -50,6 +57,16 @@ test('a run resumed from a partial store, and a rerun, give the same text', asyn
   assert.is(resultsText((await reproduce(engine, opts))!), text);
 });
 
+test('the flatness section at two keeps, without the prediction', async () => {
+  const r = await reproduce(engine, { ...opts, sections: ['flatness'], config: { ...TINY, flatness: { ...TINY.flatness, keeps: [0.5, 0.9], predict: 'none' } } });
+  assert.equal(r!.flatness!.runs.map((x) => `${x.keep} ${x.method} ${x.kind}`), [
+    '0.5 dropout trajectory', '0.5 sgd trajectory', '0.5 dropout gradient', '0.9 dropout trajectory', '0.9 sgd trajectory', '0.9 dropout gradient',
+  ]);
+  assert.not.ok(r!.flatness!.runs.some((x) => x.predictions));
+  // The keep-0.9 runs without a prediction are the same measurement as the whole run's.
+  assert.is(r!.flatness!.runs[3]!.psi, whole!.flatness!.runs[0]!.psi);
+});
+
 test('bad settings are refused before anything runs, naming the setting', async () => {
   const bad: [Record<string, unknown>, RegExp][] = [
     [{ sweep: { keeps: [0.5, 0] } }, /config\.sweep\.keeps\[1\]: expected a keep probability in \(0, 1\]/],
@@ -57,6 +74,8 @@ test('bad settings are refused before anything runs, naming the setting', async 
     [{ weakOrder: { paths: 2.5 } }, /config\.weakOrder\.paths: expected a positive integer/],
     [{ alignment: { stepz: 3 } }, /config\.alignment\.stepz: expected one of the known keys/],
     [{ flatness: { threshold: 1 } }, /config\.flatness\.threshold: expected a threshold c > 1/],
+    [{ flatness: { predict: 'pcb' } }, /config\.flatness\.predict: expected 'pca', 'hessian', 'pca,hessian' or 'none'/],
+    [{ flatness: { keeps: [0.5, 1.5] } }, /config\.flatness\.keeps\[1\]: expected a keep probability in \(0, 1\]/],
     [{ sme: { data: { source: 'cifar' } } }, /config\.sme\.data\.source: expected 'mnist', 'sine' or 'custom'/],
     [{ sme: 'fast' }, /config\.sme: expected an object/],
   ];

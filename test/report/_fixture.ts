@@ -1,7 +1,8 @@
 /**
  * A small, realistic Results object written by hand for the report tests: W3-like SME curves,
- * a weak-order ladder, an ε × p sweep with one cell under its floor, four flatness runs and an
- * alignment track. A few entries are null (NaN in results.json) or unbounded on purpose.
+ * a weak-order ladder, an ε × p sweep with one cell under its floor, flatness runs at two keeps
+ * (one with a linear-response prediction) and an alignment track. A few entries are null (NaN in
+ * results.json) or unbounded on purpose.
  */
 import { RESULTS_SCHEMA, type Results } from 'dropout-sme';
 
@@ -59,10 +60,28 @@ export function fixture(): Results {
     flatness: {
       workload: 'W1', threshold: 2,
       runs: [
-        { method: 'sgd', kind: 'trajectory', variances: [3e-3, 1.1e-3, 6e-4, 2e-4, 9e-5], flatness: [0.05, 0.09, 0.14, 0.3, 0.52], psi: 1.91, interval: [1.4, 2.6], spearman: -1, samples: 40 },
-        { method: 'dropout', kind: 'trajectory', variances: [2.1e-3, 9e-4, 4e-4, 1.5e-4, 8e-5, 3e-5], flatness: [0.04, 0.08, 0.15, null, 0.41, 0.7], psi: 1.18, interval: [0.72, 1.66], spearman: -0.9, samples: 40 },
-        { method: 'dropout', kind: 'gradient', variances: [0.8, 0.3, 0.11, 0.05], flatness: [0.07, 0.12, 0.25, 0.33], psi: 1.35, interval: [0.95, 2.06], spearman: -0.96, samples: 64 },
-        { method: 'sgd', kind: 'gradient', variances: [0.5, 0.2, 0.09, 0.04], flatness: [0.06, 0.1, 0.2, 0.37], psi: 1.4, interval: [1.02, 1.9], spearman: -1, samples: 64 },
+        { method: 'sgd', kind: 'trajectory', keep: 0.9, variances: [3e-3, 1.1e-3, 6e-4, 2e-4, 9e-5], flatness: [0.05, 0.09, 0.14, 0.3, 0.52], psi: 1.91, interval: [1.4, 2.6], spearman: -1, samples: 40 },
+        {
+          method: 'dropout', kind: 'trajectory', keep: 0.9, variances: [2.1e-3, 9e-4, 4e-4, 1.5e-4, 8e-5, 3e-5], flatness: [0.04, 0.08, 0.15, null, 0.41, 0.7], psi: 1.18, interval: [0.72, 1.66], spearman: -0.9, samples: 40,
+          predictions: [{
+            basis: 'pca', lr: 0.1, span: 1100,
+            flatness: [0.04, 0.08, 0.15, null, 0.41, 0.7], measured: [2.1e-3, 9e-4, 4e-4, 1.5e-4, 8e-5, 3e-5],
+            // One window variance null (drawn: 4 of 6, the unbounded direction dropped too); every stationary one finite (5 drawn).
+            window: [1.8e-3, 1e-3, 3e-4, 2e-4, null, 4e-5], stationary: [5e-4, 4e-4, 2e-4, 1e-4, 9e-5, 5e-5],
+            curvature: [0.02, 0.1, 0.5, 1.1, 3, 9], noise: [1e-4, 3e-4, 1e-3, 2e-3, 5e-3, 2e-2],
+            eigenvalues: [0.015, 0.09, 0.45, 1.2, 3.1, 9.2], unstable: [],
+            fits: {
+              measured: { psi: 1.18, interval: [0.72, 1.66], spearman: -0.9, used: 5 },
+              window: { psi: 1.32, interval: [0.8, 1.9], spearman: -1, used: 4 },
+              stationary: { psi: 0.61, interval: [0.31, 0.95], spearman: -1, used: 5 },
+            },
+            agreement: { medianRatio: 1.15, spearman: 0.9 },
+          }],
+        },
+        { method: 'dropout', kind: 'gradient', keep: 0.9, variances: [0.8, 0.3, 0.11, 0.05], flatness: [0.07, 0.12, 0.25, 0.33], psi: 1.35, interval: [0.95, 2.06], spearman: -0.96, samples: 64 },
+        { method: 'sgd', kind: 'gradient', keep: 0.9, variances: [0.5, 0.2, 0.09, 0.04], flatness: [0.06, 0.1, 0.2, 0.37], psi: 1.4, interval: [1.02, 1.9], spearman: -1, samples: 64 },
+        { method: 'dropout', kind: 'trajectory', keep: 0.5, variances: [1e-3, 5e-4, 2e-4], flatness: [0.05, 0.1, 0.2], psi: -0.9, interval: [-1.4, -0.3], spearman: 0.8, samples: 40 },
+        { method: 'dropout', kind: 'gradient', keep: 0.5, variances: [0.5, 0.2, 0.1], flatness: [0.06, 0.12, 0.3], psi: 1.1, interval: [0.6, 1.7], spearman: -1, samples: 64 },
       ],
     },
     alignment: {

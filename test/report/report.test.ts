@@ -25,7 +25,7 @@ const labels = (svg: string, role: string) =>
   [...svg.matchAll(new RegExp(`<path aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="${role}"`, 'g'))].map((m) => m[1]!);
 
 s('every section gives its figures, in report order, with captions', () => {
-  assert.equal(figures.map((f) => f.id), ['sme-curves', 'weak-order', 'sweep-heatmap', 'variance-flatness', 'alignment-track', 'projected-variance']);
+  assert.equal(figures.map((f) => f.id), ['sme-curves', 'weak-order', 'sweep-heatmap', 'variance-flatness', 'psi-keep', 'alignment-track', 'projected-variance']);
   for (const f of figures) {
     assert.ok(f.svg.startsWith('<svg'), f.id);
     assert.not.ok(/NaN|Infinity|undefined/.test(f.svg), `${f.id} has no NaN/Infinity/undefined`);
@@ -73,13 +73,31 @@ s('sweep heatmap: one cell per finite error, cells under the floor marked', () =
 
 s('variance–flatness: one point per bounded direction, one fitted line per run, ψ [interval] and Spearman in the panel titles', () => {
   const svg = byId('variance-flatness');
-  assert.equal(points(svg), 5 + 5 + 4 + 4); // dropout trajectory has one unbounded direction
-  assert.equal(svg.match(/aria-roledescription="line mark"/g)?.length, 4);
-  for (const t of ['ψ = 1.18 [0.72, 1.66], Spearman −0.9', 'ψ = 1.91 [1.4, 2.6], Spearman −1', 'ψ = 1.35 [0.95, 2.06], Spearman −0.96', 'ψ = 1.4 [1.02, 1.9], Spearman −1']) {
+  // Measured: 5 + 5 + 4 + 4 at keep 0.9 (dropout trajectory has one unbounded direction), 3 + 3 at keep 0.5;
+  // predicted (hollow): the window's 4 (a null and the unbounded direction dropped), the stationary 5.
+  assert.equal(points(svg), 5 + 5 + 4 + 4 + 3 + 3 + 4 + 5);
+  assert.equal(svg.match(/aria-roledescription="line mark"/g)?.length, 6);
+  for (const t of ['ψ = 1.18 [0.72, 1.66], Spearman −0.9', 'ψ = 1.91 [1.4, 2.6], Spearman −1', 'ψ = 1.35 [0.95, 2.06], Spearman −0.96', 'ψ = 1.4 [1.02, 1.9], Spearman −1', 'ψ = −0.9 [−1.4, −0.3], Spearman 0.8']) {
     assert.ok(svg.includes(t), t);
   }
-  for (const t of ['dropout, trajectory samples', 'SGD, trajectory samples', 'dropout, gradient samples', 'SGD, gradient samples']) assert.ok(svg.includes(t), t);
-  assert.ok(labels(svg, 'point').some((l) => l.includes('F: 0.7') && l.includes('σ²: 3.000e-5')));
+  for (const t of ['p = 0.9, dropout, trajectory samples', 'p = 0.9, SGD, trajectory samples', 'p = 0.9, dropout, gradient samples', 'p = 0.9, SGD, gradient samples', 'p = 0.5, dropout, trajectory samples']) assert.ok(svg.includes(t), t);
+  const pts = labels(svg, 'point');
+  assert.ok(pts.some((l) => l.includes('F: 0.7') && l.includes('σ²: 3.000e-5')));
+  assert.ok(pts.some((l) => l.includes('what: predicted: this window') && l.includes('F: 0.04') && l.includes('σ²: 1.800e-3')));
+  assert.ok(pts.some((l) => l.includes('what: predicted: stationary') && l.includes('F: 0.41') && l.includes('σ²: 9.000e-5')));
+  assert.ok(svg.includes('hollow: linear-response prediction'));
+});
+
+s('ψ against keep: measured and predicted ψ per keep, with their intervals', () => {
+  const svg = byId('psi-keep');
+  // keep 0.9: trajectory, gradient, window-predicted, stationary-predicted; keep 0.5: trajectory, gradient.
+  assert.equal(points(svg), 6);
+  const pts = labels(svg, 'point');
+  for (const [what, keep, psi] of [['dropout trajectory (measured)', 0.5, '−0.9'], ['predicted: this window', 0.9, '1.32'], ['predicted: stationary', 0.9, '0.61'], ['dropout gradient samples (measured)', 0.5, '1.1']] as const) {
+    assert.ok(pts.some((l) => l.includes(`what: ${what}`) && l.includes(`p: ${keep}`) && l.includes(`ψ: ${psi}`)), `${what} at ${keep}`);
+  }
+  // One interval bar per point, and the ψ = 0 line.
+  assert.equal(svg.match(/aria-roledescription="rule mark"/g)?.length, 6 + 1);
 });
 
 s('alignment: α and the null model per step (nulls dropped), loss below; projected variance with Spearman', () => {
@@ -99,7 +117,8 @@ s('a missing section omits its figures; no plottable values omits the figure', a
   delete r.alignment;
   r.flatness!.runs = r.flatness!.runs.map((run) => ({ ...run, flatness: run.flatness.map(() => null) }));
   const ids = figureSpecs(r).map((f) => f.id);
-  assert.equal(ids, ['sme-curves', 'weak-order']);
+  // ψ against keep needs only the fitted ψ, which this run still has.
+  assert.equal(ids, ['sme-curves', 'weak-order', 'psi-keep']);
   const html = await writeReport(r);
   assert.not.ok(html.includes('id="sweep-heatmap"'));
   assert.ok(html.includes('Not part of this run: ε × p sweep; Hessian–variance alignment.'));
@@ -138,8 +157,8 @@ s('report.html: one self-contained page, every figure, escaped text, provenance'
   assert.ok(svgIds.length > 0);
   assert.equal(new Set(svgIds).size, svgIds.length);
   for (const t of ['wasm (WebAssembly SIMD, 2 threads)', 'node v22.0.0', '<th>seed</th><td>7</td>', '<th>preset</th><td>quick</td>', '<details>']) assert.ok(html.includes(t), t);
-  // Key numbers: ψ with interval, fitted orders, α against the null at the end.
-  for (const t of ['1.35 [0.95, 2.06]', '1.04 [0.91, 1.18]', '1.9 [1.52, 2.37]', '<td>end (step 200)</td><td>0.51</td><td>3.9e−4 ± 9e−5</td>']) assert.ok(html.includes(t), t);
+  // Key numbers: ψ with interval (measured and predicted), fitted orders, α against the null at the end.
+  for (const t of ['1.35 [0.95, 2.06]', '<td>1.32 [0.8, 1.9]</td><td>0.61 [0.31, 0.95]</td><td>1.15; 0.9</td>', '1.04 [0.91, 1.18]', '1.9 [1.52, 2.37]', '<td>end (step 200)</td><td>0.51</td><td>3.9e−4 ± 9e−5</td>']) assert.ok(html.includes(t), t);
 });
 
 s('a workload name with markup is escaped inside the SVG too', async () => {
@@ -214,6 +233,15 @@ s('bad results are named', async () => {
   const k = fixture();
   (k.flatness!.runs[0] as unknown as { kind: string }).kind = 'other';
   bad(k, 'results.flatness.runs[0].kind');
+  const p = fixture();
+  delete (p.flatness!.runs[0] as { keep?: number }).keep;
+  bad(p, 'results.flatness.runs[0].keep');
+  const q2 = fixture();
+  q2.flatness!.runs[1]!.predictions![0]!.window.pop();
+  bad(q2, 'results.flatness.runs[1].predictions[0].window');
+  const q3 = fixture();
+  (q3.flatness!.runs[1]!.predictions![0] as unknown as { basis: string }).basis = 'random';
+  bad(q3, 'results.flatness.runs[1].predictions[0].basis');
   await writeFiguresSvg(fixture(), '', { figures }).then(() => assert.unreachable(), (e) => assert.instance(e, ArgumentError));
 });
 

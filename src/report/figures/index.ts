@@ -10,13 +10,14 @@ import { smeCurvesSpec } from './sme-curves.js';
 import { weakOrderSpec } from './weak-order.js';
 import { sweepHeatmapSpec } from './sweep-heatmap.js';
 import { varianceFlatnessSpec } from './variance-flatness.js';
+import { psiKeepSpec } from './psi-keep.js';
 import { alignmentTrackSpec } from './alignment-track.js';
 import { projectedVarianceSpec } from './projected-variance.js';
 
 import type { SectionName } from '../results.js';
 export type { SectionName };
 
-export type FigureId = 'sme-curves' | 'weak-order' | 'sweep-heatmap' | 'variance-flatness' | 'alignment-track' | 'projected-variance';
+export type FigureId = 'sme-curves' | 'weak-order' | 'sweep-heatmap' | 'variance-flatness' | 'psi-keep' | 'alignment-track' | 'projected-variance';
 
 export interface FigureSpec {
   id: FigureId;
@@ -62,8 +63,14 @@ export const FIGURES: readonly Entry[] = [
     id: 'variance-flatness', section: 'flatness', title: 'Inverse variance–flatness relation',
     caption: 'Each point is one principal direction of the samples: the variance σ² along it against its interval flatness F, the width of the interval where the loss stays below c times its value. '
       + 'A line falling to the right (ψ > 0 with an interval above 0) means the noise is smallest along the flattest directions, the inverse relation. '
-      + 'Panels set dropout beside SGD, and trajectory beside gradient samples; directions with unbounded flatness are left out.',
+      + 'Panels set dropout beside SGD, and trajectory beside gradient samples (directions with unbounded flatness left out); hollow marks in the dropout trajectory panel are the linear-response prediction from H and Σ at the window’s mean: circles the variances expected of this window (its length and start included), triangles the stationary ones, where they exist.',
     build: (r) => (r.flatness ? varianceFlatnessSpec(r.flatness) : null),
+  },
+  {
+    id: 'psi-keep', section: 'flatness', title: 'ψ against keep probability',
+    caption: 'Each point is a fitted ψ at one keep probability p, with its bootstrap 95 % interval: dropout’s trajectory and gradient samples as measured, and the ψ of the linear-response prediction of the trajectory window. '
+      + 'ψ > 0 (above the dashed line) is the inverse variance–flatness relation. Where the predicted ψ follows the measured one, the window’s shape is what H and Σ at its mean imply.',
+    build: (r) => (r.flatness ? psiKeepSpec(r.flatness) : null),
   },
   {
     id: 'alignment-track', section: 'alignment', title: 'Hessian–noise alignment over training',

@@ -1,18 +1,29 @@
 /**
  * Figure 4: the inverse variance–flatness relation. For each run, the PCA variance σ_i² against
  * the interval flatness F_i of its direction on log–log axes, with the fitted line
- * log σ² = −ψ log F + b; one panel per (method, sample kind), side by side.
+ * log σ² = −ψ log F + b; one panel per (keep, method, sample kind), side by side. Where the run
+ * has a linear-response prediction in its PCA basis, the predicted variances (the window's, and
+ * the stationary ones where they exist) are drawn at the same F as hollow marks.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { FlatnessRun, FlatnessSection } from '../results.js';
+import type { FlatnessPrediction, FlatnessRun, FlatnessSection } from '../results.js';
 import { NOISE_LABELS, finite, fmt, fmtInterval, ordered, positive } from './format.js';
 import { CONFIG, NOISE_COLORS, colorOf } from './style.js';
 import { logAxis } from './log-scale.js';
 
-/** Panel heading, two lines split at '|': the run, then ψ [interval] and Spearman. */
-export function flatnessPanelTitle(r: FlatnessRun): string {
-  return `${NOISE_LABELS[r.method] ?? r.method}, ${r.kind} samples|ψ = ${fmtInterval(r.psi, r.interval)}, Spearman ${fmt(r.spearman, 2)}`;
+/** Panel heading, two lines split at '|': the run (with its keep when several), then ψ [interval] and Spearman. */
+export function flatnessPanelTitle(r: FlatnessRun, withKeep = false): string {
+  const keep = withKeep ? `p = ${fmt(r.keep)}, ` : '';
+  return `${keep}${NOISE_LABELS[r.method] ?? r.method}, ${r.kind} samples|ψ = ${fmtInterval(r.psi, r.interval)}, Spearman ${fmt(r.spearman, 2)}`;
 }
+
+/** The run's prediction in its own (PCA) basis, if it has one. */
+export function pcaPrediction(r: FlatnessRun): FlatnessPrediction | undefined {
+  return r.predictions?.find((p) => p.basis === 'pca');
+}
+
+/** Legend names of the marks: what was measured and what the linear response predicts. */
+export const MARKS = { point: 'measured', window: 'predicted: this window', stationary: 'predicted: stationary' } as const;
 
 /** The directions the fit used: finite flatness and positive variance (as the fit requires). */
 export function flatnessPoints(r: FlatnessRun): { F: number; variance: number; direction: number }[] {
@@ -27,16 +38,27 @@ export function flatnessPoints(r: FlatnessRun): { F: number; variance: number; d
 export function varianceFlatnessSpec(s: FlatnessSection): TopLevelSpec | null {
   const kinds = ['trajectory', 'gradient'];
   const methods = ordered([...new Set(s.runs.map((r) => r.method))], Object.keys(NOISE_LABELS));
-  const runs = [...s.runs].sort((a, b) => kinds.indexOf(a.kind) - kinds.indexOf(b.kind) || methods.indexOf(a.method) - methods.indexOf(b.method));
+  const keeps = [...new Set(s.runs.map((r) => r.keep))].sort((a, b) => b - a);
+  const runs = [...s.runs].sort((a, b) => keeps.indexOf(a.keep) - keeps.indexOf(b.keep) || kinds.indexOf(a.kind) - kinds.indexOf(b.kind) || methods.indexOf(a.method) - methods.indexOf(b.method));
   const rows: Record<string, unknown>[] = [];
   const panels: string[] = [];
   for (const r of runs) {
     const pts = flatnessPoints(r);
     if (pts.length === 0) continue;
-    const panel = flatnessPanelTitle(r);
+    const panel = flatnessPanelTitle(r, keeps.length > 1);
     panels.push(panel);
     const method = NOISE_LABELS[r.method] ?? r.method;
-    for (const p of pts) rows.push({ panel, method, role: 'point', ...p });
+    for (const p of pts) rows.push({ panel, method, role: 'point', mark: MARKS.point, ...p });
+    const pred = pcaPrediction(r);
+    if (pred) {
+      for (const role of ['window', 'stationary'] as const) {
+        const v = pred[role];
+        v?.forEach((variance, i) => {
+          const F = r.flatness[i];
+          if (positive(variance) && positive(F)) rows.push({ panel, method, role: 'predicted', mark: MARKS[role], F, variance, direction: i + 1 });
+        });
+      }
+    }
     // The least-squares line passes through the centroid of (log F, log σ²).
     if (pts.length >= 2 && finite(r.psi)) {
       const lx = pts.map((p) => Math.log(p.F)), ly = pts.map((p) => Math.log(p.variance));
@@ -56,7 +78,8 @@ export function varianceFlatnessSpec(s: FlatnessSection): TopLevelSpec | null {
     config: CONFIG,
     title: {
       text: 'Inverse variance–flatness relation',
-      subtitle: `${s.workload}, flatness threshold c = ${fmt(s.threshold)}; a line falling left to right (ψ > 0) is the inverse relation`,
+      subtitle: `${s.workload}, flatness threshold c = ${fmt(s.threshold)}; a line falling left to right (ψ > 0) is the inverse relation`
+        + (s.runs.some(pcaPrediction) ? '; hollow: linear-response prediction (○ this window, △ stationary)' : ''),
     },
     data: { values: rows },
     facet: {
@@ -74,6 +97,15 @@ export function varianceFlatnessSpec(s: FlatnessSection): TopLevelSpec | null {
           encoding: {
             x, y, color,
             tooltip: [{ field: 'direction' }, { field: 'F', format: '.3~g' }, { field: 'variance', title: 'σ²', format: '.3e' }],
+          },
+        },
+        {
+          transform: [{ filter: "datum.role === 'predicted'" }],
+          mark: { type: 'point', filled: false, size: 46, strokeWidth: 1.4, opacity: 0.9 },
+          encoding: {
+            x, y, color,
+            shape: { field: 'mark', type: 'nominal', title: null, scale: { domain: [MARKS.window, MARKS.stationary], range: ['circle', 'triangle-up'] } },
+            tooltip: [{ field: 'mark', title: 'what' }, { field: 'direction' }, { field: 'F', format: '.3~g' }, { field: 'variance', title: 'σ²', format: '.3e' }],
           },
         },
         {

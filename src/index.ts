@@ -34,23 +34,6 @@ export { pca, type Pca } from './structure/pca.js';
 export { fitLine, spearman, ranks, type LineFit } from './structure/stats.js';
 export type { AlignmentTrack, AlignmentTrackOptions } from './structure/alignment-track.js';
 export type { MatchedNoise } from './structure/matched-noise.js';
-export {
-  reproduce, reproduceConfig, preset, PRESETS, SECTIONS, experimentsFor, runUnits, assemble, resultsText, memoryStore,
-  planUnits, shardUnits, missingUnits, Workloads, applyOverrides, checkConfig, parseConfigText, provenance,
-} from './experiments/index.js';
-export type {
-  ReproduceOptions, ReproduceConfig, PresetName, SectionName, UnitStore, Shard, Progress, RunOptions, Experiment, Unit, Json,
-} from './experiments/index.js';
 export { VERSION } from './version.js';
-export { RESULTS_SCHEMA } from './report/results.js';
-export type {
-  Results, Provenance, Band, SmeCurves, WeakOrderSeries, WeakOrderSection, SweepSection, FlatnessRun, FlatnessSection, AlignmentSection,
-} from './report/results.js';
-// The report: Vega-Lite specs (pure), their SVG render (loads vega lazily), report.html, <id>.svg files.
-export {
-  checkResults, figureSpecs, FIGURES, renderFigures, renderSpec, writeReport, escapeHtml, writeFiguresSvg, keyTable,
-  smeCurvesSpec, weakOrderSpec, sweepHeatmapSpec, varianceFlatnessSpec, alignmentTrackSpec, projectedVarianceSpec,
-} from './report/index.js';
-export type { FigureSpec, FigureId, RenderedFigure, ReportOptions, KeyTable } from './report/index.js';
 export { NOISE_METHODS } from './structure/compare-noise.js';
 export type { NoiseMethod, CompareNoiseOptions, CompareNoiseResult, NoiseMethodResult } from './structure/compare-noise.js';

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The command line: `dropout-sme <command> [options]`, options parsed with node:util's parseArgs.
  * Errors in plain words on stderr, exit status 2 for bad input, 1 for a failure while computing,

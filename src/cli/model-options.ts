@@ -2,7 +2,6 @@
 import type { Activation } from '../backend/backend.js';
 import { ACTIVATIONS } from '../backend/backend.js';
 import type { HostDataset } from '../data/dataset-types.js';
-import { loadMnist } from '../data/mnist.js';
 import { ArgumentError } from '../errors.js';
 import { loadDataOption } from './data-files.js';
 import { intOption, numberOption, type OptionSpec } from './options.js';
@@ -39,6 +38,6 @@ export function modelChoice(v: Record<string, string | boolean | undefined>): Mo
 /** --data/--labels, or the embedded MNIST subset's training and test sets. */
 export async function trainingData(v: Record<string, string | boolean | undefined>): Promise<{ train: HostDataset; test: HostDataset | null }> {
   if (v.data) return { train: await loadDataOption(v.data as string, v.labels as string | undefined), test: null };
-  const m = await loadMnist();
+  const m = await (await import('../data/mnist.js')).loadMnist(); // loaded only when needed
   return { train: m.train, test: m.test };
 }

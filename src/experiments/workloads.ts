@@ -4,7 +4,6 @@
  * optionally cut to its first n rows.
  */
 import type { HostDataset } from '../data/dataset-types.js';
-import { loadMnist } from '../data/mnist.js';
 import { sineTask } from '../data/synthetic.js';
 import type { Engine } from '../engine.js';
 import { ArgumentError } from '../errors.js';
@@ -40,7 +39,8 @@ export class Workloads {
 
   async host(choice: DataChoice): Promise<HostDataset> {
     let full: HostDataset;
-    if (choice.source === 'mnist') full = (await loadMnist()).train;
+    // The digits (1.6 MB gzipped) are imported only here, so reproduce's entry does not load them.
+    if (choice.source === 'mnist') full = (await (await import('../data/mnist.js')).loadMnist()).train;
     else if (choice.source === 'sine') full = sineTask({ n: choice.n ?? 20, seed: 1 });
     else if (this.custom) full = this.custom;
     else throw new ArgumentError('data', 'a data set (--data) for the custom workload', choice.source);

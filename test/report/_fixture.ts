@@ -3,7 +3,7 @@
  * a weak-order ladder, an ε × p sweep with one cell under its floor, four flatness runs and an
  * alignment track. A few entries are null (NaN in results.json) or unbounded on purpose.
  */
-import { RESULTS_SCHEMA, type Results } from 'dropout-sme';
+import { RESULTS_SCHEMA, type Results } from 'dropout-sme/report';
 
 const times = [0, 0.5, 1, 1.5, 2];
 const curve = (a: number, r: number, w: number) => {

@@ -8,7 +8,8 @@ import * as assert from 'uvu/assert';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArgumentError, escapeHtml, figureSpecs, renderFigures, writeFiguresSvg, writeReport, type RenderedFigure, type Results } from 'dropout-sme';
+import { ArgumentError } from 'dropout-sme';
+import { escapeHtml, figureSpecs, renderFigures, writeFiguresSvg, writeReport, type RenderedFigure, type Results } from 'dropout-sme/report';
 import { fixture } from './_fixture.js';
 
 const s = suite('report');

@@ -8,7 +8,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createEngine, factorSamples, loadMnist } from 'dropout-sme';
+import { createEngine, factorSamples } from 'dropout-sme';
+import { loadMnist } from 'dropout-sme/mnist';
 
 test('W1 gradient samples: ψ > 0 with a 95% interval excluding 0', async () => {
   const { train } = await loadMnist();

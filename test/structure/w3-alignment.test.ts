@@ -6,7 +6,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createEngine, loadMnist } from 'dropout-sme';
+import { createEngine } from 'dropout-sme';
+import { loadMnist } from 'dropout-sme/mnist';
 
 test('W3: α(H, Σ) over training stands far above its null model', async () => {
   const { train } = await loadMnist();

@@ -7,7 +7,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createEngine, loadMnist } from 'dropout-sme';
+import { createEngine } from 'dropout-sme';
+import { loadMnist } from 'dropout-sme/mnist';
 
 test('W1: dropout GD reduces the loss and reaches > 80% test accuracy', async () => {
   const { train, test: held } = await loadMnist();

@@ -13,6 +13,7 @@
  * const data = engine.dataset(train);
  * ```
  * @packageDocumentation
+ * @module dropout-sme/mnist
  */
-export { loadMnist, loadMnistAll, MNIST_COUNT, MNIST_DIM, MNIST_CLASSES, type MnistOptions } from './data/mnist.js';
+export { loadMnist, loadMnistAll, MNIST_COUNT, MNIST_DIM, MNIST_CLASSES, type MnistOptions, type MnistSplit } from './data/mnist.js';
 export type { HostDataset } from './data/dataset-types.js';

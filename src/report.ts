@@ -13,6 +13,7 @@
  * await writeFile('report.html', await writeReport(results));
  * ```
  * @packageDocumentation
+ * @module dropout-sme/report
  */
 export { RESULTS_SCHEMA } from './report/results.js';
 export type {
@@ -23,4 +24,4 @@ export {
   checkResults, figureSpecs, FIGURES, renderFigures, renderSpec, writeReport, escapeHtml, writeFiguresSvg, keyTable,
   smeCurvesSpec, weakOrderSpec, sweepHeatmapSpec, varianceFlatnessSpec, alignmentTrackSpec, projectedVarianceSpec,
 } from './report/index.js';
-export type { FigureSpec, FigureId, RenderedFigure, ReportOptions, KeyTable } from './report/index.js';
+export type { FigureSpec, FigureEntry, FigureId, RenderedFigure, ReportOptions, KeyTable } from './report/index.js';

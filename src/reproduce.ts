@@ -15,6 +15,7 @@
  * engine.dispose();
  * ```
  * @packageDocumentation
+ * @module dropout-sme/reproduce
  */
 export {
   reproduce, reproduceConfig, preset, PRESETS, SECTIONS, experimentsFor, runUnits, assemble, resultsText, memoryStore,
@@ -24,6 +25,12 @@ export type {
   ReproduceOptions, ReproduceConfig, PresetName, SectionName, UnitStore, Shard, Progress, RunOptions, Experiment, Unit, Json,
   DataChoice, DataSource,
 } from './experiments/index.js';
+export type { SmeCurvesConfig } from './experiments/sme-curves.js';
+export type { LadderConfig } from './experiments/path-cells.js';
+export type { FlatnessConfig } from './experiments/flatness.js';
+export type { AlignmentConfig } from './experiments/alignment.js';
+export type { UnitContext } from './experiments/units.js';
+export type { NetSpec } from './experiments/model-spec.js';
 export { RESULTS_SCHEMA } from './report/results.js';
 export type {
   Results, Provenance, Band, SmeCurves, WeakOrderSeries, WeakOrderSection, SweepSection, FlatnessRun, FlatnessSection, AlignmentSection,

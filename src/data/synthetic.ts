@@ -10,6 +10,7 @@ import { checkFinite, checkInt } from '../backend/validate.js';
 import type { HostDataset } from './dataset-types.js';
 import { createRng } from './random.js';
 
+/** Options of {@link sineTask}. */
 export interface SineTaskOptions {
   /** Number of samples. Default 64. */
   n?: number;
@@ -59,6 +60,7 @@ export function sineTask(opts: SineTaskOptions = {}): HostDataset {
   return { x, y, n, inDim: 1, outDim: 1, name: `sine(n=${n}, noise=${noise}, seed=${seed})` };
 }
 
+/** Options of {@link teacherTask}. */
 export interface TeacherTaskOptions {
   /** Number of samples. Default 64. */
   n?: number;
@@ -82,6 +84,7 @@ export interface Teacher {
   w2: Float32Array;
   /** W1 then W2: the flat parameter vector of a bias-free MLP [inDim, width, outDim] with tanh. */
   params: Float32Array;
+  /** The teacher's layer sizes [inDim, width, outDim]. */
   sizes: [number, number, number];
 }
 

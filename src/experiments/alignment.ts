@@ -11,6 +11,7 @@ import { netKey, withModel, type NetSpec } from './model-spec.js';
 import { numbers, finiteOrNull, type Experiment, type Json } from './units.js';
 import { dataKey, type DataChoice } from './workloads.js';
 
+/** Settings of the alignment section (docs/math.md §7.2). */
 export interface AlignmentConfig {
   data: DataChoice;
   net: NetSpec;

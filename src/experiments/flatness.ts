@@ -16,6 +16,7 @@ import { netKey, withModel, type NetSpec } from './model-spec.js';
 import { numbers, finiteOrNull, type Experiment, type Json, type Unit, type UnitContext } from './units.js';
 import { dataKey, type DataChoice } from './workloads.js';
 
+/** Settings of the flatness section (docs/math.md §7.2). */
 export interface FlatnessConfig {
   data: DataChoice;
   net: NetSpec;

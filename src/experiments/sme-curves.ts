@@ -10,6 +10,7 @@ import { netKey, withModel, type NetSpec } from './model-spec.js';
 import { numbers, type Experiment, type Json } from './units.js';
 import { dataKey, type DataChoice } from './workloads.js';
 
+/** Settings of the sme section (docs/math.md §7.2). */
 export interface SmeCurvesConfig {
   data: DataChoice;
   net: NetSpec;

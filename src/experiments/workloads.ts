@@ -9,8 +9,10 @@ import type { Engine } from '../engine.js';
 import { ArgumentError } from '../errors.js';
 import type { DeviceDataset } from '../model/dataset.js';
 
+/** An experiment's data: the embedded digits, the sine task, or the caller's data set. */
 export type DataSource = 'mnist' | 'sine' | 'custom';
 
+/** Which data set an experiment runs on, optionally its first n rows. */
 export interface DataChoice {
   source: DataSource;
   /** Use the first n rows (all when absent). */
@@ -32,6 +34,7 @@ export function headRows(data: HostDataset, n: number): HostDataset {
   };
 }
 
+/** The data sets of one run, loaded on first use and uploaded once per engine. */
 export class Workloads {
   readonly #device = new Map<string, DeviceDataset>();
 

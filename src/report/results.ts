@@ -5,20 +5,28 @@
  * numbers and arrays of numbers, no typed arrays; NaN is written as null.
  */
 
+/** The schema tag of results.json (its `schema` field). */
 export const RESULTS_SCHEMA = 'dropout-sme/results@1';
 
 /** A band over seeds/paths: the mean and a central interval (default 10 % – 90 % quantiles). */
 export interface Band {
+  /** Mean over paths, per record. */
   mean: number[];
+  /** Lower quantile (10 % by default), per record. */
   lo: number[];
+  /** Upper quantile (90 % by default), per record. */
   hi: number[];
 }
 
 /** Dropout GD against its SME: R_S over time with bands over paths (SPEC §4). */
 export interface SmeCurves {
+  /** The data and network, e.g. 'mnist[:1000] · 50/tanh/keep=0.9/init=1'. */
   workload: string;
+  /** Learning rate ε. */
   lr: number;
+  /** Keep probability p. */
   keep: number;
+  /** Paths per method. */
   paths: number;
   /** Times t = N·ε of the records. */
   times: number[];
@@ -28,12 +36,15 @@ export interface SmeCurves {
 
 /** The weak-order study (SPEC §4) for one SME order. */
 export interface WeakOrderSeries {
+  /** SME order. */
   order: 1 | 2;
   /** Weak error of g = R_S per learning rate, and its Monte Carlo floor (null where paths diverged). */
   errors: (number | null)[];
+  /** Monte Carlo floor √(s²_GD/R + s²_SME/R) per learning rate (null where paths diverged). */
   floors: (number | null)[];
   /** Fitted order (slope of log e on log ε) with a bootstrap 95 % interval; null where < 2 usable points. */
   slope: number | null;
+  /** Bootstrap 95 % interval of the slope. */
   interval: [number, number] | null;
   /** Indices of the learning rates used in the fit. */
   fitted: number[];
@@ -41,23 +52,37 @@ export interface WeakOrderSeries {
   diverged: number[];
 }
 
+/** The weak-order study (docs/math.md §4.5) on one workload, one series per SME order. */
 export interface WeakOrderSection {
+  /** The data and network. */
   workload: string;
+  /** Keep probability p. */
   keep: number;
+  /** Time T at which g is compared. */
   time: number;
+  /** Paths R per method and learning rate. */
   paths: number;
+  /** The learning rates ε. */
   lrs: number[];
+  /** One series per SME order. */
   series: WeakOrderSeries[];
 }
 
 /** The ε × p sweep: order-1 weak errors of R_S, keeps × lrs (row-major as nested arrays). */
 export interface SweepSection {
+  /** The data and network (keep varies). */
   workload: string;
+  /** Time T. */
   time: number;
+  /** Paths R per method and cell. */
   paths: number;
+  /** The learning rates ε (columns). */
   lrs: number[];
+  /** The keep probabilities p (rows). */
   keeps: number[];
+  /** Weak error of R_S per cell (null where paths diverged). */
   errors: (number | null)[][];
+  /** Monte Carlo floor per cell. */
   floors: (number | null)[][];
   /** Paths that diverged per cell (dropout GD and SME together); those cells' errors are null. */
   diverged: number[][];
@@ -69,46 +94,69 @@ export interface SweepSection {
 export interface FlatnessRun {
   /** 'dropout' | 'sgd' | 'isotropic' | 'gd'. */
   method: string;
+  /** Trajectory samples (θ along training) or gradient samples (mask gradients at θ*). */
   kind: 'trajectory' | 'gradient';
   /** PCA variances σ_i² and interval flatness F_i along the top K directions (null = unbounded). */
   variances: number[];
+  /** Interval flatness F_i along the same directions (null = unbounded). */
   flatness: (number | null)[];
+  /** ψ of the fit log σ² = −ψ log F + b (docs/math.md §6.4). */
   psi: number;
+  /** Bootstrap 95 % interval of ψ. */
   interval: [number, number];
+  /** Spearman's ρ of (F, σ²). */
   spearman: number;
+  /** Samples S. */
   samples: number;
   /** Trajectory samples: ‖θ̄_second half − θ̄_first half‖/√tr C (≈ 2/√S stationary, √3 pure drift). */
   drift?: number;
 }
 
+/** The inverse variance–flatness relation (docs/math.md §6.3–6.5), one run per method and sample kind. */
 export interface FlatnessSection {
+  /** The data and network. */
   workload: string;
   /** Flatness threshold c. */
   threshold: number;
+  /** One run per method and sample kind. */
   runs: FlatnessRun[];
 }
 
 /** Hessian–variance alignment (SPEC §6). */
 export interface AlignmentSection {
+  /** The data and network. */
   workload: string;
   /** α over training against the null model (random eigenvectors, spectrum kept). */
   steps: number[];
+  /** α(H, Σ) at each step. */
   alpha: number[];
+  /** The null model's mean α at each step. */
   nullMean: number[];
+  /** The null model's standard deviation at each step. */
   nullSd: number[];
+  /** R_S at each step. */
   loss: number[];
   /** At the end of training: top Hessian eigenvalues and the projected variance u_jᵀ C u_j. */
   eigenvalues: number[];
+  /** u_jᵀ Σ u_j along each eigenvector, with Σ from M mask gradients at the end. */
   projectedVariance: number[];
+  /** Spearman's ρ of (λ_j, u_jᵀ Σ u_j). */
   spearman: number;
 }
 
+/** How a results.json was made: package, backend, runtime and the exact settings. */
 export interface Provenance {
+  /** 'dropout-sme'. */
   package: string;
+  /** The package version. */
   version: string;
+  /** The backend that ran. */
   backend: 'webgpu' | 'wasm';
+  /** Its description (adapter, or WASM build and threads). */
   backendDescription: string;
+  /** The runtime, e.g. 'node 20.20.2'. */
   runtime: string;
+  /** The run's seed. */
   seed: number;
   /** 'quick' | 'default' | 'full' or a subcommand's name. */
   preset: string;
@@ -119,12 +167,23 @@ export interface Provenance {
 /** The sections of results.json, each drawn by one or more figures. */
 export type SectionName = 'sme' | 'weakOrder' | 'sweep' | 'flatness' | 'alignment';
 
+/**
+ * The object results.json holds (schema 'dropout-sme/results@1'): provenance and one optional
+ * section per experiment. Plain JSON; NaN is written as null.
+ */
 export interface Results {
+  /** Always {@link RESULTS_SCHEMA}. */
   schema: typeof RESULTS_SCHEMA;
+  /** How the run was made. */
   provenance: Provenance;
+  /** Dropout GD against its SME. */
   sme?: SmeCurves;
+  /** The weak-order study. */
   weakOrder?: WeakOrderSection;
+  /** The ε × p sweep. */
   sweep?: SweepSection;
+  /** The variance–flatness relation. */
   flatness?: FlatnessSection;
+  /** The Hessian–noise alignment. */
   alignment?: AlignmentSection;
 }

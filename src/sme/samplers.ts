@@ -12,6 +12,9 @@ import { gaussians } from '../noise/gaussian.js';
 import { centreRows, gradientSamples } from '../noise/noise-factor.js';
 import { MaskGradientBatches, masksPerPass } from '../noise/mask-gradients.js';
 
+/**
+ * The SME's diffusion sampler (docs/math.md §4.3): fresh mask pairs every step, or a factor G refreshed every K steps.
+ */
 export type NoiseKind = 'mask-pair' | 'frozen';
 
 export interface NoiseSampler {

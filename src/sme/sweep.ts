@@ -9,6 +9,7 @@ import type { DeviceDataset } from '../model/dataset.js';
 import { Mlp, type MlpOptions } from '../model/mlp.js';
 import { weakOrder, type WeakOrderOptions, type WeakOrderResult } from './weak-order.js';
 
+/** What `engine.weakOrderSweep` returns (docs/math.md §4.6). */
 export interface SweepResult {
   lrs: number[];
   keeps: number[];

@@ -12,8 +12,10 @@ import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
 import { simulatePaths, type SimulateOptions } from './simulate.js';
 
+/** The test function g of the weak error: R_S ('loss') or ‖θ‖² ('normSq'). */
 export type Observable = 'loss' | 'normSq';
 
+/** Options of `engine.weakOrder` (docs/math.md §4.5). */
 export interface WeakOrderOptions {
   /** Learning rates (at least 2, distinct). */
   lrs: number[];
@@ -30,6 +32,7 @@ export interface WeakOrderOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** The weak-order study for one observable g. */
 export interface ObservableErrors {
   /** e(ε) per learning rate. */
   errors: Float64Array;
@@ -45,6 +48,7 @@ export interface ObservableErrors {
   fitted: number[];
 }
 
+/** What `engine.weakOrder` returns: the study for g = R_S and g = ‖θ‖². */
 export interface WeakOrderResult {
   lrs: number[];
   steps: number[];

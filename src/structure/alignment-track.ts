@@ -12,6 +12,7 @@ import { noiseFactor } from '../noise/noise-factor.js';
 import { train } from '../train/train.js';
 import { alignment, type AlignmentOptions } from './alignment.js';
 
+/** Options of `engine.alignmentOverTraining` (docs/math.md §6.6). */
 export interface AlignmentTrackOptions extends AlignmentOptions {
   lr: number;
   steps: number;
@@ -23,6 +24,7 @@ export interface AlignmentTrackOptions extends AlignmentOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** α and its null model at each measured step of a training run. */
 export interface AlignmentTrack {
   steps: Int32Array;
   alpha: Float64Array;

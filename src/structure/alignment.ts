@@ -15,6 +15,7 @@ import type { HessianOf, Mlp } from '../model/mlp.js';
 import { gaussians } from '../noise/gaussian.js';
 import { rademacherProbe } from '../curvature/trace.js';
 
+/** Options of `engine.alignment` (docs/math.md §6.6). */
 export interface AlignmentOptions {
   of?: HessianOf;
   /** ‖H‖_F: a known value, 'dense' (exact, D ≤ a few thousand) or 'hutchinson' (default). */
@@ -26,6 +27,7 @@ export interface AlignmentOptions {
   seed?: number;
 }
 
+/** α(H, Σ) = Tr(HΣ)/(‖H‖_F‖Σ‖_F), its parts, and its null model. */
 export interface AlignmentResult {
   alpha: number;
   traceHSigma: number;

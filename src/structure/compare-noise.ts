@@ -22,7 +22,9 @@ import { matchedNoise, type MatchedNoise } from './matched-noise.js';
 import { spearman } from './stats.js';
 import { varianceFlatness, type VarianceFlatnessResult } from './variance-flatness.js';
 
+/** The noises compared (docs/math.md §6.5): dropout GD, SGD, GD with isotropic noise, plain GD. */
 export type NoiseMethod = 'dropout' | 'sgd' | 'isotropic' | 'gd';
+/** Every {@link NoiseMethod}. */
 export const NOISE_METHODS: readonly NoiseMethod[] = ['dropout', 'sgd', 'isotropic', 'gd'];
 
 /** Seed offset of the burn-in phase, so its masks, noise and batch order are not the sampling phase's. */
@@ -30,6 +32,7 @@ const BURN_IN_SEED = 0xb1;
 /** Seed offset of the matched-noise measurement. */
 const MATCH_SEED = 0x3a7c;
 
+/** Options of `engine.compareNoise` (docs/math.md §6.5). */
 export interface CompareNoiseOptions {
   /** Learning rate ε, the same for every method. */
   lr: number;
@@ -79,6 +82,7 @@ export interface NoiseMethodResult extends VarianceFlatnessResult {
   samples: Float32Array | null;
 }
 
+/** What `engine.compareNoise` returns: the matched magnitudes and one result per method. */
 export interface CompareNoiseResult {
   matched: MatchedNoise;
   k: number;

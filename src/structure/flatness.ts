@@ -10,6 +10,7 @@ import { ArgumentError } from '../errors.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
 
+/** Options of `engine.flatness` (docs/math.md §6.3). */
 export interface FlatnessOptions {
   /** Threshold c > 1 (default 2). */
   c?: number;
@@ -23,6 +24,7 @@ export interface FlatnessOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** Interval flatness along each direction: F = right − left (Infinity where a side is unbounded). */
 export interface FlatnessResult {
   flatness: Float64Array;
   left: Float64Array;

@@ -13,6 +13,7 @@ import type { Mlp } from '../model/mlp.js';
 import { noiseFactor } from '../noise/noise-factor.js';
 import { BatchSampler } from '../train/batch-sampler.js';
 
+/** Noise magnitudes matched to dropout's at θ (docs/math.md §6.5). */
 export interface MatchedNoise {
   /** tr Σ_drop, dropout's total gradient-noise variance at θ. */
   dropoutVariance: number;

@@ -7,6 +7,7 @@ import { checkInt, checkVector } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';
 import { gram, symmetricEigen } from '../linalg/index.js';
 
+/** Principal components of S samples in D dimensions (float64). */
 export interface Pca {
   mean: Float64Array;
   /** Variances σ_i², descending. */
@@ -17,6 +18,11 @@ export interface Pca {
   d: number;
 }
 
+/**
+ * PCA of S samples (S × D row-major) through the S × S Gram matrix: the top k variances and unit
+ * directions (docs/math.md §6.2). Throws an ArgumentError for S < 2, k outside [1, S − 1] or
+ * non-finite samples.
+ */
 export async function pca(samples: Float32Array | Float64Array, s: number, d: number, k = Math.min(s - 1, 50)): Promise<Pca> {
   if (!Number.isInteger(s) || s < 2) throw new ArgumentError('s', 'at least 2 samples (an integer)', s);
   checkInt('d', d, 1);

@@ -11,6 +11,7 @@ import { intervalFlatness, type FlatnessOptions, type FlatnessResult } from './f
 import { pca } from './pca.js';
 import { fitLine } from './stats.js';
 
+/** Options of `engine.varianceFlatness` (docs/math.md §6.2–6.4). */
 export interface VarianceFlatnessOptions extends FlatnessOptions {
   /** Directions K (default min(S − 1, 20)). */
   k?: number;
@@ -23,6 +24,7 @@ export interface VarianceFlatnessOptions extends FlatnessOptions {
   centre?: ArrayLike<number>;
 }
 
+/** The inverse variance–flatness relation of a set of samples (docs/math.md §6.4). */
 export interface VarianceFlatnessResult {
   variances: Float64Array;
   flatness: FlatnessResult;

@@ -15,9 +15,11 @@ import { gaussians } from '../noise/gaussian.js';
 /** Counter-generator stream of the isotropic comparison noise. */
 const ISOTROPIC_STREAM = 0x150;
 
+/** Options of `engine.train` (docs/math.md §1.4). */
 export interface TrainOptions {
   /** Learning rate ε > 0. */
   lr: number;
+  /** Number of steps (an integer ≥ 1). */
   steps: number;
   /** Apply dropout with the model's keep probability (default true). */
   dropout?: boolean;
@@ -43,9 +45,11 @@ export interface TrainOptions {
    * stops the run with a DivergenceError naming the step and the value.
    */
   checkEvery?: number;
+  /** The loss bound of the divergence check (see checkEvery). */
   divergenceBound?: number;
-  /** Called every `progressEvery` steps (default: about 100 times a run). */
+  /** Called with (done, steps) every `progressEvery` steps (default: about 100 times a run). */
   onProgress?: (done: number, total: number) => void;
+  /** Steps between onProgress calls (default ⌈steps/100⌉). */
   progressEvery?: number;
   /**
    * Every this many steps (default: checkEvery; 0 = never) θ and the losses and snapshots recorded
@@ -58,6 +62,7 @@ export interface TrainOptions {
   checkpointEvery?: number;
 }
 
+/** What `engine.train` returns; the model holds the trained θ. */
 export interface TrainResult {
   /** Training objective of each recorded step, before its update: R_S^drop on the step's batch. */
   losses: Float32Array;
@@ -65,7 +70,9 @@ export interface TrainResult {
   lossSteps: Int32Array;
   /** Parameter snapshots, row-major S × D, after the step numbers in `snapshotSteps`. */
   snapshots: Float32Array | null;
+  /** The step number after which each snapshot was taken. */
   snapshotSteps: Int32Array;
+  /** Steps run. */
   steps: number;
 }
 

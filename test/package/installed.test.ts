@@ -29,7 +29,7 @@ const env: NodeJS.ProcessEnv = Object.fromEntries(
   Object.entries({ ...process.env, DENO_NO_UPDATE_CHECK: '1' }).filter(([k]) => !/^npm_/i.test(k) && k !== 'INIT_CWD'),
 );
 let installed = false;
-const started = Date.now();
+let started = 0;
 
 interface Output { code: number; stdout: string; stderr: string }
 function sh(cmd: string, args: string[], cwd: string, timeoutS: number): Promise<Output> {
@@ -58,12 +58,14 @@ function expected(): Promise<ProbeResult> {
 }
 
 test.after(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (!dir) return;
+  rmSync(dir, { recursive: true, force: true });
   console.log(`installed-package test: ${((Date.now() - started) / 1000).toFixed(0)} s`);
 });
 
 test('installed: npm pack, then npm ci --offline of the tarball into an empty project', async () => {
   assert.ok(existsSync(join(root, 'dist/index.js')), 'dist/index.js missing: run npm run build');
+  started = Date.now();
   dir = mkdtempSync(join(tmpdir(), 'dropout-sme-installed-'));
   // --ignore-scripts: `prepare` would rebuild; the tarball packs the dist/ this run tests.
   const pack = await sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], root, 120);

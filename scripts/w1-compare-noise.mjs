@@ -1,4 +1,4 @@
-// SPEC §6 comparisons on W1 with trajectory samples, on WASM (needs a build: node scripts/build.mjs).
+// docs/math.md §6 comparisons on W1 with trajectory samples, on WASM (needs a build: node scripts/build.mjs).
 // Protocol: W1 (784-50-50-10, tanh, keep 0.9, MSE, 8000 MNIST digits, init seed 1); approach a
 // minimum with 40000 dropout-SGD steps (batch 100, lr 0.1, seed 1); then engine.compareNoise with
 // lr 0.1, 400 burn-in steps, S = 40 samples every 4 steps, K = 15, c = 2, seed 1. Prints ψ per

@@ -116,7 +116,7 @@ export class Engine {
 
   /**
    * A dropout MLP on this engine's device (docs/math.md §1.1): layer sizes [in, hidden…, out],
-   * dropout after every hidden layer, parameters in the flat layout of DESIGN.md (per layer
+   * dropout after every hidden layer, parameters in the flat layout of docs/architecture.md §4 (per layer
    * W out × in row-major, then b), initialised U(±1/√fan_in) from `seed`.
    *
    * @throws {@link ArgumentError} for bad sizes, activation, keep (must be in (0, 1]), loss or seed.
@@ -169,7 +169,7 @@ export class Engine {
   }
 
   /**
-   * Top-k Hessian eigenpairs by Lanczos with full reorthogonalisation (SPEC §5): exact HVPs of
+   * Top-k Hessian eigenpairs by Lanczos with full reorthogonalisation (docs/math.md §5): exact HVPs of
    * R_S, L_S or a fixed-mask R_S^drop at the model's θ.
    *
    * @returns values (k), vectors (k × D, unit rows), residual estimates and whether they converged.
@@ -184,7 +184,7 @@ export class Engine {
   }
 
   /**
-   * Hutchinson estimate of tr(H) with Rademacher probes from the device generator (SPEC §5), with
+   * Hutchinson estimate of tr(H) with Rademacher probes from the device generator (docs/math.md §5), with
    * its standard error and every probe's zᵀHz.
    *
    * @throws {@link ArgumentError} for bad options (probes ≥ 2).
@@ -195,7 +195,7 @@ export class Engine {
 
   /**
    * Spectral density of the Hessian by stochastic Lanczos quadrature with Gaussian smoothing
-   * (SPEC §5): a density on a grid that integrates to 1, and the quadrature nodes and weights.
+   * (docs/math.md §5): a density on a grid that integrates to 1, and the quadrature nodes and weights.
    *
    * @throws {@link ArgumentError} for bad options.
    */
@@ -213,7 +213,7 @@ export class Engine {
   }
 
   /**
-   * The dropout-noise factor of SPEC §3: mean ḡ of M mask gradients (one batched pass) and the
+   * The dropout-noise factor of docs/math.md §3: mean ḡ of M mask gradients (one batched pass) and the
    * D × M factor with Σ ≈ factor·factorᵀ.
    *
    * @throws {@link ArgumentError} for bad options (samples ≥ 2).
@@ -230,7 +230,7 @@ export class Engine {
 
   /**
    * Paths of dropout GD, its SME (order 1 or 2) or a deterministic baseline (GD on L_S, GD on
-   * R_S) from the model's current θ, recording R_S and ‖θ‖² (SPEC §4). Many paths run at once
+   * R_S) from the model's current θ, recording R_S and ‖θ‖² (docs/math.md §4). Many paths run at once
    * (mode 'batched', the default: their parameters one paths × D device tensor); mode
    * 'sequential' runs them one after another (the reference). The model's θ is restored afterwards.
    *
@@ -248,7 +248,7 @@ export class Engine {
   }
 
   /**
-   * The weak-order study of SPEC §4: for each learning rate, `paths` paths of dropout GD and of
+   * The weak-order study of docs/math.md §4: for each learning rate, `paths` paths of dropout GD and of
    * the SME to time T; weak errors of R_S and ‖θ‖² with their Monte Carlo floors, and the fitted
    * order with a bootstrap 95 % interval.
    *
@@ -260,7 +260,7 @@ export class Engine {
   }
 
   /**
-   * The ε × p sweep (SPEC §4): the weak-order study for each keep probability, every model built
+   * The ε × p sweep (docs/math.md §4): the weak-order study for each keep probability, every model built
    * from `model` (without keep) and the same initial θ; keeps × lrs error matrices.
    *
    * @throws {@link ArgumentError} for keeps outside (0, 1] or bad study options.
@@ -271,7 +271,7 @@ export class Engine {
 
   /**
    * The inverse variance–flatness relation of S samples of θ (S × D row-major, e.g. training
-   * snapshots or θ* + gradient samples): PCA, interval flatness, ψ with its interval (SPEC §6).
+   * snapshots or θ* + gradient samples): PCA, interval flatness, ψ with its interval (docs/math.md §6).
    * The model's θ is restored afterwards.
    *
    * @throws {@link ArgumentError} for bad samples (count × D finite values) or options.
@@ -288,7 +288,7 @@ export class Engine {
   }
 
   /**
-   * Interval flatness along k unit directions (k × D) around `centre` (SPEC §6): the width of the
+   * Interval flatness along k unit directions (k × D) around `centre` (docs/math.md §6): the width of the
    * interval where the loss stays below c times its value at the centre; Infinity where a side
    * is unbounded. The model's θ is restored afterwards.
    *
@@ -301,7 +301,7 @@ export class Engine {
 
   /**
    * α(H, Σ) = Tr(HΣ)/(‖H‖_F‖Σ‖_F) for Σ = factor·factorᵀ (factor D × M, as noiseFactor returns
-   * it), and its null model (Σ's spectrum on random orthonormal directions) (SPEC §6).
+   * it), and its null model (Σ's spectrum on random orthonormal directions) (docs/math.md §6).
    *
    * @throws {@link ArgumentError} for a factor of the wrong length or bad options.
    * @example
@@ -318,7 +318,7 @@ export class Engine {
 
   /**
    * α(H, Σ) and its null model at steps 0, every, 2·every, … of a dropout training run that
-   * trains the model in place (SPEC §6).
+   * trains the model in place (docs/math.md §6).
    *
    * @throws {@link ArgumentError} for bad options; {@link DivergenceError} if training diverges.
    */
@@ -328,7 +328,7 @@ export class Engine {
   }
 
   /**
-   * Noise magnitudes matched to dropout's at the current θ, for the comparisons of SPEC §6: the
+   * Noise magnitudes matched to dropout's at the current θ, for the comparisons of docs/math.md §6: the
    * isotropic variance (train's isotropicNoise) and the SGD batch size (train's batchSize).
    *
    * @throws {@link ArgumentError} for bad options or fewer than 2 rows.
@@ -339,7 +339,7 @@ export class Engine {
   }
 
   /**
-   * The comparisons of SPEC §6 from the model's current θ: trajectory samples of dropout GD, SGD
+   * The comparisons of docs/math.md §6 from the model's current θ: trajectory samples of dropout GD, SGD
    * (batch matched to dropout's noise), GD with isotropic noise of equal total variance and plain
    * GD, each through the variance–flatness analysis. The model is back at θ afterwards.
    *

@@ -13,7 +13,7 @@ export const MODEL_OPTIONS: OptionSpec = {
   loss: { type: 'string', default: 'mse' },
 };
 
-export const MODEL_HELP = `  --hidden <w1,w2,…>            hidden layer widths (default 50,50: W1 of SPEC §7)
+export const MODEL_HELP = `  --hidden <w1,w2,…>            hidden layer widths (default 50,50: W1 of docs/math.md §7)
   --activation <tanh|relu|sigmoid|identity>  (default tanh)
   --keep <p>                    dropout keep probability in (0, 1] (default 0.9)
   --loss <mse|xent>             squared error (default) or softmax cross-entropy

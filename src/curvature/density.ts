@@ -1,5 +1,5 @@
 /**
- * Spectral density by stochastic Lanczos quadrature (SPEC §5; Ghorbani et al. 2019, as PyHessian):
+ * Spectral density by stochastic Lanczos quadrature (docs/math.md §5; Ghorbani et al. 2019, as PyHessian):
  * for each of `probes` random unit vectors v, m Lanczos steps give T = S Θ Sᵀ, and the quadrature
  * nodes θ_i with weights τ_i = s_{0,i}² approximate vᵀ f(H) v. The density is their average,
  * smoothed by a Gaussian of width σ: φ(t) = (1/P) Σ_p Σ_i τ_i^p N(t; θ_i^p, σ²), integrating to 1.

@@ -1,5 +1,5 @@
 /**
- * Top-k Hessian eigenpairs by Lanczos (SPEC §5): run Lanczos steps, take the Ritz pairs of T, and
+ * Top-k Hessian eigenpairs by Lanczos (docs/math.md §5): run Lanczos steps, take the Ritz pairs of T, and
  * stop when the k wanted pairs have residuals ‖H y − θ y‖ = |β_m s_{m,i}| ≤ tol·max|θ|, adding
  * steps (up to maxSteps) otherwise. Ritz vectors are formed on the device as Sᵀ Q.
  */

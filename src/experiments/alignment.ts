@@ -1,5 +1,5 @@
 /**
- * Hessian–variance alignment (SPEC §6, W3): α(H, Σ) at checkpoints of a dropout-GD run against
+ * Hessian–variance alignment (docs/math.md §6, W3): α(H, Σ) at checkpoints of a dropout-GD run against
  * its null model, then at the end the top Hessian eigenpairs (λ_j, u_j) of R_S and the noise
  * variance along them, u_jᵀ Σ u_j = ‖Gᵀu_j‖² with the factor G of M mask gradients. One unit: the
  * training run is sequential.

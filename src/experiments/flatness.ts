@@ -1,5 +1,5 @@
 /**
- * The inverse variance–flatness relation (SPEC §6, W1), dropout beside SGD and isotropic noise:
+ * The inverse variance–flatness relation (docs/math.md §6, W1), dropout beside SGD and isotropic noise:
  * θ* from a dropout-SGD approach from the initialisation (cheap steps, so training gets near a
  * minimum; a unit of its own that the others need), then
  * - trajectory samples (engine.compareNoise): from θ*, each method settles for a few full-batch
@@ -35,7 +35,7 @@ export interface FlatnessConfig {
   threshold: number;
   /** Mask gradients M of the gradient samples. */
   gradientSamples: number;
-  /** Trajectory methods compared (SPEC §6): 'dropout', 'sgd', 'isotropic', 'gd'. */
+  /** Trajectory methods compared (docs/math.md §6): 'dropout', 'sgd', 'isotropic', 'gd'. */
   methods: NoiseMethod[];
   seed: number;
 }

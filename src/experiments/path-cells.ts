@@ -1,5 +1,5 @@
 /**
- * The cells of the weak-order study and of the ε × p sweep (SPEC §4): one cell is R paths of one
+ * The cells of the weak-order study and of the ε × p sweep (docs/math.md §4): one cell is R paths of one
  * method at one (keep, ε) to time T, keeping only g(θ_N) per path (R_S and ‖θ‖²). A cell is the
  * unit of checkpointing and sharding; the weak-order study at keep p and the sweep's row for p
  * share their cells (same keys), so a reproduce run computes them once.

@@ -1,6 +1,6 @@
 /**
  * The reproduction's settings at three sizes. 'quick' finishes in under a minute on 2 CPU
- * cores (WASM), 'default' within fifteen, 'full' is the paper's scale (W1–W4 of SPEC §7 at full
+ * cores (WASM), 'default' within fifteen, 'full' is the paper's scale (W1–W4 of docs/math.md §7 at full
  * size; hours on a CPU). Every number here is written into results.json's provenance.
  */
 import type { AlignmentConfig } from './alignment.js';

@@ -1,5 +1,5 @@
 /**
- * The ε × p sweep (SPEC §4): the order-1 weak error of R_S for every (keep, ε) cell, small keep
+ * The ε × p sweep (docs/math.md §4): the order-1 weak error of R_S for every (keep, ε) cell, small keep
  * probabilities included, and the fitted order per keep. Cells are shared with the weak-order
  * study where their settings coincide.
  */

@@ -1,5 +1,5 @@
 /**
- * The weak-order study (SPEC §4, W4): order-1 and order-2 SME against dropout GD over a ladder
+ * The weak-order study (docs/math.md §4, W4): order-1 and order-2 SME against dropout GD over a ladder
  * of learning rates, with the Monte Carlo floor and the fitted order's bootstrap interval.
  */
 import type { WeakOrderSection, WeakOrderSeries } from '../report/results.js';

@@ -1,5 +1,5 @@
 /**
- * The flat parameter layout of an MLP (DESIGN.md): for each layer, W (out × in, row-major), then b
+ * The flat parameter layout of an MLP (docs/architecture.md §4): for each layer, W (out × in, row-major), then b
  * (out) when biases are on. Layer l maps sizes[l] → sizes[l+1].
  */
 

@@ -27,9 +27,9 @@ export interface MlpOptions {
   bias?: boolean;
   /** Seed of the initialisation (PyTorch's default: U(±1/√fan_in) for W and b). */
   seed?: number;
-  /** 'mse' (default; SPEC §1's R_S) or 'xent' (softmax cross-entropy). */
+  /** 'mse' (default; docs/math.md §1's R_S) or 'xent' (softmax cross-entropy). */
   loss?: LossKind;
-  /** 'shared' (default): one mask per step for the whole batch (SPEC §1); 'per-sample': one per row. */
+  /** 'shared' (default): one mask per step for the whole batch (docs/math.md §1); 'per-sample': one per row. */
   masks?: 'shared' | 'per-sample';
 }
 
@@ -165,7 +165,7 @@ export class Mlp {
   }
 
   /**
-   * L_S = E_η R_S^drop: exact for one dropout layer with MSE (SPEC §2), otherwise a Monte Carlo
+   * L_S = E_η R_S^drop: exact for one dropout layer with MSE (docs/math.md §2), otherwise a Monte Carlo
    * mean over `samples` mask draws with its standard error.
    */
   async modifiedLoss(data: DeviceDataset, opts: { samples?: number; seed?: number } = {}): Promise<ModifiedLoss> {
@@ -243,7 +243,7 @@ export class Mlp {
   }
 
   /**
-   * H·v exactly (R-operator, SPEC §5) for the Hessian of R_S (of 'loss', default), of L_S
+   * H·v exactly (R-operator, docs/math.md §5) for the Hessian of R_S (of 'loss', default), of L_S
    * ('modified': exact for one dropout layer with MSE, else the mean over `samples` mask draws), or
    * of R_S^drop with the masks of one draw ({ seed, step }).
    */

@@ -15,7 +15,7 @@ export interface NetworkSpec {
   activation: Activation;
   keep: number;
   loss: LossKind;
-  /** One mask row per sample (true) or one per step shared by the batch (false, SPEC §1). */
+  /** One mask row per sample (true) or one per step shared by the batch (false, docs/math.md §1). */
   masksPerSample: boolean;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The low-rank noise factor of SPEC §3: from M mask samples g_j = ∇R_S^drop(θ; η_j),
+ * The low-rank noise factor of docs/math.md §3: from M mask samples g_j = ∇R_S^drop(θ; η_j),
  * G = [g_1 − ḡ, …, g_M − ḡ] / √(M − 1), so Σ ≈ G Gᵀ. On the device G is kept transposed
  * (M × D, one sample per row), which is also what the samplers multiply by.
  */

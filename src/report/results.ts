@@ -18,7 +18,7 @@ export interface Band {
   hi: number[];
 }
 
-/** Dropout GD against its SME: R_S over time with bands over paths (SPEC §4). */
+/** Dropout GD against its SME: R_S over time with bands over paths (docs/math.md §4). */
 export interface SmeCurves {
   /** The data and network, e.g. 'mnist[:1000] · 50/tanh/keep=0.9/init=1'. */
   workload: string;
@@ -34,7 +34,7 @@ export interface SmeCurves {
   methods: Record<string, Band>;
 }
 
-/** The weak-order study (SPEC §4) for one SME order. */
+/** The weak-order study (docs/math.md §4) for one SME order. */
 export interface WeakOrderSeries {
   /** SME order. */
   order: 1 | 2;
@@ -90,7 +90,7 @@ export interface SweepSection {
   slopes: (number | null)[];
 }
 
-/** One inverse variance–flatness measurement (SPEC §6). */
+/** One inverse variance–flatness measurement (docs/math.md §6). */
 export interface FlatnessRun {
   /** 'dropout' | 'sgd' | 'isotropic' | 'gd'. */
   method: string;
@@ -122,7 +122,7 @@ export interface FlatnessSection {
   runs: FlatnessRun[];
 }
 
-/** Hessian–variance alignment (SPEC §6). */
+/** Hessian–variance alignment (docs/math.md §6). */
 export interface AlignmentSection {
   /** The data and network. */
   workload: string;

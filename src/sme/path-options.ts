@@ -1,5 +1,5 @@
 /**
- * Options, results and per-path seeds of the path simulations (SPEC §4), shared by the batched
+ * Options, results and per-path seeds of the path simulations (docs/math.md §4), shared by the batched
  * implementation (the default) and the sequential one (the test oracle).
  */
 import { checkInt } from '../backend/validate.js';

@@ -1,5 +1,5 @@
 /**
- * The ε × p sweep of SPEC §4: the weak-order study repeated for each keep probability (small ones,
+ * The ε × p sweep of docs/math.md §4: the weak-order study repeated for each keep probability (small ones,
  * p = 0.1 and below, included by the caller), every model starting from the same initial θ (the
  * initialisation does not depend on p). Returns the errors as keeps × lrs matrices for a heatmap.
  */

@@ -1,5 +1,5 @@
 /**
- * The weak-order study of SPEC §4: for each ε of a ladder, R paths of dropout GD and R paths of
+ * The weak-order study of docs/math.md §4: for each ε of a ladder, R paths of dropout GD and R paths of
  * the SME to the same time T; the weak error e(ε) = |mean g(θ_N) − mean g(Θ_N)| for g = R_S and
  * g = ‖θ‖², with the Monte Carlo floor √(s²_GD/R + s²_SME/R) beside it, and the order as the
  * least-squares slope of log e on log ε with a bootstrap 95% interval (paths resampled).

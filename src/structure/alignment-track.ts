@@ -1,5 +1,5 @@
 /**
- * α(H, Σ) tracked over training (SPEC §6): dropout training in segments; at each checkpoint the
+ * α(H, Σ) tracked over training (docs/math.md §6): dropout training in segments; at each checkpoint the
  * noise factor (M mask gradients) and the alignment with its null model are measured at the
  * current θ. Training resumes with the same mask stream (startStep), so the run is the one an
  * uninterrupted train() would give.

@@ -1,5 +1,5 @@
 /**
- * The comparisons of SPEC §6 through one API: from the model's current θ₀ (typically trained),
+ * The comparisons of docs/math.md §6 through one API: from the model's current θ₀ (typically trained),
  * each method runs `burnIn` steps, then records S trajectory samples every s steps, and the
  * variance–flatness analysis runs on each set with the same K directions and threshold c:
  *   dropout:   dropout GD, full batch (the model's keep probability);

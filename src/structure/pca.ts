@@ -1,5 +1,5 @@
 /**
- * PCA of S samples of θ (or of gradients) in D dimensions (SPEC §6), through the S × S Gram
+ * PCA of S samples of θ (or of gradients) in D dimensions (docs/math.md §6), through the S × S Gram
  * matrix of the centred samples when S ≪ D: Xc Xcᵀ = U Λ Uᵀ gives variances σ_i² = λ_i/(S − 1)
  * and unit directions v_i = Xcᵀ u_i / √λ_i. Float64 throughout (linalg's WebAssembly module).
  */

@@ -1,5 +1,5 @@
 /**
- * Small statistics for the noise-structure analyses (SPEC §6): a least-squares line with a
+ * Small statistics for the noise-structure analyses (docs/math.md §6): a least-squares line with a
  * bootstrap interval for its slope, and Spearman's rank correlation (average ranks for ties).
  */
 import { checkInt, checkVector } from '../backend/validate.js';

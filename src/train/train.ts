@@ -1,5 +1,5 @@
 /**
- * Dropout GD / SGD (SPEC §1): θ ← θ − ε ∇R_S^drop(θ; η_N) with fresh masks each step (or no masks
+ * Dropout GD / SGD (docs/math.md §1): θ ← θ − ε ∇R_S^drop(θ; η_N) with fresh masks each step (or no masks
  * with dropout: false), full batch or mini-batches. Parameters and data stay on the device; the
  * loss of each recorded step and the optional snapshots are kept in device tensors and read back
  * once at the end.
@@ -33,7 +33,7 @@ export interface TrainOptions {
   snapshotEvery?: number;
   /**
    * Add isotropic Gaussian noise ξ with this variance per coordinate to every gradient
-   * (θ ← θ − ε(∇ + ξ)): the "GD with isotropic noise of equal total variance" comparison of SPEC §6
+   * (θ ← θ − ε(∇ + ξ)): the "GD with isotropic noise of equal total variance" comparison of docs/math.md §6
    * (variance = tr Σ / D). Default 0.
    */
   isotropicNoise?: number;

@@ -1,5 +1,5 @@
 /**
- * The SME (SPEC §4): the mask-pair sampler's covariance equals the enumerated Σ within sampling
+ * The SME (docs/math.md §4): the mask-pair sampler's covariance equals the enumerated Σ within sampling
  * error; on W4 (1-D sine regression, width 16) the order-1 SME's weak error in g = ‖θ‖² falls
  * with slope in [0.7, 1.3] and the order-2 SME's error is below order 1's at the smallest ε; the
  * two backends agree on a short SME run with the same seed.

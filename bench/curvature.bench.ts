@@ -1,5 +1,5 @@
 /**
- * Curvature cost on SPEC §7's W1 (MLP 784-50-50-10, tanh, keep p = 0.9, biases, MSE on one-hot
+ * Curvature cost on docs/math.md §7's W1 (MLP 784-50-50-10, tanh, keep p = 0.9, biases, MSE on one-hot
  * targets, full batch: all 10,000 digits of the embedded MNIST subset as one batch via
  * loadMnistAll(), n = 10,000, no train/test split), for every available backend:
  *

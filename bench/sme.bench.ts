@@ -1,5 +1,5 @@
 /**
- * SME simulation speed (path-steps per second, higher is better) on SPEC §7's W3, each SME variant
+ * SME simulation speed (path-steps per second, higher is better) on docs/math.md §7's W3, each SME variant
  * against dropout GD on the same backend, measured in the same run with the samples interleaved:
  *
  *   W3: two-layer 784-50-10, tanh, keep p = 0.9, biases, MSE R_S = 1/(2n) Σ‖f − y‖² on one-hot

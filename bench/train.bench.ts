@@ -1,5 +1,5 @@
 /**
- * Dropout GD training speed (steps per second, higher is better) on SPEC §7's full-batch workloads,
+ * Dropout GD training speed (steps per second, higher is better) on docs/math.md §7's full-batch workloads,
  * for every available backend, against the peer @tensorflow/tfjs-core + tfjs-backend-wasm (XNNPACK)
  * doing the same training, all measured in the same run and reported as ratios:
  *
@@ -9,7 +9,7 @@
  *   digits of the embedded MNIST subset as one batch (loadMnistAll(), n = 10,000; no split).
  *
  * One step (both sides): forward with tanh, a fresh dropout mask per step on every hidden layer's
- * output (one mask row per step shared by the batch, SPEC §1 and dropout-sme's default; the peer
+ * output (one mask row per step shared by the batch, docs/math.md §1 and dropout-sme's default; the peer
  * uses tf.dropout with noiseShape [1, width], i.e. a Bernoulli(p)/p row broadcast over the batch),
  * the MSE loss, the gradient of every weight and bias, and θ ← θ − ε∇ with ε = LR (dropout-sme:
  * engine.train; peer: tf.train.sgd(LR).minimize, i.e. tf.variableGrads + the SGD update). The peer

@@ -1,10 +1,10 @@
 // Build everything: AssemblyScript variants (asconfig.json targets) → build/wasm/*.wasm, then
-// esbuild bundles: the package (dist/index.js, platform-neutral ESM with the .wasm embedded),
-// the CLI (dist/cli.js), the browser lab (dist/lab), tests (build/test) and benchmarks
-// (build/bench); tsc emits dist/types.
+// esbuild bundles: the package's entries (platform-neutral ESM, the .wasm embedded; see ENTRIES)
+// and the CLI (dist/cli.js, executable) as one split build sharing dist/chunks/, the browser lab
+// (dist/lab), tests (build/test) and benchmarks (build/bench); tsc emits dist/types.
 // Usage: node scripts/build.mjs [--no-wasm] [--no-types] [--only=dist|test|bench]
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, mkdirSync, rmSync, existsSync, copyFileSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdirSync, rmSync, existsSync, copyFileSync, chmodSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -42,27 +42,40 @@ const entries = (dir) =>
         .map((f) => join(dir, f))
     : [];
 
+/**
+ * The package's entry points (package.json "exports"): dist/<name>.js from src/<name>.ts. The core
+ * holds no data set; the digits are dropout-sme/mnist, loaded only where imported (reproduce and
+ * the CLI import them dynamically on first use of the default data).
+ */
+const ENTRIES = { index: 'src/index.ts', mnist: 'src/mnist.ts', reproduce: 'src/reproduce.ts', report: 'src/report.ts' };
+
 if (!only || only === 'dist') {
   rmSync(join(root, 'dist'), { recursive: true, force: true });
-  await esbuild.build({ ...common, platform: 'neutral', entryPoints: ['src/index.ts'], outfile: 'dist/index.js', absWorkingDir: root, mainFields: ['module', 'main'] });
-  if (existsSync(join(root, 'src/cli/main.ts'))) {
-    await esbuild.build({ ...common, platform: 'node', entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', absWorkingDir: root, banner: { js: '#!/usr/bin/env node' } });
-  }
+  // One build with code splitting: modules shared by entries live once in dist/chunks/, so the
+  // entries share one engine (one ArgumentError class for instanceof) and the CLI adds no second
+  // copy of the digits. The CLI keeps its source's #! line (esbuild keeps an entry's hashbang).
+  const cli = existsSync(join(root, 'src/cli/main.ts')) ? { cli: 'src/cli/main.ts' } : {};
+  await esbuild.build({
+    ...common, platform: 'neutral', mainFields: ['module', 'main'], splitting: true, absWorkingDir: root,
+    entryPoints: { ...ENTRIES, ...cli }, outdir: 'dist', chunkNames: 'chunks/[name]-[hash]',
+  });
+  if (cli.cli) chmodSync(join(root, 'dist/cli.js'), 0o755); // `npx dropout-sme` runs it directly
   if (existsSync(join(root, 'src/lab/main.ts'))) await buildLab();
   if (!args.has('--no-types')) run(bin('tsc'), ['-p', 'tsconfig.json']);
 }
 /**
- * The browser lab: dist/lab/index.html (its import map names ../index.js as 'dropout-sme', so the
- * page loads the package's own bundle), lab.js with vega and vega-lite bundled in (no network at
- * view time), and lab-worker.js, which imports ../index.js by path (workers have no import maps).
+ * The browser lab: dist/lab/index.html (its import map names ../index.js as 'dropout-sme' and the
+ * other entries as its subpaths, so the page loads the package's own bundles), lab.js with vega
+ * and vega-lite bundled in (no network at view time), and lab-worker.js, which imports the
+ * entries by path (workers have no import maps).
  */
 async function buildLab() {
   const lab = { ...common, platform: 'browser', absWorkingDir: root, minify: true, sourcemap: false, external: [] };
   const packageByPath = {
     name: 'dropout-sme by path',
-    setup: (b) => b.onResolve({ filter: /^dropout-sme$/ }, () => ({ path: '../index.js', external: true })),
+    setup: (b) => b.onResolve({ filter: /^dropout-sme(\/|$)/ }, (a) => ({ path: `../${a.path.slice(12) || 'index'}.js`, external: true })),
   };
-  await esbuild.build({ ...lab, entryPoints: ['src/lab/main.ts'], outfile: 'dist/lab/lab.js', external: ['dropout-sme'] });
+  await esbuild.build({ ...lab, entryPoints: ['src/lab/main.ts'], outfile: 'dist/lab/lab.js', external: ['dropout-sme', 'dropout-sme/*'] });
   await esbuild.build({ ...lab, entryPoints: ['src/lab/worker.ts'], outfile: 'dist/lab/lab-worker.js', plugins: [packageByPath] });
   for (const f of ['index.html', 'lab.css']) copyFileSync(join(root, 'src/lab', f), join(root, 'dist/lab', f));
 }

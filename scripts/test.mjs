@@ -2,7 +2,7 @@
 // headless-Chromium harness) and the cross-check and kernel suites again in Deno (WebGPU = wgpu on
 // lavapipe). Ends with one line "tests: N passed, M failed". Usage: node scripts/test.mjs [--no-build]
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,7 +44,11 @@ const runtimeDir = { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' };
 results.push(await run('node (Dawn; headless Chromium)', process.execPath, ['node_modules/uvu/bin.js', 'build/test', '\\.test\\.js$'], { ...icd(SWIFTSHADER), ...runtimeDir }));
 
 mkdirSync(join(root, 'build'), { recursive: true });
-writeFileSync(join(root, 'build/deno-import-map.json'), JSON.stringify({ imports: { 'dropout-sme': '../dist/index.js' } }));
+// The package's entries by name, as package.json's "exports" maps them (paths relative to build/).
+const { exports } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const imports = Object.fromEntries(Object.entries(exports).filter(([, to]) => typeof to === 'object')
+  .map(([from, to]) => [`dropout-sme${from.slice(1)}`, `.${to.default}`]));
+writeFileSync(join(root, 'build/deno-import-map.json'), JSON.stringify({ imports }));
 const deno = join(root, 'node_modules/.bin/deno');
 for (const file of ['crosscheck.test.js', 'kernels.test.js']) {
   results.push(await run(`deno ${file} (wgpu)`, deno, ['run', '-A', '--quiet', '--import-map=build/deno-import-map.json', `build/test/${file}`], { ...icd(LAVAPIPE), ...runtimeDir }));

@@ -1,10 +1,11 @@
-// SPEC §6 comparisons on W1 with trajectory samples, on WASM (needs a build: node scripts/build.mjs).
+// docs/math.md §6 comparisons on W1 with trajectory samples, on WASM (needs a build: node scripts/build.mjs).
 // Protocol: W1 (784-50-50-10, tanh, keep 0.9, MSE, 8000 MNIST digits, init seed 1); approach a
 // minimum with 40000 dropout-SGD steps (batch 100, lr 0.1, seed 1); then engine.compareNoise with
 // lr 0.1, 400 burn-in steps, S = 40 samples every 4 steps, K = 15, c = 2, seed 1. Prints ψ per
 // method and the stationarity checks (training-loss halves; plain GD's spread against dropout's).
 // Usage: node scripts/w1-compare-noise.mjs [methods, comma-separated]   (about 8 min on 2 loaded cores)
-import { createEngine, loadMnist } from '../dist/index.js';
+import { createEngine } from '../dist/index.js';
+import { loadMnist } from '../dist/mnist.js';
 
 const methods = (process.argv[2] ?? 'dropout,sgd,isotropic,gd').split(',');
 const t0 = performance.now();

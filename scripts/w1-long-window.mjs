@@ -34,7 +34,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createEngine, loadMnist, readNpy, writeNpy } from '../dist/index.js';
+import { createEngine, readNpy, writeNpy } from '../dist/index.js';
+import { loadMnist } from '../dist/mnist.js';
 
 const { values: a } = parseArgs({
   options: {

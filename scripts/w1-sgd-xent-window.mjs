@@ -7,7 +7,8 @@
 // Usage: node scripts/w1-sgd-xent-window.mjs [--steps N] [--batch B] [--samples S] [--every s]
 //          [--keep p] [--loss xent|mse]   (about 1.5 min on 2 cores)
 import { parseArgs } from 'node:util';
-import { createEngine, fitPsi, loadMnist } from '../dist/index.js';
+import { createEngine, fitPsi } from '../dist/index.js';
+import { loadMnist } from '../dist/mnist.js';
 
 const { values: a } = parseArgs({
   options: {

@@ -6,7 +6,8 @@
 //          [--bases pca,hessian] [--hvp-samples 16] [--noise-samples 64] [--out FILE.json]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createEngine, loadMnist, readNpy } from '../dist/index.js';
+import { createEngine, readNpy } from '../dist/index.js';
+import { loadMnist } from '../dist/mnist.js';
 
 const { values: a } = parseArgs({
   options: {

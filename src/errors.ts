@@ -6,9 +6,20 @@ export class DropoutSmeError extends Error {
   }
 }
 
-/** A caller passed a value that does not meet the stated expectation. */
+/**
+ * A caller passed a value that does not meet the stated expectation. The message reads
+ * "<argument>: expected <expectation>, got <value>", e.g. "options.keep: expected a keep
+ * probability in (0, 1], got 1.5".
+ */
 export class ArgumentError extends DropoutSmeError {
-  constructor(readonly argument: string, readonly expected: string, readonly got?: unknown) {
+  constructor(
+    /** The argument's name as the caller wrote it, e.g. 'options.lr' or '--keep'. */
+    readonly argument: string,
+    /** What a valid value is. */
+    readonly expected: string,
+    /** The value received (undefined when not shown). */
+    readonly got?: unknown,
+  ) {
     super(`${argument}: expected ${expected}${got === undefined ? '' : `, got ${describe(got)}`}`);
   }
 }
@@ -23,7 +34,12 @@ export class BackendUnavailableError extends DropoutSmeError {}
  * from), so a new engine (e.g. backend 'wasm') can setParams and continue with startStep.
  */
 export class DeviceLostError extends BackendUnavailableError {
-  constructor(readonly reason: string, readonly checkpoint: TrainCheckpoint | null = null) {
+  constructor(
+    /** Why the device was lost, as WebGPU reported it. */
+    readonly reason: string,
+    /** The last state a training run read back before the loss, or null. */
+    readonly checkpoint: TrainCheckpoint | null = null,
+  ) {
     super(`WebGPU device lost: ${reason}${checkpoint ? `; the state after step ${checkpoint.step} was kept (error.checkpoint)` : ''}`);
   }
 }
@@ -36,11 +52,13 @@ export interface TrainCheckpoint {
   completed: number;
   /** θ after those steps (length D). */
   params: Float32Array;
-  /** The losses recorded by the completed steps, and their step numbers. */
+  /** The losses recorded by the completed steps. */
   losses: Float32Array;
+  /** The step number of each recorded loss. */
   lossSteps: Int32Array;
-  /** Parameter snapshots taken by the completed steps (S × D), and their step numbers. */
+  /** Parameter snapshots taken by the completed steps (S × D row-major), or null. */
   snapshots: Float32Array | null;
+  /** The step number of each snapshot. */
   snapshotSteps: Int32Array;
 }
 
@@ -49,7 +67,14 @@ export class DisposedError extends DropoutSmeError {}
 
 /** Training or simulation diverged: the loss became NaN/Inf or grew past the bound. */
 export class DivergenceError extends DropoutSmeError {
-  constructor(readonly step: number, readonly value: number, readonly bound: number) {
+  constructor(
+    /** The step whose loss was checked. */
+    readonly step: number,
+    /** That loss: NaN, ±Infinity or a finite value above the bound. */
+    readonly value: number,
+    /** The bound it was compared with. */
+    readonly bound: number,
+  ) {
     super(`diverged at step ${step}: loss ${value}${Number.isFinite(value) ? ` exceeds the bound ${bound}` : ''} (lower the learning rate)`);
   }
 }

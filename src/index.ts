@@ -1,5 +1,27 @@
+/**
+ * The package's core entry, `dropout-sme`: the engine (WebGPU or WebAssembly), dropout MLPs,
+ * training, dropout's noise, the stochastic modified equation, curvature (HVPs, Lanczos,
+ * Hutchinson, SLQ), the noise-structure analyses and their statistics, `.npy`/IDX readers and
+ * synthetic tasks. The embedded digits are `dropout-sme/mnist`, the reproduction
+ * `dropout-sme/reproduce`, the report `dropout-sme/report`. The mathematics is docs/math.md.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, sineTask } from 'dropout-sme';
+ * const engine = await createEngine();
+ * const model = engine.mlp({ sizes: [1, 16, 1], activation: 'tanh', keep: 0.9, seed: 1 });
+ * const data = engine.dataset(sineTask({ n: 20, seed: 1 }));
+ * await engine.train(model, data, { lr: 0.1, steps: 200 });
+ * const { factor } = await engine.noiseFactor(model, data, { samples: 16 });
+ * const { alpha } = await engine.alignment(model, data, factor, 16, { hessianNorm: 'dense' });
+ * engine.dispose();
+ * ```
+ * @packageDocumentation
+ * @module dropout-sme
+ */
 export { createEngine, Engine } from './engine.js';
 export type { EngineOptions, EngineBackendInfo } from './engine.js';
+export type { DeviceLimitCaps } from './webgpu/limits.js';
 export type {
   Backend, BackendInfo, BackendName, Tensor, DType, Activation, ReduceOp, GemmOptions, MaskOptions,
 } from './backend/backend.js';
@@ -10,6 +32,8 @@ export type { TrainCheckpoint } from './errors.js';
 export { counterHash, maskValue } from './random/counter-hash.js';
 export { Mlp } from './model/mlp.js';
 export type { MlpOptions, MaskArg, ModifiedLoss, HessianOf } from './model/mlp.js';
+export type { MlpLayout, LayerLayout } from './model/layout.js';
+export type { LossKind } from './model/network.js';
 export type { HessianChoice } from './engine.js';
 export type { EigenOptions, EigenResult, Which } from './curvature/eigen.js';
 export type { TraceResult } from './curvature/trace.js';
@@ -19,6 +43,7 @@ export type { TrainOptions, TrainResult } from './train/train.js';
 export type { BroadcastOptions, RowsOptions } from './backend/backend.js';
 export * from './data/index.js';
 export { symmetricEigen, tridiagonalEigen, gram } from './linalg/index.js';
+export type { EigenResult as SymmetricEigenResult, SymmetricEigenOptions, TridiagonalEigenOptions } from './linalg/index.js';
 export type { NoiseFactor, NoiseFactorOptions } from './noise/noise-factor.js';
 export { factorSamples } from './noise/noise-factor.js';
 export type { PathMethod, PathsResult, SimulateOptions } from './sme/simulate.js';
@@ -37,25 +62,7 @@ export { pca, type Pca } from './structure/pca.js';
 export { fitLine, spearman, ranks, type LineFit } from './structure/stats.js';
 export type { AlignmentTrack, AlignmentTrackOptions } from './structure/alignment-track.js';
 export type { MatchedNoise } from './structure/matched-noise.js';
-export {
-  reproduce, reproduceConfig, preset, PRESETS, SECTIONS, experimentsFor, runUnits, assemble, resultsText, memoryStore,
-  planUnits, shardUnits, missingUnits, Workloads, applyOverrides, checkConfig, parseConfigText, provenance, predictionBases,
-} from './experiments/index.js';
-export type {
-  ReproduceOptions, ReproduceConfig, PresetName, SectionName, UnitStore, Shard, Progress, RunOptions, Experiment, Unit, Json, FlatnessConfig,
-} from './experiments/index.js';
 export { VERSION } from './version.js';
-export { RESULTS_SCHEMA } from './report/results.js';
-export type {
-  Results, Provenance, Band, SmeCurves, WeakOrderSeries, WeakOrderSection, SweepSection, FlatnessRun, FlatnessSection, AlignmentSection,
-  FlatnessPrediction, PsiFitJson,
-} from './report/results.js';
-// The report: Vega-Lite specs (pure), their SVG render (loads vega lazily), report.html, <id>.svg files.
-export {
-  checkResults, figureSpecs, FIGURES, renderFigures, renderSpec, writeReport, escapeHtml, writeFiguresSvg, keyTable,
-  smeCurvesSpec, weakOrderSpec, sweepHeatmapSpec, varianceFlatnessSpec, psiKeepSpec, alignmentTrackSpec, projectedVarianceSpec,
-} from './report/index.js';
-export type { FigureSpec, FigureId, RenderedFigure, ReportOptions, KeyTable } from './report/index.js';
 export { NOISE_METHODS } from './structure/compare-noise.js';
 export {
   linearResponse, stationaryCovariance, windowCovariance, geometricSum, basisVariances,

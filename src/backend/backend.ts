@@ -7,18 +7,25 @@
  * asynchronous, because a GPU reads back asynchronously. All layouts are row-major.
  */
 
+/** The two backends: WebGPU (a GPU through WGSL compute shaders) and WASM (WebAssembly on the CPU). */
 export type BackendName = 'webgpu' | 'wasm';
+/** Element type of a tensor: 32-bit float, or 32-bit unsigned integer (row indices). */
 export type DType = 'f32' | 'u32';
+/** Hidden-layer nonlinearity σ; the output layer is always linear. */
 export type Activation = 'tanh' | 'relu' | 'sigmoid' | 'identity';
+/** Reductions to one number: Σx (sum), Σx·y (dot), Σx² (sumsq). */
 export type ReduceOp = 'sum' | 'dot' | 'sumsq';
 
+/** Every {@link Activation}, in the order the kernels number them. */
 export const ACTIVATIONS: readonly Activation[] = ['tanh', 'relu', 'sigmoid', 'identity'];
+/** Every {@link ReduceOp}. */
 export const REDUCE_OPS: readonly ReduceOp[] = ['sum', 'dot', 'sumsq'];
 
 /** A handle to device memory. Contents live on the backend; read them with `backend.read`. */
 export interface Tensor {
   /** Number of elements. */
   readonly size: number;
+  /** Element type. */
   readonly dtype: DType;
   /** True once disposed; any further use throws DisposedError. */
   readonly disposed: boolean;
@@ -40,16 +47,21 @@ export interface GemmOptions {
   transA?: boolean;
   /** B is stored n×k and op(B) = Bᵀ (default false: B stored k×n). */
   transB?: boolean;
+  /** Scale of the product (default 1). */
   alpha?: number;
   /** beta = 0 ignores C's previous contents entirely (NaN in C does not propagate). */
   beta?: number;
   /** Elements between consecutive batch entries; 0 broadcasts one matrix to every entry. */
   strideA?: number;
+  /** Elements between consecutive B matrices (default the matrix size; 0 broadcasts). */
   strideB?: number;
+  /** Elements between consecutive C matrices (default the matrix size). */
   strideC?: number;
   /** Element offset of the first matrix inside each tensor (default 0). */
   offsetA?: number;
+  /** Element offset of B's first matrix (default 0). */
   offsetB?: number;
+  /** Element offset of C's first matrix (default 0). */
   offsetC?: number;
 }
 
@@ -59,8 +71,11 @@ export interface GemmOptions {
  * sampleOffset + s) >> 1 < floor(keep · 2^31), else 0. Bit-identical on every backend.
  */
 export interface MaskOptions {
+  /** Seed of the draw, an integer in [0, 2³² − 1]. */
   seed: number;
+  /** Step of the draw (fresh masks per training step), an integer in [0, 2³² − 1]. */
   step: number;
+  /** Hidden layer index (or a stream number for other uses, e.g. probes). */
   layer: number;
   /** Units per sample (row length of the mask). */
   units: number;
@@ -68,13 +83,17 @@ export interface MaskOptions {
   samples: number;
   /** Keep probability p in (0, 1]. */
   keep: number;
+  /** First unit index of this mask (default 0), to draw part of a wider layer. */
   unitOffset?: number;
+  /** First sample index of this mask (default 0). */
   sampleOffset?: number;
 }
 
 /** A row vector combined with every row of a rows × cols matrix. */
 export interface BroadcastOptions {
+  /** Rows of each matrix. */
   rows: number;
+  /** Columns of each matrix = the vector's length. */
   cols: number;
   /** 'add': out = x + v (bias); 'mul': out = x · v (shared dropout mask, column scaling). */
   op: 'add' | 'mul';
@@ -88,11 +107,15 @@ export interface BroadcastOptions {
 
 /** A rows × cols matrix, for the row-wise kernels. */
 export interface RowsOptions {
+  /** Number of rows. */
   rows: number;
+  /** Columns per row. */
   cols: number;
 }
 
+/** What runs: the backend's name, a description for people, and details for diagnostics. */
 export interface BackendInfo {
+  /** 'webgpu' or 'wasm'. */
   name: BackendName;
   /** Human-readable description: adapter vendor/architecture, or the WASM build and thread count. */
   description: string;
@@ -100,8 +123,16 @@ export interface BackendInfo {
   details: Record<string, string | number | boolean>;
 }
 
+/**
+ * The device-buffer primitives every algorithm is written against (docs/architecture.md §5–§6);
+ * `engine.kernels` is the engine's backend. Shapes are row-major; every method checks its arguments
+ * and throws an {@link ArgumentError} naming the bad one, or a {@link DisposedError} for a disposed
+ * tensor. Computing calls are enqueued and return at once; read results with `await backend.read(t)`.
+ */
 export interface Backend {
+  /** 'webgpu' or 'wasm'. */
   readonly name: BackendName;
+  /** Description and details of the device or the WASM build. */
   readonly info: BackendInfo;
 
   /** A new zero-filled tensor of `size` elements (size ≥ 1). */
@@ -116,8 +147,13 @@ export interface Backend {
   copy(src: Tensor, dst: Tensor, srcOffset?: number, dstOffset?: number, length?: number): void;
   /** Set every element of `t` to `value`. */
   fill(t: Tensor, value: number): void;
+  /** Frees the tensor's memory; later use of it throws a DisposedError (disposing twice is allowed). */
   dispose(t: Tensor): void;
 
+  /**
+   * C[b] = α·op(A[b])·op(B[b]) + β·C[b] for each batch entry b (see {@link GemmOptions}); f32
+   * with a fixed summation order. Operands larger than a binding are split (WebGPU).
+   */
   gemm(a: Tensor, b: Tensor, c: Tensor, opts: GemmOptions): void;
   /**
    * y = σ(x) (derivative false/0), σ'(x) (true/1) or σ''(x) (2), elementwise at the
@@ -135,6 +171,7 @@ export interface Backend {
    * on the same backend reproduces the result bit for bit. `y` is required for dot only.
    */
   reduce(op: ReduceOp, x: Tensor, y: Tensor | null, out: Tensor, outOffset?: number): void;
+  /** Writes dropout multipliers (B/keep) from the counter generator; see {@link MaskOptions}. */
   mask(out: Tensor, opts: MaskOptions): void;
   /** out[b,r,c] = x[b,r,c] (+ or ·) v[vOffset + b·vStride + c], b < batch; out may alias x. */
   broadcast(x: Tensor, v: Tensor, out: Tensor, opts: BroadcastOptions): void;

@@ -9,6 +9,7 @@ import { checkLimitCaps } from '../webgpu/limits.js';
 import type { Backend } from './backend.js';
 import type { EngineBackendInfo, EngineOptions } from '../engine.js';
 
+/** What {@link createEngine} is asked for: 'auto' (WebGPU, else WASM), 'webgpu' or 'wasm'. */
 export type BackendRequest = 'auto' | 'webgpu' | 'wasm';
 export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'webgpu', 'wasm'];
 

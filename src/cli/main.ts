@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The command line: `dropout-sme <command> [options]`, options parsed with node:util's parseArgs.
  * Errors in plain words on stderr, one line each: exit status 2 for bad input and file-system

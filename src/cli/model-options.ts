@@ -2,7 +2,6 @@
 import type { Activation } from '../backend/backend.js';
 import { ACTIVATIONS } from '../backend/backend.js';
 import type { HostDataset } from '../data/dataset-types.js';
-import { loadMnist } from '../data/mnist.js';
 import { ArgumentError } from '../errors.js';
 import { modelNeed, type MemoryBudget } from '../experiments/index.js';
 import { loadDataOption } from './data-files.js';
@@ -15,7 +14,7 @@ export const MODEL_OPTIONS: OptionSpec = {
   loss: { type: 'string', default: 'mse' },
 };
 
-export const MODEL_HELP = `  --hidden <w1,w2,…>            hidden layer widths (default 50,50: W1 of SPEC §7)
+export const MODEL_HELP = `  --hidden <w1,w2,…>            hidden layer widths (default 50,50: W1 of docs/math.md §7)
   --activation <tanh|relu|sigmoid|identity>  (default tanh)
   --keep <p>                    dropout keep probability in (0, 1] (default 0.9)
   --loss <mse|xent>             squared error (default) or softmax cross-entropy
@@ -40,7 +39,7 @@ export function modelChoice(v: Record<string, string | boolean | undefined>): Mo
 /** --data/--labels, or the embedded MNIST subset's training and test sets. */
 export async function trainingData(v: Record<string, string | boolean | undefined>): Promise<{ train: HostDataset; test: HostDataset | null }> {
   if (v.data) return { train: await loadDataOption(v.data as string, v.labels as string | undefined, classesOption(v.classes)), test: null };
-  const m = await loadMnist();
+  const m = await (await import('../data/mnist.js')).loadMnist(); // loaded only when needed
   return { train: m.train, test: m.test };
 }
 

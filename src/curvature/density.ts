@@ -1,5 +1,5 @@
 /**
- * Spectral density by stochastic Lanczos quadrature (SPEC §5; Ghorbani et al. 2019, as PyHessian):
+ * Spectral density by stochastic Lanczos quadrature (docs/math.md §5; Ghorbani et al. 2019, as PyHessian):
  * for each of `probes` random unit vectors v, m Lanczos steps give T = S Θ Sᵀ, and the quadrature
  * nodes θ_i with weights τ_i = s_{0,i}² approximate vᵀ f(H) v. The density is their average,
  * smoothed by a Gaussian of width σ: φ(t) = (1/P) Σ_p Σ_i τ_i^p N(t; θ_i^p, σ²), integrating to 1.
@@ -11,25 +11,35 @@ import { tridiagonalEigen } from '../linalg/index.js';
 import { lanczos, rademacher } from './lanczos.js';
 import { checkSignal } from '../abort.js';
 
+/** Options of `engine.hessianDensity` (docs/math.md §5.5). */
 export interface DensityOptions {
+  /** Random start vectors P, in [1, 1024] (default 1). */
   probes?: number;
+  /** Lanczos steps per probe (default 80). */
   steps?: number;
   /** Grid points of the returned density (default 512). */
   points?: number;
   /** Gaussian width as a fraction of the node range (default 0.01). */
   sigma?: number;
+  /** Seed of the start vectors (default 0). */
   seed?: number;
+  /** Called after each Lanczos step with (done, total) over all probes. */
   onProgress?: (done: number, total: number) => void;
   /** Stops between Lanczos steps once aborted, rejecting with the signal's reason. */
   signal?: AbortSignal;
 }
 
+/** A smoothed Hessian spectral density that integrates to 1. */
 export interface DensityResult {
+  /** Grid points t, from min node − 5σ to max node + 5σ. */
   grid: Float64Array;
+  /** φ(t) at each grid point. */
   density: Float64Array;
   /** Quadrature nodes and weights of every probe, concatenated (weights of one probe sum to 1). */
   nodes: Float64Array;
+  /** The weights of the nodes (each probe's sum to 1). */
   weights: Float64Array;
+  /** The Gaussian width σ used, in eigenvalue units. */
   sigma: number;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Top-k Hessian eigenpairs by Lanczos (SPEC §5): run Lanczos steps, take the Ritz pairs of T, and
+ * Top-k Hessian eigenpairs by Lanczos (docs/math.md §5): run Lanczos steps, take the Ritz pairs of T, and
  * stop when the k wanted pairs have residuals ‖H y − θ y‖ = |β_m s_{m,i}| ≤ tol·max|θ|, adding
  * steps (up to maxSteps) otherwise. Ritz vectors are formed on the device as Sᵀ Q.
  */
@@ -10,9 +10,12 @@ import { tridiagonalEigen } from '../linalg/index.js';
 import { lanczos } from './lanczos.js';
 import { checkSignal } from '../abort.js';
 
+/** Which eigenpairs: 'LA' largest algebraic, 'SA' smallest algebraic, 'LM' largest magnitude. */
 export type Which = 'LA' | 'SA' | 'LM';
 
+/** Options of `engine.hessianEigen` (docs/math.md §5.3). */
 export interface EigenOptions {
+  /** Eigenpairs wanted, in [1, D] (default 10). */
   k?: number;
   /** 'LA' largest algebraic (default), 'SA' smallest algebraic, 'LM' largest magnitude. */
   which?: Which;
@@ -20,21 +23,29 @@ export interface EigenOptions {
   tol?: number;
   /** Lanczos steps of the first run (default max(2k + 10, 40)) and the cap when adding steps. */
   steps?: number;
+  /** Most Lanczos steps when adding steps (default 4 × steps, at most D). */
   maxSteps?: number;
+  /** Seed of the random start vector (default 0). */
   seed?: number;
+  /** Called after each Lanczos step with (done, total). */
   onProgress?: (done: number, total: number) => void;
   /** Stops between Lanczos steps once aborted, rejecting with the signal's reason. */
   signal?: AbortSignal;
 }
 
+/** Eigenpairs of the Hessian from `engine.hessianEigen`. */
 export interface EigenResult {
+  /** The k eigenvalues (Ritz values), in the order `which` asks for (largest first for 'LA'). */
   values: Float64Array;
   /** k × D, row i is the unit eigenvector of values[i]. */
   vectors: Float32Array;
   /** ‖H y_i − θ_i y_i‖ estimates. */
   residuals: Float64Array;
+  /** True when every residual is at most tol · max|θ| (or Lanczos spanned all of R^D). */
   converged: boolean;
+  /** Lanczos steps of the last run. */
   steps: number;
+  /** Steps at which a breakdown (an invariant subspace) forced a restart. */
   restarts: number[];
 }
 

@@ -1,5 +1,5 @@
 /**
- * Lanczos with full reorthogonalisation for a symmetric operator on device vectors (SPEC §5).
+ * Lanczos with full reorthogonalisation for a symmetric operator on device vectors (docs/math.md §5).
  * The basis Q (rows q_0 … q_m, each of length D) stays on the device; each step projects the new
  * vector against all of Q twice (classical Gram–Schmidt, repeated — "twice is enough"), with two
  * GEMMs per pass. A breakdown (β ≈ 0: an invariant subspace was found) restarts from a fresh random

@@ -11,9 +11,13 @@ import { checkAbort, checkSignal } from '../abort.js';
 /** The `layer` coordinate of the probes in the counter generator (distinct from dropout layers). */
 export const PROBE_STREAM = 0x7ace;
 
+/** A Hutchinson estimate of tr(H) (docs/math.md §5.4). */
 export interface TraceResult {
+  /** The estimate (1/P) Σ_p z_pᵀ H z_p. */
   trace: number;
+  /** Its sample standard error, sd/√P. */
   stdError: number;
+  /** Probes P. */
   probes: number;
   /** zₚᵀ H zₚ per probe. */
   samples: Float64Array;

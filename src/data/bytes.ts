@@ -47,6 +47,7 @@ export function hexPrefix(bytes: Uint8Array, count = 8): string {
   return bytes.length > count ? `${shown} …` : shown;
 }
 
+/** Options of {@link gunzip}. */
 export interface GunzipOptions {
   /** The argument name used in error messages (default 'bytes'). */
   name?: string;

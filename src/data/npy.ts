@@ -20,9 +20,12 @@
 import { ArgumentError } from '../errors.js';
 import { formatError, hexPrefix, toBytes, type BytesLike } from './bytes.js';
 
+/** The .npy dtypes read and written: little-endian f32, f64, i32, u32, u8 and i64 (read as float64). */
 export type NpyDType = '<f4' | '<f8' | '<i4' | '<u4' | '|u1' | '<i8';
+/** The typed arrays a .npy file is read into or written from. */
 export type NpyData = Float32Array | Float64Array | Int32Array | Uint32Array | Uint8Array;
 
+/** A .npy file's contents. */
 export interface NpyArray {
   /** The values in C (row-major) order, whatever order the file used. */
   data: NpyData;
@@ -32,11 +35,13 @@ export interface NpyArray {
   dtype: NpyDType;
 }
 
+/** Options of {@link readNpy}. */
 export interface ReadNpyOptions {
   /** The argument name used in error messages (default 'npy'). */
   name?: string;
 }
 
+/** Options of {@link writeNpy}. */
 export interface WriteNpyOptions {
   /**
    * The dtype to store. Default: from the array type (Float32Array '<f4', Float64Array '<f8',
@@ -70,7 +75,17 @@ const hostLittleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-/** Parses a .npy file held in memory. See the file header for what is accepted. */
+/**
+ * Parses a .npy file (format versions 1.0–3.0, C or Fortran order, the dtypes of {@link NpyDType})
+ * held in memory; the values come back in C order.
+ *
+ * @throws {@link ArgumentError} naming `opts.name` for a bad magic string, header, dtype or size.
+ * @example
+ * ```ts
+ * const { data, shape } = readNpy(await readFile('params.npy'));   // e.g. Float32Array, [D]
+ * model.setParams(data as Float32Array);
+ * ```
+ */
 export function readNpy(input: BytesLike, opts: ReadNpyOptions = {}): NpyArray {
   const name = opts.name ?? 'npy';
   const bytes = toBytes(name, input);
@@ -338,7 +353,12 @@ class LiteralParser {
 // ---------------------------------------------------------------------------------------------
 // Writing
 
-/** Serialises `data` (C order, `shape` defaults to [data.length]) as a .npy file. */
+/**
+ * Serialises `data` (C order, `shape` defaults to [data.length]) as a .npy file (version 1.0)
+ * that numpy.load reads.
+ *
+ * @throws {@link ArgumentError} when the shape does not match the data or the dtype does not fit it.
+ */
 export function writeNpy(data: NpyData, shape?: readonly number[], opts: WriteNpyOptions = {}): Uint8Array {
   const inferred = dtypeOf(data);
   const dtype = opts.dtype ?? inferred;

@@ -7,6 +7,7 @@
  */
 import { checkInt } from '../backend/validate.js';
 
+/** A seeded generator for data preparation (sfc32; see {@link createRng}). */
 export interface DataRng {
   /** A uniform 32-bit unsigned integer. */
   u32(): number;
@@ -67,7 +68,7 @@ export function createRng(seed: number, stream = 0): DataRng {
   };
 }
 
-/** In-place Fisher–Yates shuffle driven by rng. */
+/** In-place Fisher–Yates shuffle of an array of numbers (or a typed array) driven by rng; returns `a`. */
 export function shuffleInPlace<T extends { length: number; [i: number]: number }>(a: T, rng: DataRng): T {
   for (let i = a.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);

@@ -1,5 +1,5 @@
 /**
- * Synthetic regression tasks (SPEC §7 W4): small, exactly reproducible data for the theory's
+ * Synthetic regression tasks (docs/math.md §7 W4): small, exactly reproducible data for the theory's
  * checks (mask enumeration, exact noise covariance, weak-order studies). Everything is drawn
  * from createRng(seed, stream) (src/data/random.ts), never Math.random; inputs are rounded to
  * float32 first and targets computed in float64 from the rounded inputs, so a float64 reference
@@ -10,6 +10,7 @@ import { checkFinite, checkInt } from '../backend/validate.js';
 import type { HostDataset } from './dataset-types.js';
 import { createRng } from './random.js';
 
+/** Options of {@link sineTask}. */
 export interface SineTaskOptions {
   /** Number of samples. Default 64. */
   n?: number;
@@ -59,6 +60,7 @@ export function sineTask(opts: SineTaskOptions = {}): HostDataset {
   return { x, y, n, inDim: 1, outDim: 1, name: `sine(n=${n}, noise=${noise}, seed=${seed})` };
 }
 
+/** Options of {@link teacherTask}. */
 export interface TeacherTaskOptions {
   /** Number of samples. Default 64. */
   n?: number;
@@ -82,6 +84,7 @@ export interface Teacher {
   w2: Float32Array;
   /** W1 then W2: the flat parameter vector of a bias-free MLP [inDim, width, outDim] with tanh. */
   params: Float32Array;
+  /** The teacher's layer sizes [inDim, width, outDim]. */
   sizes: [number, number, number];
 }
 

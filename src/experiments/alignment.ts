@@ -1,5 +1,5 @@
 /**
- * Hessian–variance alignment (SPEC §6, W3): α(H, Σ) at checkpoints of a dropout-GD run against
+ * Hessian–variance alignment (docs/math.md §6, W3): α(H, Σ) at checkpoints of a dropout-GD run against
  * its null model, then at the end the top Hessian eigenpairs (λ_j, u_j) of R_S and the noise
  * variance along them, u_jᵀ Σ u_j = ‖Gᵀu_j‖² with the factor G of M mask gradients. One unit: the
  * training run is sequential.
@@ -11,6 +11,7 @@ import { netKey, withModel, type NetSpec } from './model-spec.js';
 import { numbers, finiteOrNull, type Experiment, type Json } from './units.js';
 import { dataKey, type DataChoice } from './workloads.js';
 
+/** Settings of the alignment section (docs/math.md §7.2). */
 export interface AlignmentConfig {
   data: DataChoice;
   net: NetSpec;

@@ -1,5 +1,5 @@
 /**
- * The inverse variance–flatness relation (SPEC §6, W1), dropout beside SGD and isotropic noise:
+ * The inverse variance–flatness relation (docs/math.md §6, W1), dropout beside SGD and isotropic noise:
  * θ* from a dropout-SGD approach from the initialisation (cheap steps, so training gets near a
  * minimum; a unit of its own that the others need), then
  * - trajectory samples (engine.compareNoise): from θ*, each method settles for a few full-batch
@@ -20,6 +20,7 @@ import { netKey, withModel, type NetSpec } from './model-spec.js';
 import { numbers, finiteOrNull, type Experiment, type Json, type Unit, type UnitContext } from './units.js';
 import { dataKey, type DataChoice } from './workloads.js';
 
+/** Settings of the flatness section (docs/math.md §7.2). */
 export interface FlatnessConfig {
   data: DataChoice;
   /** The network; its keep is replaced by each of `keeps` in turn. */
@@ -41,7 +42,7 @@ export interface FlatnessConfig {
   threshold: number;
   /** Mask gradients M of the gradient samples. */
   gradientSamples: number;
-  /** Trajectory methods compared (SPEC §6): 'dropout', 'sgd', 'isotropic', 'gd'. */
+  /** Trajectory methods compared (docs/math.md §6): 'dropout', 'sgd', 'isotropic', 'gd'. */
   methods: NoiseMethod[];
   /**
    * Bases of the linear-response prediction of the dropout trajectory window: 'pca', 'hessian',

@@ -4,6 +4,7 @@ import type { DeviceDataset } from '../model/dataset.js';
 import type { Engine } from '../engine.js';
 import type { Mlp } from '../model/mlp.js';
 
+/** An experiment's network; the input and output sizes come from its data. */
 export interface NetSpec {
   hidden: number[];
   activation: Activation;

@@ -12,6 +12,7 @@ import { netKey, withModel, type NetSpec } from './model-spec.js';
 import { numbers, type Json, type Unit } from './units.js';
 import { dataKey, type DataChoice } from './workloads.js';
 
+/** Settings of the weak-order study and of the sweep (docs/math.md §7.2). */
 export interface LadderConfig {
   data: DataChoice;
   net: NetSpec;

@@ -1,6 +1,6 @@
 /**
  * The reproduction's settings at three sizes. 'quick' finishes in under a minute on 2 CPU
- * cores (WASM), 'default' within fifteen, 'full' is the paper's scale (W1–W4 of SPEC §7 at full
+ * cores (WASM), 'default' within fifteen, 'full' is the paper's scale (W1–W4 of docs/math.md §7 at full
  * size; hours on a CPU). Every number here is written into results.json's provenance.
  */
 import type { AlignmentConfig } from './alignment.js';
@@ -9,9 +9,12 @@ import type { NetSpec } from './model-spec.js';
 import type { LadderConfig } from './path-cells.js';
 import type { SmeCurvesConfig } from './sme-curves.js';
 
+/** The reproduction's sizes: 'quick' (under a minute on 2 cores), 'default', 'full' (the paper's scale). */
 export type PresetName = 'quick' | 'default' | 'full';
+/** Every {@link PresetName}. */
 export const PRESETS: readonly PresetName[] = ['quick', 'default', 'full'];
 
+/** Every setting of a reproduction, one block per section (written into results.json's provenance). */
 export interface ReproduceConfig {
   seed: number;
   sme: SmeCurvesConfig;
@@ -25,6 +28,7 @@ const W3 = (seed: number): NetSpec => ({ hidden: [50], activation: 'tanh', keep:
 const W1 = (seed: number): NetSpec => ({ hidden: [50, 50], activation: 'tanh', keep: 0.9, init: seed });
 const W4 = (seed: number): NetSpec => ({ hidden: [16], activation: 'tanh', keep: 0.9, init: seed });
 
+/** The configuration of a preset for a seed. */
 export function preset(name: PresetName, seed: number): ReproduceConfig {
   const q = name === 'quick', full = name === 'full';
   // The weak-order study is declared in the drift-dominated regime (docs/math.md §4): from W4's

@@ -11,6 +11,7 @@ export function runtimeName(): string {
   return g.navigator?.userAgent ?? 'unknown';
 }
 
+/** The provenance block of results.json for a run on `engine`. */
 export function provenance(engine: Engine, seed: number, preset: string, config: Record<string, unknown>): Provenance {
   return {
     package: 'dropout-sme', version: VERSION, backend: engine.backend, backendDescription: engine.backendInfo.description,

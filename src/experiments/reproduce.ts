@@ -19,6 +19,7 @@ import { PATH_METHODS } from '../sme/simulate.js';
 import { NOISE_METHODS } from '../structure/compare-noise.js';
 import { predictionBases } from './flatness.js';
 
+/** Options of {@link reproduce}. */
 export interface ReproduceOptions {
   preset?: PresetName;
   seed?: number;
@@ -82,6 +83,23 @@ function checkMethods(name: string, list: readonly string[], allowed: readonly s
   if (new Set(list).size !== list.length) throw new ArgumentError(name, 'distinct methods', list);
 }
 
+/**
+ * Runs the reproduction's sections (default all) of a preset (default 'default', seed 1, with
+ * `config` overrides) on `engine` and returns results.json's object: what `dropout-sme reproduce`
+ * and the lab run (docs/math.md §7.2). With a `store`, finished units are kept and skipped on a
+ * later call; with a `shard`, only that share runs and `null` is returned.
+ *
+ * @throws `ArgumentError` for an unknown preset or section, a bad seed or a bad setting
+ *   (checked before anything runs); `DivergenceError` where training diverges.
+ * @example
+ * ```ts
+ * import { createEngine } from 'dropout-sme';
+ * import { reproduce, resultsText } from 'dropout-sme/reproduce';
+ * const engine = await createEngine();
+ * const results = await reproduce(engine, { preset: 'quick', sections: ['alignment'], seed: 1 });
+ * console.log(results!.alignment!.alpha, resultsText(results!).length);
+ * ```
+ */
 export async function reproduce(engine: Engine, o: ReproduceOptions = {}): Promise<Results | null> {
   const config = reproduceConfig(o);
   const sections = o.sections ?? SECTIONS;

@@ -11,6 +11,7 @@ import { checkAbort } from '../abort.js';
 import { canonical, type Experiment, type Json, type Unit } from './units.js';
 import type { Workloads } from './workloads.js';
 
+/** Where finished units' results live (memory, or the CLI's checkpoint folder). */
 export interface UnitStore {
   get(key: string): Json | undefined;
   put(key: string, value: Json): Promise<void> | void;
@@ -22,12 +23,14 @@ export function memoryStore(initial: Record<string, Json> = {}): UnitStore & { e
   return { get: (k) => map.get(k), put: (k, v) => void map.set(k, v), entries: () => Object.fromEntries(map) };
 }
 
+/** One of `count` balanced shares of a run's units. */
 export interface Shard {
   /** 0-based here; the command line's --shard i/N is 1-based. */
   index: number;
   count: number;
 }
 
+/** Progress of a run, in estimated seconds of work. */
 export interface Progress {
   /** Estimated seconds of work done and in all (the units' cost estimates). */
   done: number;
@@ -35,6 +38,7 @@ export interface Progress {
   unit: string;
 }
 
+/** Options of {@link runUnits}. */
 export interface RunOptions {
   engine: Engine;
   workloads: Workloads;
@@ -91,6 +95,9 @@ async function runOne(u: Unit, o: RunOptions, progress: (f: number) => void): Pr
   return value;
 }
 
+/**
+ * Runs the units of `experiments` (or of one shard) not yet in the store, storing each result as it finishes.
+ */
 export async function runUnits(experiments: Experiment[], o: RunOptions): Promise<void> {
   const all = planUnits(experiments);
   const units = o.shard ? shardUnits(all, o.shard) : all;

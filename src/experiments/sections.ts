@@ -9,8 +9,10 @@ import type { Experiment } from './units.js';
 import { weakOrderExperiment } from './weak-order.js';
 
 export type { SectionName };
+/** The sections of results.json, in report order. */
 export const SECTIONS: readonly SectionName[] = ['sme', 'weakOrder', 'sweep', 'flatness', 'alignment'];
 
+/** The experiments of the given sections (default all) built from a configuration. */
 export function experimentsFor(c: ReproduceConfig, sections: readonly SectionName[] = SECTIONS): Experiment[] {
   const build: Record<SectionName, () => Experiment> = {
     sme: () => smeCurves(c.sme),

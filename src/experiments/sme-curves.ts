@@ -1,5 +1,5 @@
 /**
- * Dropout GD against its SME (SPEC §4, W3): from the same initial θ, P paths of each method,
+ * Dropout GD against its SME (docs/math.md §4, W3): from the same initial θ, P paths of each method,
  * R_S recorded along the way; the report draws the mean and a 10–90 % band over paths. One unit
  * per method.
  */
@@ -10,6 +10,7 @@ import { netKey, withModel, type NetSpec } from './model-spec.js';
 import { numbers, type Experiment, type Json } from './units.js';
 import { dataKey, type DataChoice } from './workloads.js';
 
+/** Settings of the sme section (docs/math.md §7.2). */
 export interface SmeCurvesConfig {
   data: DataChoice;
   net: NetSpec;

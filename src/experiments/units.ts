@@ -26,6 +26,7 @@ export interface UnitContext {
 /** A plain JSON value (what unit results are made of). */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+/** A unit of work: checkpointed, resumed and sharded as a whole. */
 export interface Unit {
   /** Stable and unique across experiments, e.g. 'sweep/keep=0.1/lr=0.05/sme1'. */
   key: string;

@@ -4,14 +4,15 @@
  * optionally cut to its first n rows.
  */
 import type { HostDataset } from '../data/dataset-types.js';
-import { loadMnist } from '../data/mnist.js';
 import { sineTask } from '../data/synthetic.js';
 import type { Engine } from '../engine.js';
 import { ArgumentError } from '../errors.js';
 import type { DeviceDataset } from '../model/dataset.js';
 
+/** An experiment's data: the embedded digits, the sine task, or the caller's data set. */
 export type DataSource = 'mnist' | 'sine' | 'custom';
 
+/** Which data set an experiment runs on, optionally its first n rows. */
 export interface DataChoice {
   source: DataSource;
   /** Use the first n rows (all when absent). */
@@ -33,6 +34,7 @@ export function headRows(data: HostDataset, n: number): HostDataset {
   };
 }
 
+/** The data sets of one run, loaded on first use and uploaded once per engine. */
 export class Workloads {
   readonly #device = new Map<string, DeviceDataset>();
 
@@ -40,7 +42,8 @@ export class Workloads {
 
   async host(choice: DataChoice): Promise<HostDataset> {
     let full: HostDataset;
-    if (choice.source === 'mnist') full = (await loadMnist()).train;
+    // The digits (1.6 MB gzipped) are imported only here, so reproduce's entry does not load them.
+    if (choice.source === 'mnist') full = (await (await import('../data/mnist.js')).loadMnist()).train;
     else if (choice.source === 'sine') full = sineTask({ n: choice.n ?? 20, seed: 1 });
     else if (this.custom) full = this.custom;
     else throw new ArgumentError('data', 'a data set (--data) for the custom workload', choice.source);

@@ -4,7 +4,8 @@
  * preset any of them: ?preset=quick&sections=sme&seed=3&backend=wasm&simd=simd&config={...}.
  */
 import type { WasmBuild } from './messages.js';
-import { ArgumentError, parseConfigText, reproduceConfig, SECTIONS, type BackendRequest, type PresetName, type SectionName } from 'dropout-sme';
+import { ArgumentError, type BackendRequest } from 'dropout-sme';
+import { parseConfigText, reproduceConfig, SECTIONS, type PresetName, type SectionName } from 'dropout-sme/reproduce';
 
 interface Knob {
   section: SectionName;

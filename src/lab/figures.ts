@@ -4,7 +4,7 @@
  */
 import { parse, View } from 'vega';
 import { compile } from 'vega-lite';
-import { figureSpecs, keyTable, type FigureSpec, type Results, type SectionName } from 'dropout-sme';
+import { figureSpecs, keyTable, type FigureSpec, type Results, type SectionName } from 'dropout-sme/report';
 
 /** Draws (or redraws) the figures of `section` from `results` into `root`. */
 export async function drawSection(root: HTMLElement, results: Results, section: SectionName): Promise<void> {

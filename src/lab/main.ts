@@ -4,7 +4,7 @@
  * download results.json. The last results are also at window.__labResults (for tests and the
  * console), and window.__labState says 'idle' | 'running' | 'done' | 'error'.
  */
-import { resultsText, type Results } from 'dropout-sme';
+import { resultsText, type Results } from 'dropout-sme/reproduce';
 import { readSettings, setUpForm } from './controls.js';
 import { drawSection } from './figures.js';
 import type { RunRequest, WorkerMessage } from './messages.js';

@@ -1,5 +1,6 @@
 /** The messages between the lab page and its worker (the worker runs the reproduction). */
-import type { BackendRequest, PresetName, Results, SectionName } from 'dropout-sme';
+import type { BackendRequest } from 'dropout-sme';
+import type { PresetName, Results, SectionName } from 'dropout-sme/reproduce';
 
 export interface RunRequest {
   type: 'run';

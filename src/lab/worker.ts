@@ -3,9 +3,10 @@
  * the WASM backend may block on its threads), one section at a time over a shared store, and
  * posts progress across all sections and the results after each section.
  */
+import { createEngine, type Engine } from 'dropout-sme';
 import {
-  createEngine, experimentsFor, memoryStore, planUnits, reproduce, reproduceConfig, type Engine, type SectionName, type Unit,
-} from 'dropout-sme';
+  experimentsFor, memoryStore, planUnits, reproduce, reproduceConfig, type SectionName, type Unit,
+} from 'dropout-sme/reproduce';
 import type { RunRequest, WorkerMessage } from './messages.js';
 
 const post = (m: WorkerMessage) => (self as unknown as Worker).postMessage(m);

@@ -12,6 +12,7 @@ import { ArgumentError, DropoutSmeError } from '../errors.js';
 import { linalgModule, release, scratch, type LinalgExports } from './module.js';
 import { checkDim, checkF64, checkFinite, checkLength, checkOptions, powerOfTwoScale } from './validate.js';
 
+/** Eigenvalues (ascending) and eigenvectors of {@link symmetricEigen} or {@link tridiagonalEigen}. */
 export interface EigenResult {
   /** Eigenvalues, ascending. */
   values: Float64Array;
@@ -22,6 +23,7 @@ export interface EigenResult {
   vectors: Float64Array | null;
 }
 
+/** Options of {@link symmetricEigen}. */
 export interface SymmetricEigenOptions {
   /** Compute eigenvectors (default true). Without them the cost is ~(4/3)n³ instead of ~9n³ flops. */
   vectors?: boolean;
@@ -32,6 +34,7 @@ export interface SymmetricEigenOptions {
   symmetrize?: boolean;
 }
 
+/** Options of {@link tridiagonalEigen}. */
 export interface TridiagonalEigenOptions {
   /** Compute eigenvectors (default true). */
   vectors?: boolean;

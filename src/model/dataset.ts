@@ -6,20 +6,35 @@ import type { Backend, Tensor } from '../backend/backend.js';
 import { checkHostDataset, type HostDataset } from '../data/dataset-types.js';
 import { DisposedError } from '../errors.js';
 
+/**
+ * A data set on an engine's device, made by `engine.dataset(host)`: inputs x (n × inDim) and
+ * targets y (n × outDim) as device tensors. Dispose it (or the engine) to free the memory.
+ */
 export class DeviceDataset {
+  /** Number of samples. */
   readonly n: number;
+  /** Features per sample. */
   readonly inDim: number;
+  /** Target width (classes for one-hot targets). */
   readonly outDim: number;
+  /** Inputs, n × inDim row-major, on the device. */
   readonly x: Tensor;
+  /** Targets, n × outDim row-major, on the device. */
   readonly y: Tensor;
   /** Class labels where the targets are one-hot (for accuracy). */
   readonly labels: Int32Array | null;
+  /** The host data set's name ('data' when it had none). */
   readonly name: string;
   /** True when every target row is a probability distribution (≥ 0, sums to 1 ± 1e-5). */
   readonly targetsAreDistributions: boolean;
   #disposed = false;
 
-  constructor(readonly backend: Backend, host: HostDataset) {
+  /** @internal Use engine.dataset. */
+  constructor(
+    /** The backend holding the tensors. */
+    readonly backend: Backend,
+    host: HostDataset,
+  ) {
     checkHostDataset(host);
     this.n = host.n;
     this.inDim = host.inDim;
@@ -31,6 +46,7 @@ export class DeviceDataset {
     this.y = backend.fromArray(host.y.length === host.n * host.outDim ? host.y : host.y.subarray(0, host.n * host.outDim));
   }
 
+  /** True once disposed. */
   get disposed(): boolean {
     return this.#disposed;
   }
@@ -41,6 +57,7 @@ export class DeviceDataset {
     return this;
   }
 
+  /** Frees x and y on the device; calling it again does nothing. */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;

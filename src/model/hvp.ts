@@ -1,5 +1,5 @@
 /**
- * Exact Hessian-vector products by forward-over-reverse (Pearlmutter's R-operator, SPEC §5): one
+ * Exact Hessian-vector products by forward-over-reverse (Pearlmutter's R-operator, docs/math.md §5): one
  * R-forward pass propagating R(z) = d/dt z(θ + t v) and one backward pass propagating the R of
  * every back-propagated quantity, in the same kernels as the gradient. For a layer
  * z = a·Wᵀ + b, a' = σ(z) ⊙ η:

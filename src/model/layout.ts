@@ -1,9 +1,13 @@
 /**
- * The flat parameter layout of an MLP (DESIGN.md): for each layer, W (out × in, row-major), then b
+ * The flat parameter layout of an MLP (docs/architecture.md §4): for each layer, W (out × in, row-major), then b
  * (out) when biases are on. Layer l maps sizes[l] → sizes[l+1].
  */
+
+/** Where one layer's W and b lie in θ. */
 export interface LayerLayout {
+  /** Inputs of the layer (columns of W). */
   inDim: number;
+  /** Outputs of the layer (rows of W, length of b). */
   outDim: number;
   /** Offset of W in the flat vector. */
   wOffset: number;
@@ -11,8 +15,11 @@ export interface LayerLayout {
   bOffset: number;
 }
 
+/** The flat parameter layout of an MLP (`model.layout`). */
 export interface MlpLayout {
+  /** Layer sizes [in, hidden…, out]. */
   sizes: readonly number[];
+  /** One entry per layer (sizes.length − 1). */
   layers: LayerLayout[];
   /** Total number of parameters D. */
   size: number;

@@ -15,34 +15,46 @@ import { createWorkspace, type Workspace } from './workspace.js';
 import { hvpPass } from './hvp.js';
 import { createRWorkspace, type RWorkspace } from './r-workspace.js';
 
+/** Options of `engine.mlp` (docs/math.md §1). */
 export interface MlpOptions {
   /** Layer sizes [in, hidden…, out]; at least two entries. */
   sizes: number[];
+  /** Hidden-layer nonlinearity: 'tanh' (default), 'relu', 'sigmoid' or 'identity'. */
   activation?: Activation;
   /** Keep probability p in (0, 1] of every hidden layer (default 1: no dropout). */
   keep?: number;
+  /** Biases in every layer (default true). */
   bias?: boolean;
   /** Seed of the initialisation (PyTorch's default: U(±1/√fan_in) for W and b). */
   seed?: number;
-  /** 'mse' (default; SPEC §1's R_S) or 'xent' (softmax cross-entropy). */
+  /** 'mse' (default; docs/math.md §1's R_S) or 'xent' (softmax cross-entropy). */
   loss?: LossKind;
-  /** 'shared' (default): one mask per step for the whole batch (SPEC §1); 'per-sample': one per row. */
+  /** 'shared' (default): one mask per step for the whole batch (docs/math.md §1); 'per-sample': one per row. */
   masks?: 'shared' | 'per-sample';
 }
 
-/** A mask argument: none, the expectation over masks (gradient of L_S), or one draw. */
+/**
+ * A mask argument: none (∇R_S), the expectation over masks ('expected': ∇L_S), or one draw
+ * `{ seed, step }` (integers in [0, 2³² − 1]) of the counter generator (∇R_S^drop).
+ */
 export type MaskArg = 'none' | 'expected' | { seed: number; step: number };
 
+/** L_S = E_η R_S^drop (docs/math.md §2), exact or a Monte Carlo estimate. */
 export interface ModifiedLoss {
+  /** L_S (or its estimate). */
   value: number;
   /** Standard error of a Monte Carlo estimate; 0 when exact. */
   stdError: number;
+  /** True for the closed form (one hidden layer with squared error, or keep 1). */
   exact: boolean;
   /** Mask samples used (0 when exact). */
   samples: number;
 }
 
-/** Which Hessian: of R_S ('loss'), of L_S ('modified'), or of R_S^drop with one mask draw. */
+/**
+ * Which Hessian: of R_S ('loss'), of L_S ('modified'), or of R_S^drop with the masks of one draw
+ * `{ seed, step }`.
+ */
 export type HessianOf = 'loss' | 'modified' | { seed: number; step: number };
 
 /** Stream of the counter generator used for initial weights (distinct from any mask layer). */
@@ -66,9 +78,29 @@ export function resolveMlpOptions(o: MlpOptions): Required<MlpOptions> {
   };
 }
 
+/**
+ * A dropout MLP on the device, made by `engine.mlp(options)` (docs/math.md §1): parameters in one
+ * flat tensor (per layer W out × in row-major, then b), every quantity a few kernel launches.
+ * Methods that read numbers back return Promises. Data sets must come from the same engine and
+ * match the model's input and output sizes, else an {@link ArgumentError}; after `dispose()`
+ * every method throws a {@link DisposedError}.
+ *
+ * @example
+ * ```ts
+ * const model = engine.mlp({ sizes: [1, 16, 1], keep: 0.5, seed: 1 });
+ * const data = engine.dataset(sineTask({ n: 20 }));
+ * const rs = await model.loss(data);                          // R_S
+ * const ls = await model.modifiedLoss(data);                  // { value: L_S, exact: true, … }
+ * const g = await model.gradient(data, { mask: 'expected' }); // ∇L_S, length D
+ * const hv = await model.hvp(data, g, { of: 'modified' });    // H_{L_S} ∇L_S
+ * ```
+ */
 export class Mlp {
+  /** The options with their defaults filled in. */
   readonly options: Readonly<Required<MlpOptions>>;
+  /** Where each layer's W and b lie in the flat parameter vector. */
   readonly layout: MlpLayout;
+  /** @internal What the kernels need to know about the network. */
   readonly net: NetworkSpec;
   /** The flat parameter vector on the device (length `size`). */
   readonly params: Tensor;
@@ -76,7 +108,12 @@ export class Mlp {
   #scalars: Tensor;
   #disposed = false;
 
-  constructor(readonly backend: Backend, options: MlpOptions) {
+  /** @internal Use engine.mlp. */
+  constructor(
+    /** The backend holding the parameters. */
+    readonly backend: Backend,
+    options: MlpOptions,
+  ) {
     this.options = resolveMlpOptions(options);
     const o = this.options;
     this.layout = mlpLayout(o.sizes, o.bias);
@@ -90,21 +127,28 @@ export class Mlp {
     return this.layout.size;
   }
 
+  /** Keep probability p of every hidden layer. */
   get keep(): number {
     return this.options.keep;
   }
 
+  /** A copy of θ (length D, the flat layout). */
   async getParams(): Promise<Float32Array> {
     return (await this.backend.read(this.live().params)) as Float32Array;
   }
 
+  /**
+   * Replaces θ with a copy of `p`.
+   *
+   * @throws {@link ArgumentError} unless p is a Float32Array of D finite values.
+   */
   setParams(p: Float32Array): void {
     this.live();
     checkF32Vector('params', p, this.size);
     this.backend.write(this.params, p);
   }
 
-  /** R_S: the loss without dropout. */
+  /** R_S(θ) on `data`: the loss without dropout (squared error / 2, or cross-entropy, averaged over rows). */
   async loss(data: DeviceDataset): Promise<number> {
     const ws = this.prepare(data);
     forward(this.backend, this.net, this.params, data.x, ws, null);
@@ -121,7 +165,7 @@ export class Mlp {
   }
 
   /**
-   * L_S = E_η R_S^drop: exact for one dropout layer with MSE (SPEC §2), otherwise a Monte Carlo
+   * L_S = E_η R_S^drop: exact for one dropout layer with MSE (docs/math.md §2), otherwise a Monte Carlo
    * mean over `samples` mask draws with its standard error.
    */
   async modifiedLoss(data: DeviceDataset, opts: { samples?: number; seed?: number } = {}): Promise<ModifiedLoss> {
@@ -199,7 +243,7 @@ export class Mlp {
   }
 
   /**
-   * H·v exactly (R-operator, SPEC §5) for the Hessian of R_S (of 'loss', default), of L_S
+   * H·v exactly (R-operator, docs/math.md §5) for the Hessian of R_S (of 'loss', default), of L_S
    * ('modified': exact for one dropout layer with MSE, else the mean over `samples` mask draws), or
    * of R_S^drop with the masks of one draw ({ seed, step }).
    */
@@ -307,6 +351,7 @@ export class Mlp {
     return ws;
   }
 
+  /** @internal Checks that `data` fits the model and returns its workspace. */
   prepare(data: DeviceDataset, name = 'data'): Workspace {
     this.live();
     if (data === null || typeof data !== 'object' || typeof (data as DeviceDataset).live !== 'function') {
@@ -332,6 +377,7 @@ export class Mlp {
     return ((await this.backend.read(this.#scalars, slot, 1)) as Float32Array)[0]!;
   }
 
+  /** True once disposed. */
   get disposed(): boolean {
     return this.#disposed;
   }
@@ -341,6 +387,7 @@ export class Mlp {
     return this;
   }
 
+  /** Frees the parameters and every workspace on the device; calling it again does nothing. */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;

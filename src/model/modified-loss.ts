@@ -1,5 +1,5 @@
 /**
- * The exact modified loss of SPEC §2 for one dropout layer with MSE:
+ * The exact modified loss of docs/math.md §2 for one dropout layer with MSE:
  *   L_S = R_S + λ/(2n) Σ_i Σ_k ‖a_k‖² σ(w_k·x_i)²,  λ = (1−p)/p,
  * where a_k is column k of the output weights. With q_k = Σ_i z_ik² and s_k = ‖a_k‖², the penalty
  * is λ/(2n)·q·s, and its gradient adds (λ/n)·W_out ⊙ q (per column) to ∂/∂W_out and

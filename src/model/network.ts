@@ -7,6 +7,7 @@ import type { Activation, Backend, Tensor } from '../backend/backend.js';
 import type { MlpLayout } from './layout.js';
 import type { Workspace } from './workspace.js';
 
+/** The loss: 'mse' (squared error, R_S = 1/(2n) Σ‖f − y‖²) or 'xent' (softmax cross-entropy). */
 export type LossKind = 'mse' | 'xent';
 
 export interface NetworkSpec {
@@ -14,7 +15,7 @@ export interface NetworkSpec {
   activation: Activation;
   keep: number;
   loss: LossKind;
-  /** One mask row per sample (true) or one per step shared by the batch (false, SPEC §1). */
+  /** One mask row per sample (true) or one per step shared by the batch (false, docs/math.md §1). */
   masksPerSample: boolean;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The M per-mask full-batch gradients g_j = ∇R_S^drop(θ; η_j) of SPEC §3 in one batched pass, the
+ * The M per-mask full-batch gradients g_j = ∇R_S^drop(θ; η_j) of docs/math.md §3 in one batched pass, the
  * masks being an extra batch dimension (shared masks: η_j is one row per hidden layer, the same
  * for every sample). Mask j is the draw { seed, step: stepOffset + j }, so g_j equals
  * model.gradient(data, { mask: { seed, step: stepOffset + j } }).

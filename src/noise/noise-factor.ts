@@ -1,5 +1,5 @@
 /**
- * The low-rank noise factor of SPEC §3: from M mask samples g_j = ∇R_S^drop(θ; η_j),
+ * The low-rank noise factor of docs/math.md §3: from M mask samples g_j = ∇R_S^drop(θ; η_j),
  * G = [g_1 − ḡ, …, g_M − ḡ] / √(M − 1), so Σ ≈ G Gᵀ. On the device G is kept transposed
  * (M × D, one sample per row), which is also what the samplers multiply by.
  */
@@ -10,19 +10,23 @@ import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
 import { MaskGradientBatches, maskGradients } from './mask-gradients.js';
 
+/** Options of `engine.noiseFactor` (docs/math.md §3). */
 export interface NoiseFactorOptions {
   /** Mask samples M ≥ 2 (default 64). */
   samples?: number;
+  /** Seed of the mask draws (default 0). */
   seed?: number;
   /** Mask j is the draw { seed, step: stepOffset + j } (default 0). */
   stepOffset?: number;
 }
 
+/** Dropout's noise covariance in low-rank form, Σ ≈ factor · factorᵀ (docs/math.md §3). */
 export interface NoiseFactor {
   /** ḡ, the mean of the M mask gradients (length D). */
   mean: Float32Array;
   /** D × M row-major, Σ ≈ factor · factorᵀ. */
   factor: Float32Array;
+  /** M, the mask samples (the factor's columns). */
   samples: number;
 }
 

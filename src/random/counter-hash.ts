@@ -19,6 +19,12 @@ export function fold(h: number, x: number): number {
   return fmix32((h ^ ((Math.imul(x, 0x9e3779b1) + 0x7f4a7c15) >>> 0)) >>> 0);
 }
 
+/**
+ * The counter-based generator's 32-bit word for (seed, step, layer, unit, sample), each an
+ * unsigned 32-bit integer; the same word on every backend and runtime (docs/math.md §1.5).
+ * Dropout keeps unit k of hidden layer l in row s of draw (seed, step) iff
+ * `maskValue(counterHash(seed, step, l, k, s), ⌊keep·2³¹⌋, 1/keep) !== 0`.
+ */
 export function counterHash(seed: number, step: number, layer: number, unit: number, sample: number): number {
   let h = fmix32((seed + 0x6a09e667) >>> 0);
   h = fold(h, step);
@@ -28,7 +34,7 @@ export function counterHash(seed: number, step: number, layer: number, unit: num
   return h;
 }
 
-/** The mask value: 1/keep (as f32) if kept, else 0. `threshold` = floor(keep · 2^31). */
+/** The mask value of a hash word: 1/keep (as f32) if kept, else 0; `threshold` = floor(keep · 2^31). */
 export function maskValue(hash: number, threshold: number, invKeep: number): number {
   return hash >>> 1 < threshold ? invKeep : 0;
 }

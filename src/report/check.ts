@@ -81,6 +81,12 @@ function prediction(at: string, p: Obj): void {
   num(`${at}.agreement.spearman`, agreement['spearman']);
 }
 
+/**
+ * Checks that `results` has the shape of results.json (schema 'dropout-sme/results@2'): the
+ * provenance and each present section with arrays of the right lengths. Numbers may be null.
+ *
+ * @throws `ArgumentError` naming the first bad field, e.g. 'results.sweep.errors[2]'.
+ */
 export function checkResults(results: unknown): asserts results is Results {
   const r = obj('results', results);
   if (r['schema'] !== RESULTS_SCHEMA) throw new ArgumentError('results.schema', JSON.stringify(RESULTS_SCHEMA), r['schema']);

@@ -91,6 +91,7 @@ ${body}
 </div>`;
 }
 
+/** Options of {@link writeReport}. */
 export interface ReportOptions {
   /** Figures already rendered by renderFigures(results), to avoid rendering twice. */
   figures?: RenderedFigure[];
@@ -98,7 +99,17 @@ export interface ReportOptions {
   title?: string;
 }
 
-/** The complete, self-contained report.html for `results`, as a string. */
+/**
+ * The complete, self-contained report.html for `results`, as a string: every figure inline as
+ * SVG with its caption and key numbers, and how the run was made. No network needed to view it.
+ *
+ * @throws `ArgumentError` when `results` is not a valid results object (see checkResults).
+ * @example
+ * ```ts
+ * import { writeReport } from 'dropout-sme/report';
+ * await writeFile('report.html', await writeReport(results));
+ * ```
+ */
 export async function writeReport(results: Results, options: ReportOptions = {}): Promise<string> {
   checkResults(results);
   const figures = options.figures ?? (await renderFigures(results));

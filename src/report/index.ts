@@ -1,7 +1,7 @@
 /** The report: figures as Vega-Lite specs, their SVG render, report.html, per-figure SVG files. */
 export * from './results.js';
 export { checkResults } from './check.js';
-export { figureSpecs, FIGURES, type FigureSpec, type FigureId, type SectionName } from './figures/index.js';
+export { figureSpecs, FIGURES, type FigureSpec, type FigureEntry, type FigureId, type SectionName } from './figures/index.js';
 export { renderFigures, renderSpec, type RenderedFigure } from './render.js';
 export { writeReport, escapeHtml, type ReportOptions } from './html.js';
 export { writeFiguresSvg } from './files.js';

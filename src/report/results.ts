@@ -5,20 +5,28 @@
  * numbers and arrays of numbers, no typed arrays; NaN is written as null.
  */
 
+/** The schema tag of results.json (its `schema` field). */
 export const RESULTS_SCHEMA = 'dropout-sme/results@2';
 
 /** A band over seeds/paths: the mean and a central interval (default 10 % – 90 % quantiles). */
 export interface Band {
+  /** Mean over paths, per record. */
   mean: number[];
+  /** Lower quantile (10 % by default), per record. */
   lo: number[];
+  /** Upper quantile (90 % by default), per record. */
   hi: number[];
 }
 
-/** Dropout GD against its SME: R_S over time with bands over paths (SPEC §4). */
+/** Dropout GD against its SME: R_S over time with bands over paths (docs/math.md §4). */
 export interface SmeCurves {
+  /** The data and network, e.g. 'mnist[:1000] · 50/tanh/keep=0.9/init=1'. */
   workload: string;
+  /** Learning rate ε. */
   lr: number;
+  /** Keep probability p. */
   keep: number;
+  /** Paths per method. */
   paths: number;
   /** Times t = N·ε of the records. */
   times: number[];
@@ -26,16 +34,19 @@ export interface SmeCurves {
   methods: Record<string, Band>;
 }
 
-/** The weak-order study (SPEC §4) for one SME order. */
+/** The weak-order study (docs/math.md §4) for one SME order. */
 export interface WeakOrderSeries {
+  /** SME order. */
   order: 1 | 2;
   /** Weak error of g = R_S per learning rate, and its Monte Carlo floor (null where paths diverged). */
   errors: (number | null)[];
+  /** Monte Carlo floor √(s²_GD/R + s²_SME/R) per learning rate (null where paths diverged). */
   floors: (number | null)[];
   /** The SME integrator's error estimate per learning rate (Richardson, with twice its standard error). */
   integratorErrors: (number | null)[];
   /** Fitted order (slope of log e on log ε) with a bootstrap 95 % interval; null when not resolved. */
   slope: number | null;
+  /** Bootstrap 95 % interval of the slope. */
   interval: [number, number] | null;
   /** Indices of the learning rates used in the fit: gap above twice both floors. */
   fitted: number[];
@@ -46,29 +57,42 @@ export interface WeakOrderSeries {
   diverged: number[];
 }
 
+/** The weak-order study (docs/math.md §4.5) on one workload, one series per SME order. */
 export interface WeakOrderSection {
+  /** The data and network. */
   workload: string;
+  /** Keep probability p. */
   keep: number;
+  /** Time T at which g is compared. */
   time: number;
   /** SME paths (antithetic pairs) and dropout-GD paths per learning rate. */
   paths: number;
   gdPaths: number;
   /** The integrator: Euler–Maruyama at h, h/2, h/4 (common random numbers), Richardson-extrapolated. */
   integrator: { scheme: string; step: number };
+  /** The learning rates ε. */
   lrs: number[];
+  /** One series per SME order. */
   series: WeakOrderSeries[];
 }
 
 /** The ε × p sweep: order-1 weak errors of R_S, keeps × lrs (row-major as nested arrays). */
 export interface SweepSection {
+  /** The data and network (keep varies). */
   workload: string;
+  /** Time T. */
   time: number;
+  /** Paths R per method and cell. */
   paths: number;
   gdPaths: number;
   integrator: { scheme: string; step: number };
+  /** The learning rates ε (columns). */
   lrs: number[];
+  /** The keep probabilities p (rows). */
   keeps: number[];
+  /** Weak error of R_S per cell (null where paths diverged). */
   errors: (number | null)[][];
+  /** Monte Carlo floor per cell. */
   floors: (number | null)[][];
   integratorErrors: (number | null)[][];
   /** Paths that diverged per cell (dropout GD and SME together); those cells' errors are null. */
@@ -89,7 +113,7 @@ export interface PsiFitJson {
 }
 
 /**
- * The linear-response prediction of a dropout trajectory window (SPEC §6) in one basis of K
+ * The linear-response prediction of a dropout trajectory window (docs/math.md §6) in one basis of K
  * directions p_i: per direction, the measured variance and flatness beside the predicted variances.
  */
 export interface FlatnessPrediction {
@@ -114,19 +138,25 @@ export interface FlatnessPrediction {
   agreement: { medianRatio: number | null; spearman: number | null };
 }
 
-/** One inverse variance–flatness measurement (SPEC §6). */
+/** One inverse variance–flatness measurement (docs/math.md §6). */
 export interface FlatnessRun {
   /** 'dropout' | 'sgd' | 'isotropic' | 'gd'. */
   method: string;
+  /** Trajectory samples (θ along training) or gradient samples (mask gradients at θ*). */
   kind: 'trajectory' | 'gradient';
   /** The keep probability p of the model (θ* and, for dropout, the noise). */
   keep: number;
   /** PCA variances σ_i² and interval flatness F_i along the top K directions (null = unbounded). */
   variances: number[];
+  /** Interval flatness F_i along the same directions (null = unbounded). */
   flatness: (number | null)[];
+  /** ψ of the fit log σ² = −ψ log F + b (docs/math.md §6.4). */
   psi: number;
+  /** Bootstrap 95 % interval of ψ. */
   interval: [number, number];
+  /** Spearman's ρ of (F, σ²). */
   spearman: number;
+  /** Samples S. */
   samples: number;
   /** Trajectory samples: ‖θ̄_second half − θ̄_first half‖/√tr C (≈ 2/√S stationary, √3 pure drift). */
   drift?: number;
@@ -134,34 +164,51 @@ export interface FlatnessRun {
   predictions?: FlatnessPrediction[];
 }
 
+/** The inverse variance–flatness relation (docs/math.md §6.3–6.5), one run per method and sample kind. */
 export interface FlatnessSection {
+  /** The data and network. */
   workload: string;
   /** Flatness threshold c. */
   threshold: number;
+  /** One run per method and sample kind. */
   runs: FlatnessRun[];
 }
 
-/** Hessian–variance alignment (SPEC §6). */
+/** Hessian–variance alignment (docs/math.md §6). */
 export interface AlignmentSection {
+  /** The data and network. */
   workload: string;
   /** α over training against the null model (random eigenvectors, spectrum kept). */
   steps: number[];
+  /** α(H, Σ) at each step. */
   alpha: number[];
+  /** The null model's mean α at each step. */
   nullMean: number[];
+  /** The null model's standard deviation at each step. */
   nullSd: number[];
+  /** R_S at each step. */
   loss: number[];
   /** At the end of training: top Hessian eigenvalues and the projected variance u_jᵀ C u_j. */
   eigenvalues: number[];
+  /** u_jᵀ Σ u_j along each eigenvector, with Σ from M mask gradients at the end. */
   projectedVariance: number[];
+  /** Spearman's ρ of (λ_j, u_jᵀ Σ u_j). */
   spearman: number;
 }
 
+/** How a results.json was made: package, backend, runtime and the exact settings. */
 export interface Provenance {
+  /** 'dropout-sme'. */
   package: string;
+  /** The package version. */
   version: string;
+  /** The backend that ran. */
   backend: 'webgpu' | 'wasm';
+  /** Its description (adapter, or WASM build and threads). */
   backendDescription: string;
+  /** The runtime, e.g. 'node 20.20.2'. */
   runtime: string;
+  /** The run's seed. */
   seed: number;
   /** 'quick' | 'default' | 'full' or a subcommand's name. */
   preset: string;
@@ -172,12 +219,23 @@ export interface Provenance {
 /** The sections of results.json, each drawn by one or more figures. */
 export type SectionName = 'sme' | 'weakOrder' | 'sweep' | 'flatness' | 'alignment';
 
+/**
+ * The object results.json holds (schema 'dropout-sme/results@1'): provenance and one optional
+ * section per experiment. Plain JSON; NaN is written as null.
+ */
 export interface Results {
+  /** Always {@link RESULTS_SCHEMA}. */
   schema: typeof RESULTS_SCHEMA;
+  /** How the run was made. */
   provenance: Provenance;
+  /** Dropout GD against its SME. */
   sme?: SmeCurves;
+  /** The weak-order study. */
   weakOrder?: WeakOrderSection;
+  /** The ε × p sweep. */
   sweep?: SweepSection;
+  /** The variance–flatness relation. */
   flatness?: FlatnessSection;
+  /** The Hessian–noise alignment. */
   alignment?: AlignmentSection;
 }

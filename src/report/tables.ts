@@ -10,8 +10,11 @@ import { psiPoints } from './figures/psi-keep.js';
 import { projectedPoints } from './figures/projected-variance.js';
 import { sweepCells } from './figures/sweep-heatmap.js';
 
+/** The key numbers beside a figure, as formatted text. */
 export interface KeyTable {
+  /** Column headings. */
   head: string[];
+  /** Rows of cells, each as long as `head`. */
   rows: string[][];
 }
 
@@ -21,6 +24,7 @@ function last(xs: (number | null)[]): [number | null, number] {
   return [null, -1];
 }
 
+/** The key numbers of figure `id` from `r`, or null when its section is absent. */
 export function keyTable(id: FigureId, r: Results): KeyTable | null {
   switch (id) {
     case 'sme-curves': {

@@ -1,7 +1,7 @@
 /**
  * Hessian-vector products H_{L_S}(Θ_p)·V_p for P paths at once (row p of the P × D tensors Θ and
  * V): the R-operator of src/model/hvp.ts (unmasked, MSE), every GEMM batched over paths with the
- * weights and directions at stride D, plus the closed-form penalty's R-terms of SPEC §2 (one
+ * weights and directions at stride D, plus the closed-form penalty's R-terms of docs/math.md §2 (one
  * hidden layer) when `penalty` is set. The order-2 SME drift needs H_{L_S}∇L_S once a step.
  * `penalty` requires exactly one hidden layer (the closed form's setting).
  */

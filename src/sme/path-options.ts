@@ -1,5 +1,5 @@
 /**
- * Options, results and per-path seeds of the path simulations (SPEC §4), shared by the batched
+ * Options, results and per-path seeds of the path simulations (docs/math.md §4), shared by the batched
  * implementation (the default) and the sequential one (the test oracle).
  */
 import { checkInt } from '../backend/validate.js';
@@ -7,9 +7,13 @@ import { ArgumentError } from '../errors.js';
 import { counterHash } from '../random/counter-hash.js';
 import type { NoiseKind } from './samplers.js';
 
+/**
+ * What a path simulates (docs/math.md §4.4): dropout GD, GD on L_S, GD on R_S, or the SME of order 1 or 2.
+ */
 export type PathMethod = 'dropout-gd' | 'gd-modified' | 'gd' | 'sme1' | 'sme2';
 export const PATH_METHODS: readonly PathMethod[] = ['dropout-gd', 'gd-modified', 'gd', 'sme1', 'sme2'];
 
+/** Options of `engine.simulate` (docs/math.md §4.2–4.4). */
 export interface SimulateOptions {
   method: PathMethod;
   /** Learning rate ε > 0. */
@@ -59,6 +63,7 @@ export interface SimulateOptions {
   signal?: AbortSignal;
 }
 
+/** Paths from `engine.simulate`: R_S and ‖θ‖² at each record time, one row per path. */
 export interface PathsResult {
   method: PathMethod;
   lr: number;

@@ -181,7 +181,7 @@ export interface BackwardSpec {
   weight: number | 'per-block';
   masked: boolean;
   /**
-   * Coefficient of the closed-form L_S penalty's gradient (SPEC §2, one hidden layer, MSE) added
+   * Coefficient of the closed-form L_S penalty's gradient (docs/math.md §2, one hidden layer, MSE) added
    * to block 0 (unmasked): block 0's weight · λ/n; 0 for none.
    */
   penalty: number;

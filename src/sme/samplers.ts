@@ -1,9 +1,9 @@
 /**
- * Samplers of Σ(θ)^{1/2} z for the SME's diffusion (SPEC §4), evaluated at the model's current θ
+ * Samplers of Σ(θ)^{1/2} z for the SME's diffusion (docs/math.md §4), evaluated at the model's current θ
  * and written into a device vector of length D:
  * - mask pairs: ζ = Σ_j z_j (g(η_j) − g(η'_j)) / √(2M) with M fresh mask pairs and z_j ~ N(0, 1);
  *   mean 0 and covariance exactly Σ(θ) for any M ≥ 1, Gaussian as M grows.
- * - frozen factor: ζ = G z with G (SPEC §3) recomputed every `refresh` steps, z ~ N(0, I_M).
+ * - frozen factor: ζ = G z with G (docs/math.md §3) recomputed every `refresh` steps, z ~ N(0, I_M).
  */
 import type { Tensor } from '../backend/backend.js';
 import type { DeviceDataset } from '../model/dataset.js';
@@ -12,6 +12,9 @@ import { gaussians } from '../noise/gaussian.js';
 import { centreRows, gradientSamples } from '../noise/noise-factor.js';
 import { MaskGradientBatches, masksPerPass } from '../noise/mask-gradients.js';
 
+/**
+ * The SME's diffusion sampler (docs/math.md §4.3): fresh mask pairs every step, or a factor G refreshed every K steps.
+ */
 export type NoiseKind = 'mask-pair' | 'frozen';
 
 export interface NoiseSampler {

@@ -1,5 +1,5 @@
 /**
- * Many independent paths at once (SPEC §4): the parameters of P paths live in one P × D device
+ * Many independent paths at once (docs/math.md §4): the parameters of P paths live in one P × D device
  * tensor Θ (row p = path p) and every step advances all P paths with batched kernels
  * (path-pass.ts, path-hvp.ts). Path p is seeded pathSeed(seed, p) and draws the same masks and
  * Gaussians as in the sequential implementation (simulate-sequential.ts), so both give the same

@@ -1,6 +1,6 @@
 /**
  * Paths of dropout GD, of its SME (order 1 and 2, Euler–Maruyama), and of the deterministic
- * baselines, all through one API (SPEC §4). From the model's current θ, each path runs to time
+ * baselines, all through one API (docs/math.md §4). From the model's current θ, each path runs to time
  * T = steps·ε, recording R_S(θ) and ‖θ‖² every `recordEvery` learning-rate steps; only the
  * recorded values are read back, once, at the end; the model's parameters are restored afterwards.
  *

@@ -1,5 +1,5 @@
 /**
- * The ε × p sweep of SPEC §4: the weak-order study repeated for each keep probability (small ones,
+ * The ε × p sweep of docs/math.md §4: the weak-order study repeated for each keep probability (small ones,
  * p = 0.1 and below, included by the caller), every model starting from the same initial θ (the
  * initialisation does not depend on p). Returns the errors as keeps × lrs matrices for a heatmap.
  */
@@ -9,6 +9,7 @@ import type { DeviceDataset } from '../model/dataset.js';
 import { Mlp, type MlpOptions } from '../model/mlp.js';
 import { weakOrder, type WeakOrderOptions, type WeakOrderResult } from './weak-order.js';
 
+/** What `engine.weakOrderSweep` returns (docs/math.md §4.6). */
 export interface SweepResult {
   lrs: number[];
   keeps: number[];

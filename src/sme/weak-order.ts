@@ -16,11 +16,13 @@ import type { Mlp } from '../model/mlp.js';
 import { simulatePaths, type SimulateOptions } from './simulate.js';
 import { extrapolate, richardsonPaths, substepsFor, type Extrapolated } from './richardson.js';
 
+/** The test function g of the weak error: R_S ('loss') or ‖θ‖² ('normSq'). */
 export type Observable = 'loss' | 'normSq';
 
 /** Resolved points an order needs before its slope is reported (a 2-point slope is no order). */
 export const MIN_FIT_POINTS = 3;
 
+/** Options of `engine.weakOrder` (docs/math.md §4.5). */
 export interface WeakOrderOptions {
   /** Learning rates (at least 2, distinct). */
   lrs: number[];
@@ -41,6 +43,7 @@ export interface WeakOrderOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** The weak-order study for one observable g. */
 export interface ObservableErrors {
   /** e(ε) per learning rate. */
   errors: Float64Array;
@@ -61,6 +64,7 @@ export interface ObservableErrors {
   reason: string | null;
 }
 
+/** What `engine.weakOrder` returns: the study for g = R_S and g = ‖θ‖². */
 export interface WeakOrderResult {
   lrs: number[];
   steps: number[];

@@ -1,5 +1,5 @@
 /**
- * α(H, Σ) tracked over training (SPEC §6): dropout training in segments; at each checkpoint the
+ * α(H, Σ) tracked over training (docs/math.md §6): dropout training in segments; at each checkpoint the
  * noise factor (M mask gradients) and the alignment with its null model are measured at the
  * current θ. Training resumes with the same mask stream (startStep), so the run is the one an
  * uninterrupted train() would give.
@@ -13,6 +13,7 @@ import { noiseFactor } from '../noise/noise-factor.js';
 import { train } from '../train/train.js';
 import { alignment, type AlignmentOptions } from './alignment.js';
 
+/** Options of `engine.alignmentOverTraining` (docs/math.md §6.6). */
 export interface AlignmentTrackOptions extends AlignmentOptions {
   lr: number;
   steps: number;
@@ -26,6 +27,7 @@ export interface AlignmentTrackOptions extends AlignmentOptions {
   signal?: AbortSignal;
 }
 
+/** α and its null model at each measured step of a training run. */
 export interface AlignmentTrack {
   steps: Int32Array;
   alpha: Float64Array;

@@ -1,5 +1,5 @@
 /**
- * Hessian–noise alignment (SPEC §6; Zhu et al.): α(H, Σ) = Tr(HΣ) / (‖H‖_F ‖Σ‖_F) with the
+ * Hessian–noise alignment (docs/math.md §6; Zhu et al.): α(H, Σ) = Tr(HΣ) / (‖H‖_F ‖Σ‖_F) with the
  * low-rank Σ = G Gᵀ, so Tr(HΣ) = Σ_j g_jᵀ H g_j (M HVPs) and ‖Σ‖_F = ‖GᵀG‖_F. ‖H‖_F is exact
  * (dense, small D), given, or estimated by Hutchinson on H²: E‖Hz‖² = ‖H‖_F² (Rademacher z).
  * The null model keeps Σ's spectrum μ (eigenvalues of GᵀG) and replaces its eigenvectors by a
@@ -15,6 +15,7 @@ import type { HessianOf, Mlp } from '../model/mlp.js';
 import { gaussians } from '../noise/gaussian.js';
 import { rademacherProbe } from '../curvature/trace.js';
 
+/** Options of `engine.alignment` (docs/math.md §6.6). */
 export interface AlignmentOptions {
   of?: HessianOf;
   /** ‖H‖_F: a known value, 'dense' (exact, D ≤ a few thousand) or 'hutchinson' (default). */
@@ -26,6 +27,7 @@ export interface AlignmentOptions {
   seed?: number;
 }
 
+/** α(H, Σ) = Tr(HΣ)/(‖H‖_F‖Σ‖_F), its parts, and its null model. */
 export interface AlignmentResult {
   alpha: number;
   traceHSigma: number;

@@ -1,5 +1,5 @@
 /**
- * The comparisons of SPEC §6 through one API: from the model's current θ₀ (typically trained),
+ * The comparisons of docs/math.md §6 through one API: from the model's current θ₀ (typically trained),
  * each method runs `burnIn` steps, then records S trajectory samples every s steps, and the
  * variance–flatness analysis runs on each set with the same K directions and threshold c:
  *   dropout:   dropout GD, full batch (the model's keep probability);
@@ -23,7 +23,9 @@ import { matchedNoise, type MatchedNoise } from './matched-noise.js';
 import { spearman } from './stats.js';
 import { varianceFlatness, type VarianceFlatnessResult } from './variance-flatness.js';
 
+/** The noises compared (docs/math.md §6.5): dropout GD, SGD, GD with isotropic noise, plain GD. */
 export type NoiseMethod = 'dropout' | 'sgd' | 'isotropic' | 'gd';
+/** Every {@link NoiseMethod}. */
 export const NOISE_METHODS: readonly NoiseMethod[] = ['dropout', 'sgd', 'isotropic', 'gd'];
 
 /** Seed offset of the burn-in phase, so its masks, noise and batch order are not the sampling phase's. */
@@ -31,6 +33,7 @@ const BURN_IN_SEED = 0xb1;
 /** Seed offset of the matched-noise measurement. */
 const MATCH_SEED = 0x3a7c;
 
+/** Options of `engine.compareNoise` (docs/math.md §6.5). */
 export interface CompareNoiseOptions {
   /** Learning rate ε, the same for every method. */
   lr: number;
@@ -84,6 +87,7 @@ export interface NoiseMethodResult extends VarianceFlatnessResult {
   start: Float32Array | null;
 }
 
+/** What `engine.compareNoise` returns: the matched magnitudes and one result per method. */
 export interface CompareNoiseResult {
   matched: MatchedNoise;
   k: number;

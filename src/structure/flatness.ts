@@ -1,5 +1,5 @@
 /**
- * Interval flatness (SPEC §6): along a unit direction v around θ̄, F = s_r − s_l with s_l < 0 < s_r
+ * Interval flatness (docs/math.md §6): along a unit direction v around θ̄, F = s_r − s_l with s_l < 0 < s_r
  * the crossings of L(θ̄ + s v) = c·L(θ̄) nearest the origin, found by bracketing (steps doubling
  * outward from s₀) and bisection to a relative width `tol`. L is R_S (or L_S) on the device.
  * Doubling can step over a nearer crossing where L rises above c·L̄ and falls back within one
@@ -11,6 +11,7 @@ import { checkAbort, checkSignal } from '../abort.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
 
+/** Options of `engine.flatness` (docs/math.md §6.3). */
 export interface FlatnessOptions {
   /** Threshold c > 1 (default 2). */
   c?: number;
@@ -26,6 +27,7 @@ export interface FlatnessOptions {
   signal?: AbortSignal;
 }
 
+/** Interval flatness along each direction: F = right − left (Infinity where a side is unbounded). */
 export interface FlatnessResult {
   flatness: Float64Array;
   left: Float64Array;

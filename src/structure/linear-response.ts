@@ -1,5 +1,5 @@
 /**
- * Linear response of dropout GD near a window's mean θ̄ (SPEC §6), in a K-dimensional basis P:
+ * Linear response of dropout GD near a window's mean θ̄ (docs/math.md §6), in a K-dimensional basis P:
  * δ' = A δ − ε(g + ξ), A = I − εH, Cov ξ = Σ, with H_K = PᵀHP, Σ_K = PᵀΣP, g_K = Pᵀg. A is
  * symmetric, so in H_K's eigenbasis (H_K = U diag(λ) Uᵀ, a_i = 1 − ελ_i) every quantity has a
  * closed form, evaluated here in float64 on the host:

@@ -1,5 +1,5 @@
 /**
- * Noise magnitudes matched to dropout's for the comparisons of SPEC §6. Dropout's total noise
+ * Noise magnitudes matched to dropout's for the comparisons of docs/math.md §6. Dropout's total noise
  * variance is V = tr Σ_drop (from M mask gradients). Plain GD with isotropic noise gets variance
  * V/D per coordinate. For SGD with batches of b rows drawn without replacement,
  * tr Σ_SGD(b) = (n − b)/(b(n − 1))·T₁ with T₁ the per-sample gradient variance; T₁ is estimated
@@ -13,6 +13,7 @@ import type { Mlp } from '../model/mlp.js';
 import { noiseFactor } from '../noise/noise-factor.js';
 import { BatchSampler } from '../train/batch-sampler.js';
 
+/** Noise magnitudes matched to dropout's at θ (docs/math.md §6.5). */
 export interface MatchedNoise {
   /** tr Σ_drop, dropout's total gradient-noise variance at θ. */
   dropoutVariance: number;

@@ -1,5 +1,5 @@
 /**
- * PCA of S samples of θ (or of gradients) in D dimensions (SPEC §6), through the S × S Gram
+ * PCA of S samples of θ (or of gradients) in D dimensions (docs/math.md §6), through the S × S Gram
  * matrix of the centred samples when S ≪ D: Xc Xcᵀ = U Λ Uᵀ gives variances σ_i² = λ_i/(S − 1)
  * and unit directions v_i = Xcᵀ u_i / √λ_i. Float64 throughout (linalg's WebAssembly module).
  */
@@ -7,6 +7,7 @@ import { checkInt, checkVector } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';
 import { gram, symmetricEigen } from '../linalg/index.js';
 
+/** Principal components of S samples in D dimensions (float64). */
 export interface Pca {
   mean: Float64Array;
   /** Variances σ_i², descending. */
@@ -17,6 +18,11 @@ export interface Pca {
   d: number;
 }
 
+/**
+ * PCA of S samples (S × D row-major) through the S × S Gram matrix: the top k variances and unit
+ * directions (docs/math.md §6.2). Throws an ArgumentError for S < 2, k outside [1, S − 1] or
+ * non-finite samples.
+ */
 export async function pca(samples: Float32Array | Float64Array, s: number, d: number, k = Math.min(s - 1, 50)): Promise<Pca> {
   if (!Number.isInteger(s) || s < 2) throw new ArgumentError('s', 'at least 2 samples (an integer)', s);
   checkInt('d', d, 1);

@@ -1,5 +1,5 @@
 /**
- * Small statistics for the noise-structure analyses (SPEC §6): a least-squares line with a
+ * Small statistics for the noise-structure analyses (docs/math.md §6): a least-squares line with a
  * bootstrap interval for its slope, and Spearman's rank correlation (average ranks for ties).
  */
 import { checkInt, checkVector } from '../backend/validate.js';
@@ -7,6 +7,7 @@ import { createRng } from '../data/random.js';
 import { ArgumentError } from '../errors.js';
 import { slopeOf } from '../sme/weak-order.js';
 
+/** A least-squares line with the bootstrap interval of its slope (see {@link fitLine}). */
 export interface LineFit {
   slope: number;
   intercept: number;
@@ -44,6 +45,9 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return sxy / Math.sqrt(sxx * syy);
 }
 
+/**
+ * Spearman's rank correlation of x and y (Pearson's of their ranks, ties averaged); throws an ArgumentError for arrays of different lengths, fewer than 2 values or non-finite values.
+ */
 export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
   checkPair(x, y, 2);
   return pearson(ranks(x), ranks(y));

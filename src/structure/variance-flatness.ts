@@ -1,5 +1,5 @@
 /**
- * The inverse variance–flatness relation (SPEC §6; Feng & Tu): PCA of the samples, interval
+ * The inverse variance–flatness relation (docs/math.md §6; Feng & Tu): PCA of the samples, interval
  * flatness along the top K directions around the sample mean, and the fit
  * log σ_i² = −ψ log F_i + b with a bootstrap 95% interval of ψ and Spearman's ρ.
  */
@@ -11,18 +11,20 @@ import { intervalFlatness, type FlatnessOptions, type FlatnessResult } from './f
 import { pca } from './pca.js';
 import { fitLine } from './stats.js';
 
+/** Options of `engine.varianceFlatness` (docs/math.md §6.2–6.4). */
 export interface VarianceFlatnessOptions extends FlatnessOptions {
   /** Directions K (default min(S − 1, 20)). */
   k?: number;
   bootstrap?: number;
   seed?: number;
   /**
-   * Where flatness is measured (default: the sample mean). Gradient samples (SPEC §6: M mask
+   * Where flatness is measured (default: the sample mean). Gradient samples (docs/math.md §6: M mask
    * gradients at a fixed θ*) are centred at θ*, not at their own mean.
    */
   centre?: ArrayLike<number>;
 }
 
+/** The inverse variance–flatness relation of a set of samples (docs/math.md §6.4). */
 export interface VarianceFlatnessResult {
   variances: Float64Array;
   flatness: FlatnessResult;

@@ -1,5 +1,5 @@
 /**
- * A trajectory window measured against its linear-response prediction (SPEC §6). From S samples
+ * A trajectory window measured against its linear-response prediction (docs/math.md §6). From S samples
  * of θ (the window) and the state θ₀ the window started from, in a basis P of K unit directions
  * (the window's PCA directions, or the top-K eigenvectors of H at θ̄):
  *   measured:   the samples' variance along each direction, and its interval flatness around θ̄;

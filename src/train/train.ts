@@ -1,5 +1,5 @@
 /**
- * Dropout GD / SGD (SPEC §1): θ ← θ − ε ∇R_S^drop(θ; η_N) with fresh masks each step (or no masks
+ * Dropout GD / SGD (docs/math.md §1): θ ← θ − ε ∇R_S^drop(θ; η_N) with fresh masks each step (or no masks
  * with dropout: false), full batch or mini-batches. Parameters and data stay on the device; the
  * loss of each recorded step and the optional snapshots are kept in device tensors and read back
  * once at the end.
@@ -16,9 +16,11 @@ import { gaussians } from '../noise/gaussian.js';
 /** Counter-generator stream of the isotropic comparison noise. */
 const ISOTROPIC_STREAM = 0x150;
 
+/** Options of `engine.train` (docs/math.md §1.4). */
 export interface TrainOptions {
   /** Learning rate ε > 0. */
   lr: number;
+  /** Number of steps (an integer ≥ 1). */
   steps: number;
   /** Apply dropout with the model's keep probability (default true). */
   dropout?: boolean;
@@ -32,7 +34,7 @@ export interface TrainOptions {
   snapshotEvery?: number;
   /**
    * Add isotropic Gaussian noise ξ with this variance per coordinate to every gradient
-   * (θ ← θ − ε(∇ + ξ)): the "GD with isotropic noise of equal total variance" comparison of SPEC §6
+   * (θ ← θ − ε(∇ + ξ)): the "GD with isotropic noise of equal total variance" comparison of docs/math.md §6
    * (variance = tr Σ / D). Default 0.
    */
   isotropicNoise?: number;
@@ -45,9 +47,11 @@ export interface TrainOptions {
    * however short, every recorded loss and the final θ are checked the same way.
    */
   checkEvery?: number;
+  /** The loss bound of the divergence check (see checkEvery). */
   divergenceBound?: number;
-  /** Called every `progressEvery` steps (default: about 100 times a run). */
+  /** Called with (done, steps) every `progressEvery` steps (default: about 100 times a run). */
   onProgress?: (done: number, total: number) => void;
+  /** Steps between onProgress calls (default ⌈steps/100⌉). */
   progressEvery?: number;
   /**
    * Every this many steps (default: checkEvery; 0 = never) θ and the losses and snapshots recorded
@@ -62,6 +66,7 @@ export interface TrainOptions {
   signal?: AbortSignal;
 }
 
+/** What `engine.train` returns; the model holds the trained θ. */
 export interface TrainResult {
   /** Training objective of each recorded step, before its update: R_S^drop on the step's batch. */
   losses: Float32Array;
@@ -69,7 +74,9 @@ export interface TrainResult {
   lossSteps: Int32Array;
   /** Parameter snapshots, row-major S × D, after the step numbers in `snapshotSteps`. */
   snapshots: Float32Array | null;
+  /** The step number after which each snapshot was taken. */
   snapshotSteps: Int32Array;
+  /** Steps run. */
   steps: number;
 }
 

@@ -8,8 +8,11 @@ import { ArgumentError } from '../errors.js';
 
 /** Lower caps on device limits (bytes for the two sizes); values above the device's are ignored. */
 export interface DeviceLimitCaps {
+  /** Workgroups per grid dimension of one dispatch. */
   maxComputeWorkgroupsPerDimension?: number;
+  /** Bytes one storage binding may cover. */
   maxStorageBufferBindingSize?: number;
+  /** Bytes one buffer may hold. */
   maxBufferSize?: number;
 }
 

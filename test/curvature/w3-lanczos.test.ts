@@ -8,7 +8,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createEngine, loadMnist } from 'dropout-sme';
+import { createEngine } from 'dropout-sme';
+import { loadMnist } from 'dropout-sme/mnist';
 import { assertWithin } from '../helpers/compare.js';
 
 test('W3: top-10 Hessian eigenpairs by Lanczos have certified residuals', async () => {

@@ -5,7 +5,8 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkHostDataset, loadMnist, loadMnistAll, MNIST_COUNT, type HostDataset } from '../../src/data/index.js';
+import { checkHostDataset, type HostDataset } from '../../src/data/index.js';
+import { loadMnist, loadMnistAll, MNIST_COUNT } from '../../src/data/mnist.js';
 import { unpack } from '../../src/data/mnist.js';
 import { ArgumentError } from '../../src/errors.js';
 

@@ -1,5 +1,5 @@
 /**
- * Synthetic tasks (SPEC §7 W4), the data generator and checkHostDataset: shapes, determinism,
+ * Synthetic tasks (docs/math.md §7 W4), the data generator and checkHostDataset: shapes, determinism,
  * targets against independent float64 formulas, and argument errors.
  */
 import { suite } from 'uvu';

@@ -5,10 +5,10 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { ArgumentError, createEngine } from 'dropout-sme';
 import {
-  ArgumentError, assemble, createEngine, experimentsFor, memoryStore, planUnits, provenance, reproduce, reproduceConfig,
-  resultsText, shardUnits, SECTIONS, type Json,
-} from 'dropout-sme';
+  assemble, experimentsFor, memoryStore, planUnits, provenance, reproduce, reproduceConfig, resultsText, shardUnits, SECTIONS, type Json,
+} from 'dropout-sme/reproduce';
 import { TINY } from './_tiny.js';
 
 const engine = await createEngine({ backend: 'wasm' });

@@ -29,15 +29,15 @@ export function haveChromium(what: string): boolean {
 
 export interface Session {
   browser: Browser;
-  /** Base URL of the repository's files. */
+  /** Base URL of the served files. */
   url: string;
   close(): Promise<void>;
 }
 
-/** Serves the repository (cross-origin isolated if asked) and launches Chromium. */
-export async function openChromium(options: { isolated?: boolean } = {}): Promise<Session> {
+/** Serves the repository, or `root` (cross-origin isolated if asked), and launches Chromium. */
+export async function openChromium(options: { isolated?: boolean; root?: string } = {}): Promise<Session> {
   const { chromium } = await import('playwright-core');
-  const { server, url } = await serve(resolve('.'), { isolated: options.isolated ?? false });
+  const { server, url } = await serve(options.root ?? resolve('.'), { isolated: options.isolated ?? false });
   let browser: Browser;
   try {
     browser = await chromium.launch({ executablePath: chromiumPath, args: FLAGS });

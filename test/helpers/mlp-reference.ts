@@ -1,7 +1,7 @@
 /**
  * A float64 MLP written plainly (loops, no kernels) as the oracle for the device model: loss,
  * gradient by back-propagation, and the same with explicit dropout multipliers per hidden layer.
- * Layout as DESIGN.md: per layer W (out × in, row-major) then b.
+ * Layout as docs/architecture.md §4: per layer W (out × in, row-major) then b.
  */
 import type { Activation } from 'dropout-sme';
 import { activationRef } from './reference.js';

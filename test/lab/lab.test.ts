@@ -11,7 +11,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { createEngine, figureSpecs, keyTable, renderSpec, reproduce, resultsText, type Results } from 'dropout-sme';
+import { createEngine } from 'dropout-sme';
+import { reproduce, resultsText, type Results } from 'dropout-sme/reproduce';
+import { figureSpecs, keyTable, renderSpec } from 'dropout-sme/report';
 import { haveChromium, openChromium, watch, type Session } from '../helpers/chromium.js';
 import { webgpuRequired } from '../helpers/engines.js';
 

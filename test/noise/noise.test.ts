@@ -1,5 +1,5 @@
 /**
- * Dropout noise (SPEC §3): the batched per-mask gradients equal one-at-a-time gradients with the
+ * Dropout noise (docs/math.md §3): the batched per-mask gradients equal one-at-a-time gradients with the
  * same masks, and the noise factor's G Gᵀ estimates the exact covariance Σ obtained by enumerating
  * all 2^m masks in float64.
  */

@@ -1,6 +1,6 @@
 /** Writes .tmp/example-report.html and .tmp/figures/*.svg from the test fixture (for looking at). */
 import { writeFile, mkdir } from 'node:fs/promises';
-import { renderFigures, writeReport, writeFiguresSvg } from 'dropout-sme';
+import { renderFigures, writeReport, writeFiguresSvg } from 'dropout-sme/report';
 import { fixture } from './_fixture.js';
 
 const r = fixture();

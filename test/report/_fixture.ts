@@ -4,7 +4,7 @@
  * (one with a linear-response prediction) and an alignment track. A few entries are null (NaN in
  * results.json) or unbounded on purpose.
  */
-import { RESULTS_SCHEMA, type Results } from 'dropout-sme';
+import { RESULTS_SCHEMA, type Results } from 'dropout-sme/report';
 
 const times = [0, 0.5, 1, 1.5, 2];
 const curve = (a: number, r: number, w: number) => {

@@ -19,7 +19,8 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { extrapolate, loadMnist, sineTask, type DeviceDataset, type Engine, type Mlp } from 'dropout-sme';
+import { extrapolate, sineTask, type DeviceDataset, type Engine, type Mlp } from 'dropout-sme';
+import { loadMnist } from 'dropout-sme/mnist';
 import { present, testEngines } from '../helpers/engines.js';
 
 const engines = await testEngines();

@@ -1,5 +1,5 @@
 /**
- * Noise-structure analyses on problems with closed forms (SPEC §6). The model is linear regression
+ * Noise-structure analyses on problems with closed forms (docs/math.md §6). The model is linear regression
  * (an MLP with no hidden layer, MSE): R_S(θ) = ‖Xθ − y‖²/(2n), a quadratic with H = XᵀX/n.
  * - flatness at the minimum along H's eigenvectors: F = 2·√(2(c − 1)L̄/λ), for c = 2 and c = e;
  * - GD with isotropic noise ξ (variance σ² per coordinate): the stationary covariance solves the

@@ -1,5 +1,5 @@
 /**
- * engine.compareNoise (SPEC §6 comparisons) on a small teacher problem, WASM: from a trained θ₀,
+ * engine.compareNoise (docs/math.md §6 comparisons) on a small teacher problem, WASM: from a trained θ₀,
  * trajectory samples of dropout GD, SGD, GD + isotropic noise and plain GD, each through the
  * variance–flatness analysis. Checked: the matched magnitudes are engine.matchedNoise's at θ₀ and
  * are the ones each method ran with; every method gets the same K; plain GD's samples lie on one

@@ -1,5 +1,5 @@
 /**
- * The linear-response prediction of a window (SPEC §6) on problems with closed forms, all in
+ * The linear-response prediction of a window (docs/math.md §6) on problems with closed forms, all in
  * float64 on the host: the recursion δ' = (I − εH)δ − ε(g + ξ), ξ ~ N(0, Σ), simulated directly.
  * - the stationary covariance equals the exact solution of the discrete Lyapunov equation
  *   (I − A⊗A) vec C = ε² vec Σ, solved by Gaussian elimination;

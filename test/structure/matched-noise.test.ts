@@ -1,5 +1,5 @@
 /**
- * Matched noise magnitudes for the comparisons of SPEC §6: the isotropic variance is tr Σ_drop / D,
+ * Matched noise magnitudes for the comparisons of docs/math.md §6: the isotropic variance is tr Σ_drop / D,
  * and SGD with the returned batch size has total gradient-noise variance ≈ tr Σ_drop (measured
  * again from 400 batches of that size: relative standard error ≈ 7%, checked to 25%).
  */

@@ -1,5 +1,5 @@
 /**
- * SPEC §6 on W1 (784-50-50-10, tanh, keep 0.9, MSE, full-batch dropout GD on the 8,000 training
+ * docs/math.md §6 on W1 (784-50-50-10, tanh, keep 0.9, MSE, full-batch dropout GD on the 8,000 training
  * digits, 300 steps at lr 0.1, seed 1), on WASM, with gradient samples: the M = 40 mask gradients
  * at the trained θ*, PCA of them, interval flatness (c = 2) of R_S around θ* along the top 15
  * directions. Stated expectation: dropout noise is largest along sharp directions, so the fitted
@@ -8,7 +8,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createEngine, factorSamples, loadMnist } from 'dropout-sme';
+import { createEngine, factorSamples } from 'dropout-sme';
+import { loadMnist } from 'dropout-sme/mnist';
 
 test('W1 gradient samples: ψ > 0 with a 95% interval excluding 0', async () => {
   const { train } = await loadMnist();

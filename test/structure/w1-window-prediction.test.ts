@@ -25,7 +25,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { createEngine, factorSamples, loadMnist, readNpy } from 'dropout-sme';
+import { createEngine, factorSamples, readNpy } from 'dropout-sme';
+import { loadMnist } from 'dropout-sme/mnist';
 
 const FIXTURE = 'test/fixtures/w1-window-start.npy';
 const LR = 0.1, SETTLE = 0, START_STEP = 500, S = 40, EVERY = 25, K = 15, C = 2, SEED = 1;

@@ -1,12 +1,13 @@
 /**
  * α(H, Σ) over training on W3 (784-50-10, tanh, keep 0.9, MSE, the 8,000 MNIST training digits,
  * lr 0.1, seed 0), on WASM: checkpoints at steps 0 and 100, M = 16 mask gradients, ‖H‖_F from 20
- * Hutchinson probes, 5 null-model bases. Stated expectation (SPEC §6, Zhu et al.): dropout noise is
+ * Hutchinson probes, 5 null-model bases. Stated expectation (docs/math.md §6, Zhu et al.): dropout noise is
  * aligned with the Hessian far beyond the null model with the same spectrum, α > null mean + 5 sd.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createEngine, loadMnist } from 'dropout-sme';
+import { createEngine } from 'dropout-sme';
+import { loadMnist } from 'dropout-sme/mnist';
 
 test('W3: α(H, Σ) over training stands far above its null model', async () => {
   const { train } = await loadMnist();

@@ -1,5 +1,5 @@
 /**
- * SPEC §7 W1 on the embedded MNIST digits: MLP 784-50-50-10, tanh, keep 0.9, MSE on one-hot
+ * docs/math.md §7 W1 on the embedded MNIST digits: MLP 784-50-50-10, tanh, keep 0.9, MSE on one-hot
  * targets, full-batch dropout GD on the 8,000 training digits. On WASM (the CPU CI machine; the
  * WebGPU path is cross-checked on smaller problems, SwiftShader being a CPU emulation).
  * Stated expectation (seed 1, lr 0.1, 200 steps): the training loss falls below half its start
@@ -7,7 +7,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createEngine, loadMnist } from 'dropout-sme';
+import { createEngine } from 'dropout-sme';
+import { loadMnist } from 'dropout-sme/mnist';
 
 test('W1: dropout GD reduces the loss and reaches > 80% test accuracy', async () => {
   const { train, test: held } = await loadMnist();

@@ -12,6 +12,9 @@ import { logAxis } from './log-scale.js';
 const ALPHA = 'α(H, Σ) of the dropout noise';
 const NULL = 'null model, mean ± sd';
 
+/**
+ * The Vega-Lite spec of α over training against its null model's mean ± sd (section alignment); null when there is nothing finite to plot.
+ */
 export function alignmentTrackSpec(a: AlignmentSection): TopLevelSpec | null {
   const rows: { step: number; value: number; series: string }[] = [];
   const band: { step: number; lo: number; hi: number }[] = [];

@@ -41,7 +41,7 @@ export const METHOD_LABELS: Record<string, string> = {
   gd: 'GD on R_S',
 };
 
-/** Display names of the noise-structure comparison methods (SPEC §6). */
+/** Display names of the noise-structure comparison methods (docs/math.md §6). */
 export const NOISE_LABELS: Record<string, string> = {
   dropout: 'dropout',
   sgd: 'SGD',

@@ -17,27 +17,39 @@ import { projectedVarianceSpec } from './projected-variance.js';
 import type { SectionName } from '../results.js';
 export type { SectionName };
 
+/** The report's figures, by the file name each gets (`<id>.svg`). */
 export type FigureId = 'sme-curves' | 'weak-order' | 'sweep-heatmap' | 'variance-flatness' | 'psi-keep' | 'alignment-track' | 'projected-variance';
 
+/** One figure of the report: its Vega-Lite spec with the title and caption the report shows. */
 export interface FigureSpec {
+  /** Which figure. */
   id: FigureId;
   /** The results section it draws. */
   section: SectionName;
+  /** Its title. */
   title: string;
   /** How to read it, in two or three plain sentences. */
   caption: string;
+  /** The Vega-Lite spec, data inlined: compile it with vega-lite and render it with vega. */
   spec: TopLevelSpec;
 }
 
-interface Entry {
+/** One figure of {@link FIGURES}: what it draws, and how its spec is built from results. */
+export interface FigureEntry {
+  /** Which figure. */
   id: FigureId;
+  /** The results section it draws. */
   section: SectionName;
+  /** Its title. */
   title: string;
+  /** How to read it. */
   caption: string;
+  /** Its spec from results (null when the section is absent or has nothing finite to plot). */
   build: (r: Results) => TopLevelSpec | null;
 }
 
-export const FIGURES: readonly Entry[] = [
+/** Every figure of the report, in report order (what {@link figureSpecs} walks). */
+export const FIGURES: readonly FigureEntry[] = [
   {
     id: 'sme-curves', section: 'sme', title: 'Dropout GD against its SME',
     caption: 'Each line is the training loss R_S averaged over independent paths, and its shaded band the spread over those paths. '

@@ -18,6 +18,9 @@ export function projectedPoints(a: AlignmentSection): { lambda: number; variance
   return out;
 }
 
+/**
+ * The Vega-Lite spec of the noise variance u_jᵀΣu_j against the Hessian eigenvalue λ_j, log–log (section alignment); null when there is nothing finite to plot.
+ */
 export function projectedVarianceSpec(a: AlignmentSection): TopLevelSpec | null {
   const pts = projectedPoints(a);
   if (pts.length === 0) return null;

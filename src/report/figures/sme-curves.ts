@@ -7,6 +7,9 @@ import type { SmeCurves } from '../results.js';
 import { METHOD_LABELS, finite, fmt, ordered } from './format.js';
 import { CONFIG, METHOD_COLORS, colorOf } from './style.js';
 
+/**
+ * The Vega-Lite spec of R_S over time, mean and band over paths, per method (section sme); null when there is nothing finite to plot.
+ */
 export function smeCurvesSpec(s: SmeCurves): TopLevelSpec | null {
   const names = ordered(Object.keys(s.methods), Object.keys(METHOD_LABELS));
   const label = (m: string) => METHOD_LABELS[m] ?? m;

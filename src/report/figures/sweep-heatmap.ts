@@ -54,6 +54,9 @@ export function sweepCells(s: SweepSection): SweepCell[] {
   return cells;
 }
 
+/**
+ * The Vega-Lite spec of order-1 weak errors over keep × learning rate (section sweep); null when there is nothing finite to plot.
+ */
 export function sweepHeatmapSpec(s: SweepSection): TopLevelSpec | null {
   const cells = sweepCells(s);
   if (cells.length === 0) return null;

@@ -35,6 +35,9 @@ export function flatnessPoints(r: FlatnessRun): { F: number; variance: number; d
   return out;
 }
 
+/**
+ * The Vega-Lite spec of σ² against F per run, log–log, with ψ in each panel's title (section flatness); null when there is nothing finite to plot.
+ */
 export function varianceFlatnessSpec(s: FlatnessSection): TopLevelSpec | null {
   const kinds = ['trajectory', 'gradient'];
   const methods = ordered([...new Set(s.runs.map((r) => r.method))], Object.keys(NOISE_LABELS));

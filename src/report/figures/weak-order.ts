@@ -18,6 +18,9 @@ export function weakOrderLabel(s: WeakOrderSeries): string {
     : `order ${s.order}: slope ${fmtInterval(s.slope, s.interval)}`;
 }
 
+/**
+ * The Vega-Lite spec of weak error against ε, log–log, per SME order, with floors and fitted slopes (section weakOrder); null when there is nothing finite to plot.
+ */
 export function weakOrderSpec(w: WeakOrderSection): TopLevelSpec | null {
   const series = [...w.series].sort((a, b) => a.order - b.order);
   const points: { eps: number; error: number; series: string; fitted: boolean }[] = [];

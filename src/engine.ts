@@ -193,7 +193,7 @@ export class Engine {
    * Noise magnitudes matched to dropout's at the current θ, for the comparisons of SPEC §6: the
    * isotropic variance (train's isotropicNoise) and the SGD batch size (train's batchSize).
    */
-  matchedNoise(model: Mlp, data: DeviceDataset, options: { samples?: number; probeBatch?: number; batches?: number; seed?: number } = {}): Promise<MatchedNoise> {
+  matchedNoise(model: Mlp, data: DeviceDataset, options: { samples?: number; probeBatch?: number; batches?: number; seed?: number; signal?: AbortSignal } = {}): Promise<MatchedNoise> {
     this.live();
     return matchedNoise(model, data, options);
   }

@@ -80,7 +80,8 @@ export async function experimentCommand(command: string, what: string, allowed: 
   const sections = sectionsOption(values.sections, allowed);
   const out = (values.out as string | undefined) ?? `dropout-sme-${command}`;
   const overrides = values.config ? parseConfigText(readTextLimited('--config', values.config as string, MAX_CONFIG_BYTES), '--config') : undefined;
-  const custom = values.data ? await loadDataOption(values.data as string, values.labels as string | undefined, classesOption(values.classes)) : null;
+  const classes = classesOption(values.classes, values.data);
+  const custom = values.data ? await loadDataOption(values.data as string, values.labels as string | undefined, classes) : null;
   const config = reproduceConfig({ preset: name, seed, ...(overrides ? { config: overrides } : {}), ...(custom ? { data: custom } : {}) });
   const experiments = experimentsFor(config, sections);
 

@@ -347,7 +347,7 @@ export class Engine {
    *
    * @throws {@link ArgumentError} for bad options or fewer than 2 rows.
    */
-  matchedNoise(model: Mlp, data: DeviceDataset, options: { samples?: number; probeBatch?: number; batches?: number; seed?: number } = {}): Promise<MatchedNoise> {
+  matchedNoise(model: Mlp, data: DeviceDataset, options: { samples?: number; probeBatch?: number; batches?: number; seed?: number; signal?: AbortSignal } = {}): Promise<MatchedNoise> {
     this.live();
     return matchedNoise(model, data, options);
   }

@@ -92,7 +92,8 @@ export async function experimentCommand(command: string, what: string, allowed: 
     const flat = overrides?.['flatness'];
     overrides = { ...overrides, flatness: { ...(flat !== null && typeof flat === 'object' ? flat : {}), predict: values.predict } };
   }
-  const custom = values.data ? await loadDataOption(values.data as string, values.labels as string | undefined, classesOption(values.classes)) : null;
+  const classes = classesOption(values.classes, values.data);
+  const custom = values.data ? await loadDataOption(values.data as string, values.labels as string | undefined, classes) : null;
   const config = reproduceConfig({ preset: name, seed, ...(overrides ? { config: overrides } : {}), ...(custom ? { data: custom } : {}) });
   const experiments = experimentsFor(config, sections);
 

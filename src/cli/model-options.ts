@@ -38,7 +38,8 @@ export function modelChoice(v: Record<string, string | boolean | undefined>): Mo
 
 /** --data/--labels, or the embedded MNIST subset's training and test sets. */
 export async function trainingData(v: Record<string, string | boolean | undefined>): Promise<{ train: HostDataset; test: HostDataset | null }> {
-  if (v.data) return { train: await loadDataOption(v.data as string, v.labels as string | undefined, classesOption(v.classes)), test: null };
+  const classes = classesOption(v.classes, v.data);
+  if (v.data) return { train: await loadDataOption(v.data as string, v.labels as string | undefined, classes), test: null };
   const m = await (await import('../data/mnist.js')).loadMnist(); // loaded only when needed
   return { train: m.train, test: m.test };
 }

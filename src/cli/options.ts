@@ -62,7 +62,9 @@ export function shardOption(v: unknown): Shard | undefined {
   return { index: i - 1, count: n };
 }
 
-/** --classes, when given. */
-export function classesOption(v: unknown): number | undefined {
-  return v === undefined ? undefined : intOption('classes', v, 1, 65536);
+/** --classes, when given (it declares the classes of --labels, so it needs --data). */
+export function classesOption(v: unknown, data: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  if (data === undefined) throw new ArgumentError('--classes', 'your own --data and --labels to declare the classes of', v);
+  return intOption('classes', v, 1, 65536);
 }

@@ -127,8 +127,11 @@ function lock(out: string, slot: string, command: string): string {
       } catch (e) {
         if (errnoCode(e) !== 'EEXIST' || attempt > 0) throw fileError(e, 'cannot lock the output folder with', path);
       }
-      let held: { pid?: unknown; host?: unknown; command?: unknown; started?: unknown } = {};
-      try { held = JSON.parse(readFileSync(path, 'utf8')) as typeof held; } catch { /* unreadable: treated as stale */ }
+      let held: { pid?: unknown; host?: unknown; command?: unknown; started?: unknown } = {}, text = '';
+      try {
+        text = readFileSync(path, 'utf8');
+        held = JSON.parse(text) as typeof held;
+      } catch { /* unreadable: treated as stale */ }
       const pid = typeof held.pid === 'number' ? held.pid : null;
       const here = held.host === hostname();
       if (pid !== null && (!here || alive(pid))) {
@@ -136,7 +139,12 @@ function lock(out: string, slot: string, command: string): string {
           `${out} (in use by dropout-sme ${String(held.command)}, pid ${pid}${here ? '' : ` on ${String(held.host)}`}, since ${String(held.started)}; if that run is gone, delete ${path})`);
       }
       process.stderr.write(`dropout-sme: taking over the lock in ${out} left by ${pid === null ? 'a run' : `pid ${pid}`}, which is no longer running\n`);
-      try { unlinkSync(path); } catch (e) { if (errnoCode(e) !== 'ENOENT') throw fileError(e, 'cannot remove the stale lock', path); }
+      try {
+        // Only the lock read above: another run taking it over at the same moment may have replaced it.
+        if (readFileSync(path, 'utf8') === text) unlinkSync(path);
+      } catch (e) {
+        if (errnoCode(e) !== 'ENOENT') throw fileError(e, 'cannot remove the stale lock', path);
+      }
     }
   } finally {
     try { unlinkSync(aside); } catch { /* gone */ }

@@ -45,7 +45,7 @@ export function alignmentExperiment(c: AlignmentConfig): Experiment {
           const eig = await ctx.engine.hessianEigen(model, data, { k: c.eigenpairs, seed: c.seed, of: 'loss', signal: ctx.signal });
           ctx.progress(0.95);
           // The track's factor stream (seed + 0x5ca1e, M draws per checkpoint), continued past its last draw.
-          const f = await ctx.engine.noiseFactor(model, data, { samples: c.samples, seed: (c.seed + 0x5ca1e) >>> 0, stepOffset: points * c.samples });
+          const f = await ctx.engine.noiseFactor(model, data, { samples: c.samples, seed: (c.seed + 0x5ca1e) >>> 0, stepOffset: points * c.samples, signal: ctx.signal });
           return {
             steps: Array.from(track.steps), alpha: Array.from(track.alpha), nullMean: Array.from(track.nullMean),
             nullSd: Array.from(track.nullSd), loss: Array.from(track.loss),

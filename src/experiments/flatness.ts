@@ -158,7 +158,7 @@ export function flatnessExperiment(c: FlatnessConfig): Experiment {
             });
           }
           // Dropout's gradient samples at θ*: the M mask gradients.
-          const g = factorSamples(await ctx.engine.noiseFactor(model, data, { samples: c.gradientSamples, seed: c.seed + 1, stepOffset: 0 }));
+          const g = factorSamples(await ctx.engine.noiseFactor(model, data, { samples: c.gradientSamples, seed: c.seed + 1, stepOffset: 0, signal: ctx.signal }));
           ctx.progress(0.4);
           const vf = await ctx.engine.varianceFlatness(model, data, g, c.gradientSamples, {
             k: Math.min(c.directions, c.gradientSamples - 1), c: c.threshold, seed: c.seed, centre: star, signal: ctx.signal,

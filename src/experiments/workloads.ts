@@ -23,9 +23,10 @@ export function dataKey(d: DataChoice): string {
   return d.n === undefined ? d.source : `${d.source}[:${d.n}]`;
 }
 
-/** The first n rows of a host data set. */
+/** The first n rows of a host data set (never more rows than it has: that is refused, not capped). */
 export function headRows(data: HostDataset, n: number): HostDataset {
-  if (n >= data.n) return data;
+  if (n > data.n) throw new ArgumentError('data.n', `at most ${data.n} (the rows of ${data.name ?? 'the data set'})`, n);
+  if (n === data.n) return data;
   return {
     x: data.x.slice(0, n * data.inDim), y: data.y.slice(0, n * data.outDim), n,
     inDim: data.inDim, outDim: data.outDim,

@@ -8,6 +8,7 @@
  * batched over the M masks (weights broadcast with stride 0), and the per-mask multipliers are
  * applied by the batched broadcast kernel.
  */
+import { checkAbort } from '../abort.js';
 import type { Backend, Tensor } from '../backend/backend.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
@@ -150,16 +151,26 @@ export class MaskGradientBatches {
 
   /** g_j for j < count into `out` (count × D) with masks { seed, step: stepOffset + j }. */
   run(seed: number, stepOffset: number, count: number, out: Tensor): void {
-    const k = this.model.backend, n = this.data.n, c = this.data.outDim;
+    for (let done = 0; done < count; done += this.perPass) this.pass(seed, stepOffset, count, out, done);
+  }
+
+  /** run() with a cancellation check before each pass (a pass over a large data set takes seconds). */
+  async runChecked(seed: number, stepOffset: number, count: number, out: Tensor, signal: AbortSignal): Promise<void> {
     for (let done = 0; done < count; done += this.perPass) {
-      const M = Math.min(this.perPass, count - done);
-      if (!this.buffers || this.buffers.masks !== M) {
-        this.dispose();
-        this.buffers = allocate(k, this.model, n, M, c);
-        repeat(k, this.data.y, this.buffers.y, n * c, M);
-      }
-      batchedGradients(k, this.model, this.data, this.buffers, seed, stepOffset + done, out, done);
+      await checkAbort(signal);
+      this.pass(seed, stepOffset, count, out, done);
     }
+  }
+
+  private pass(seed: number, stepOffset: number, count: number, out: Tensor, done: number): void {
+    const k = this.model.backend, n = this.data.n, c = this.data.outDim;
+    const M = Math.min(this.perPass, count - done);
+    if (!this.buffers || this.buffers.masks !== M) {
+      this.dispose();
+      this.buffers = allocate(k, this.model, n, M, c);
+      repeat(k, this.data.y, this.buffers.y, n * c, M);
+    }
+    batchedGradients(k, this.model, this.data, this.buffers, seed, stepOffset + done, out, done);
   }
 
   dispose(): void {

@@ -8,7 +8,8 @@ import { checkInt } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
-import { MaskGradientBatches, maskGradients } from './mask-gradients.js';
+import { MaskGradientBatches, maskGradients, masksPerPass } from './mask-gradients.js';
+import { checkSignal } from '../abort.js';
 
 /** Options of `engine.noiseFactor` (docs/math.md §3). */
 export interface NoiseFactorOptions {
@@ -18,6 +19,8 @@ export interface NoiseFactorOptions {
   seed?: number;
   /** Mask j is the draw { seed, step: stepOffset + j } (default 0). */
   stepOffset?: number;
+  /** Stops between batched passes once aborted, rejecting with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** Dropout's noise covariance in low-rank form, Σ ≈ factor · factorᵀ (docs/math.md §3). */
@@ -60,7 +63,7 @@ export function centreRows(model: Mlp, g: Tensor, mean: Tensor, count: number): 
   k.dispose(ones);
 }
 
-export function resolveNoiseOptions(o: NoiseFactorOptions): Required<NoiseFactorOptions> {
+export function resolveNoiseOptions(o: NoiseFactorOptions): Required<Omit<NoiseFactorOptions, 'signal'>> {
   if (o === null || typeof o !== 'object') throw new ArgumentError('options', 'an object', o);
   return {
     samples: checkInt('options.samples', o.samples ?? 64, 2, 1 << 16),
@@ -73,7 +76,23 @@ export async function noiseFactor(model: Mlp, data: DeviceDataset, options: Nois
   const o = resolveNoiseOptions(options);
   const k = model.backend, d = model.size, M = o.samples;
   if (o.stepOffset + M - 1 > 0xffffffff) throw new ArgumentError('options.stepOffset', `at most ${0xffffffff - M + 1} for ${M} samples`, o.stepOffset);
-  const g = gradientSamples(model, data, M, o.seed, o.stepOffset);
+  const signal = checkSignal('options.signal', options.signal);
+  let g: Tensor;
+  if (signal && !model.net.masksPerSample) {
+    // gradientSamples' batched passes (maskGradients), with a check between them.
+    g = k.create(M * d);
+    const batches = new MaskGradientBatches(model, data, Math.min(M, masksPerPass(model, data.n)));
+    try {
+      await batches.runChecked(o.seed, o.stepOffset, M, g, signal);
+    } catch (e) {
+      k.dispose(g);
+      throw e;
+    } finally {
+      batches.dispose();
+    }
+  } else {
+    g = gradientSamples(model, data, M, o.seed, o.stepOffset);
+  }
   const mean = k.create(d);
   try {
     centreRows(model, g, mean, M);

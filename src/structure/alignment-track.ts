@@ -23,8 +23,6 @@ export interface AlignmentTrackOptions extends AlignmentOptions {
   samples?: number;
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
-  /** Stops between training steps and between checkpoints once aborted, rejecting with the signal's reason. */
-  signal?: AbortSignal;
 }
 
 /** α and its null model at each measured step of a training run. */
@@ -60,7 +58,7 @@ export async function alignmentOverTraining(model: Mlp, data: DeviceDataset, o: 
       });
     }
     // Mask draws for the factor come from their own step range (past any training step).
-    const f = await noiseFactor(model, data, { samples: m, seed: (seed + 0x5ca1e) >>> 0, stepOffset: i * m });
+    const f = await noiseFactor(model, data, { samples: m, seed: (seed + 0x5ca1e) >>> 0, stepOffset: i * m, ...(signal ? { signal } : {}) });
     const a = await alignment(model, data, f.factor, m, o);
     out.steps[i] = step;
     out.alpha[i] = a.alpha;

@@ -9,6 +9,7 @@
 import type { Tensor } from '../backend/backend.js';
 import { checkF32Vector, checkInt, checkOptions, checkVector } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';
+import { checkAbort, checkSignal } from '../abort.js';
 import { gram, symmetricEigen } from '../linalg/index.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { HessianOf, Mlp } from '../model/mlp.js';
@@ -25,6 +26,8 @@ export interface AlignmentOptions {
   /** Random orthonormal bases drawn for the null model (default 10; 0 skips it). */
   nullSamples?: number;
   seed?: number;
+  /** Stops between HVPs once aborted, rejecting with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** α(H, Σ) = Tr(HΣ)/(‖H‖_F‖Σ‖_F), its parts, and its null model. */
@@ -42,13 +45,17 @@ export interface AlignmentResult {
 const NULL_STREAM = 0xa11a;
 
 /** Σ_j v_jᵀ H v_j over the rows of `rows` (count × D, device), each through one HVP. */
-function quadraticForms(model: Mlp, data: DeviceDataset, rows: Tensor, count: number, of: HessianOf, out: Tensor): void {
+async function quadraticForms(model: Mlp, data: DeviceDataset, rows: Tensor, count: number, of: HessianOf, out: Tensor, signal?: AbortSignal): Promise<void> {
   const k = model.backend, d = model.size, v = k.create(d);
-  for (let j = 0; j < count; j++) {
-    k.copy(rows, v, j * d, 0, d);
-    k.reduce('dot', v, model.hvpTensor(data, v, { of }), out, j);
+  try {
+    for (let j = 0; j < count; j++) {
+      if (signal) await checkAbort(signal);
+      k.copy(rows, v, j * d, 0, d);
+      k.reduce('dot', v, model.hvpTensor(data, v, { of }), out, j);
+    }
+  } finally {
+    k.dispose(v);
   }
-  k.dispose(v);
 }
 
 /** Gram–Schmidt (twice) of the rows of a count × d float64 matrix, in place. */
@@ -83,6 +90,7 @@ export async function alignment(model: Mlp, data: DeviceDataset, factor: Float32
   const nullSamples = checkInt('options.nullSamples', options.nullSamples ?? 10, 0, 10000);
   const probes = checkInt('options.probes', options.probes ?? 50, 2, 1 << 20);
   const seed = checkInt('options.seed', options.seed ?? 0, 0, 0xffffffff);
+  const signal = checkSignal('options.signal', options.signal);
   const hn = options.hessianNorm ?? 'hutchinson';
   if (!(typeof hn === 'number' ? hn > 0 && Number.isFinite(hn) : hn === 'dense' || hn === 'hutchinson')) {
     throw new ArgumentError('options.hessianNorm', "a positive number, 'dense' or 'hutchinson'", hn);
@@ -98,7 +106,7 @@ export async function alignment(model: Mlp, data: DeviceDataset, factor: Float32
     for (let i = 0; i < m * m; i++) normSigma2 += gg[i]! ** 2;
     for (let i = 0; i < m; i++) traceSigma += gg[i * m + i]!;
     const normSigma = Math.sqrt(normSigma2);
-    quadraticForms(model, data, rows, m, of, forms);
+    await quadraticForms(model, data, rows, m, of, forms, signal);
     const traceHSigma = Array.from((await k.read(forms, 0, m)) as Float32Array).reduce((a, b) => a + b, 0);
 
     let normH: number, traceH: number;
@@ -111,17 +119,21 @@ export async function alignment(model: Mlp, data: DeviceDataset, factor: Float32
     } else {
       // Hutchinson: zᵀHz → tr(H) and ‖Hz‖² → ‖H‖_F², same probes.
       const z = k.create(d), ones = k.create(d), sq = k.create(probes);
-      k.fill(ones, 1);
-      for (let p = 0; p < probes; p++) {
-        rademacherProbe(k, z, ones, d, seed, p);
-        const hz = model.hvpTensor(data, z, { of });
-        k.reduce('dot', z, hz, forms, p);
-        k.reduce('sumsq', hz, null, sq, p);
+      try {
+        k.fill(ones, 1);
+        for (let p = 0; p < probes; p++) {
+          if (signal) await checkAbort(signal);
+          rademacherProbe(k, z, ones, d, seed, p);
+          const hz = model.hvpTensor(data, z, { of });
+          k.reduce('dot', z, hz, forms, p);
+          k.reduce('sumsq', hz, null, sq, p);
+        }
+        const tr = (await k.read(forms, 0, probes)) as Float32Array, fr = (await k.read(sq)) as Float32Array;
+        traceH = tr.reduce((a, b) => a + b, 0) / probes;
+        normH = typeof hn === 'number' ? hn : Math.sqrt(fr.reduce((a, b) => a + b, 0) / probes);
+      } finally {
+        for (const t of [z, ones, sq]) k.dispose(t);
       }
-      const tr = (await k.read(forms, 0, probes)) as Float32Array, fr = (await k.read(sq)) as Float32Array;
-      traceH = tr.reduce((a, b) => a + b, 0) / probes;
-      normH = typeof hn === 'number' ? hn : Math.sqrt(fr.reduce((a, b) => a + b, 0) / probes);
-      for (const t of [z, ones, sq]) k.dispose(t);
     }
     const alpha = traceHSigma / (normH * normSigma);
 
@@ -133,7 +145,7 @@ export async function alignment(model: Mlp, data: DeviceDataset, factor: Float32
       for (let j = 0; j < m; j++) u.set(gaussians(d, seed, NULL_STREAM + q, j), j * d);
       orthonormalRows(u, m, d);
       k.write(rows, Float32Array.from(u));
-      quadraticForms(model, data, rows, m, of, forms);
+      await quadraticForms(model, data, rows, m, of, forms, signal);
       const f = (await k.read(forms, 0, m)) as Float32Array;
       // Eigenvalue order does not matter for a Haar-random basis.
       let t = 0;

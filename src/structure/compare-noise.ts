@@ -160,7 +160,7 @@ export async function compareNoise(model: Mlp, data: DeviceDataset, options: Com
   const signal = checkSignal('options.signal', options.signal);
   model.prepare(data);
   const theta0 = await model.getParams();
-  const matched = await matchedNoise(model, data, { seed: (o.seed + MATCH_SEED) >>> 0, ...(options.matching ?? {}) });
+  const matched = await matchedNoise(model, data, { seed: (o.seed + MATCH_SEED) >>> 0, ...(options.matching ?? {}), ...(signal ? { signal } : {}) });
   const k = model.backend;
 
   let hessian: { values: Float64Array; vectors: Float32Array } | null = null;

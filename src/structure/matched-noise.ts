@@ -25,7 +25,7 @@ export interface MatchedNoise {
 }
 
 export async function matchedNoise(
-  model: Mlp, data: DeviceDataset, opts: { samples?: number; probeBatch?: number; batches?: number; seed?: number } = {},
+  model: Mlp, data: DeviceDataset, opts: { samples?: number; probeBatch?: number; batches?: number; seed?: number; signal?: AbortSignal } = {},
 ): Promise<MatchedNoise> {
   if (opts === null || typeof opts !== 'object') throw new ArgumentError('options', 'an object', opts);
   const n = data.n, d = model.size, k = model.backend;
@@ -34,7 +34,7 @@ export async function matchedNoise(
   const b0 = checkInt('options.probeBatch', opts.probeBatch ?? Math.max(1, Math.min(100, Math.floor(n / 10))), 1, n - 1);
   const count = checkInt('options.batches', opts.batches ?? 50, 2, 1 << 20);
   const seed = checkInt('options.seed', opts.seed ?? 0, 0, 0xffffffff);
-  const f = await noiseFactor(model, data, { samples: m, seed });
+  const f = await noiseFactor(model, data, { samples: m, seed, ...(opts.signal ? { signal: opts.signal } : {}) });
   const V = f.factor.reduce((a, v) => a + v * v, 0);
   // ‖g_b − g‖² over `count` batches of b₀ rows.
   const full = k.create(d), diff = k.create(d), sq = k.create(count);

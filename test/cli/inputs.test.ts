@@ -77,6 +77,7 @@ test('labels outside the declared classes are refused; --classes declares them',
   const ok = run(['train', '--data', data, '--labels', labels, '--classes', '5', '--hidden', '3', '--steps', '2', '--backend', 'wasm', '--out', join(dir, 'five')]);
   assert.is(ok.status, 0, ok.stderr);
   assert.equal(JSON.parse(readFileSync(join(dir, 'five', 'train.json'), 'utf8')).sizes, [4, 3, 5], 'five output units');
+  failsWith(run(['train', '--classes', '3', '--out', join(dir, 'no-data')]), 2, /--classes: expected your own --data and --labels/, '--classes without --data');
 });
 
 test('settings the data or the machine cannot hold are refused up front, under their config path, with the limit', () => {

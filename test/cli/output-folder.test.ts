@@ -97,11 +97,12 @@ test('a bad --out fails at once with one line naming the path, before computing 
   ];
   const hessian = (out: string) => ['hessian', '--data', data, '--labels', labels, '--hidden', '3', '--k', '2', '--backend', 'wasm', '--out', out];
   for (const [out, message] of cases) {
-    // hessian used to compute everything first and fail only when writing: two cases check it.
-    for (const command of out === '/proc/x' || out.endsWith('a-file') ? [train(out), hessian(out)] : [train(out)]) {
+    // hessian and align used to compute everything first and fail only when writing.
+    const align = ['align', '--quick', '--config', micro, '--backend', 'wasm', '--out', out];
+    for (const command of out === '/proc/x' ? [train(out), hessian(out), align] : out.endsWith('a-file') ? [train(out), hessian(out)] : [train(out)]) {
       const r = run(command, { timeout: 20_000 });
       failsWith(r, 2, message, `${command[0]} --out ${JSON.stringify(out)}`);
-      assert.not.match(r.stderr, /hessian \[|train \[/, 'nothing computed');
+      assert.not.match(r.stderr, /(hessian|train|align) \[/, 'nothing computed');
     }
   }
 });

@@ -10,6 +10,8 @@ import {
   assemble, experimentsFor, memoryStore, planUnits, provenance, reproduce, reproduceConfig, resultsText, shardUnits, SECTIONS, type Json,
 } from 'dropout-sme/reproduce';
 import { TINY } from './_tiny.js';
+import { loadMnist } from '../../src/data/mnist.js';
+import { MNIST_TRAIN_ROWS } from '../../src/experiments/limits.js';
 
 const engine = await createEngine({ backend: 'wasm' });
 const opts = { preset: 'quick' as const, seed: 3, config: TINY };
@@ -78,6 +80,14 @@ test('bad settings are refused before anything runs, naming the setting', async 
     [{ flatness: { keeps: [0.5, 1.5] } }, /config\.flatness\.keeps\[1\]: expected a keep probability in \(0, 1\]/],
     [{ sme: { data: { source: 'cifar' } } }, /config\.sme\.data\.source: expected 'mnist', 'sine' or 'custom'/],
     [{ sme: 'fast' }, /config\.sme: expected an object/],
+    // Nothing capped silently: more rows than the data has, settings that contradict each other.
+    [{ sme: { data: { n: 1e7 } } }, /config\.sme\.data\.n: expected at most 8000 \(the rows of the embedded MNIST training set\)/],
+    [{ sme: { paths: 1e8 } }, /config\.sme\.paths: expected a positive integer in \[1, 10000000\]/],
+    [{ alignment: { every: 41 } }, /config\.alignment\.every: expected at most config\.alignment\.steps = 40/],
+    [{ alignment: { eigenpairs: 1e5 } }, /config\.alignment\.eigenpairs: expected at most D = 39760/],
+    [{ flatness: { directions: 16 } }, /config\.flatness\.directions: expected an integer in \[2, config\.flatness\.samples − 1 = 15\]/],
+    [{ weakOrder: { paths: 1 } }, /config\.weakOrder\.paths: expected an integer in \[2, 10000000\]/],
+    [{ sweep: { time: 1e9 } }, /config\.sweep\.time: expected at most/],
   ];
   for (const [config, message] of bad) {
     let err: unknown;
@@ -89,7 +99,18 @@ test('bad settings are refused before anything runs, naming the setting', async 
     assert.instance(err, ArgumentError);
     assert.match(String((err as Error).message), message);
   }
+  // The memory a section needs is estimated before anything is allocated (issue 19: 147 s, then a WASM RangeError).
+  const t0 = Date.now();
+  await reproduce(engine, { preset: 'quick', sections: ['alignment'], config: { alignment: { net: { hidden: [5000000] } } } }).then(() => assert.unreachable(), (e: unknown) => {
+    assert.instance(e, ArgumentError);
+    assert.match(String((e as Error).message), /^config\.alignment\.net\.hidden\[0\]: expected at most \d+ with the other settings as they are .*4 GiB of WebAssembly memory/);
+  });
+  assert.ok(Date.now() - t0 < 2000, 'refused before computing');
   await reproduce(engine, { preset: 'quick', sections: ['nope' as never] }).then(() => assert.unreachable(), (e: unknown) => assert.match(String(e), /options\.sections/));
+});
+
+test('the embedded MNIST training split has the rows the settings are checked against', async () => {
+  assert.is((await loadMnist()).train.n, MNIST_TRAIN_ROWS);
 });
 
 test.after(() => engine.dispose());

@@ -25,12 +25,9 @@ import { readIdxSync } from './idx.js';
 import type { HostDataset } from './dataset-types.js';
 import { createRng, shuffleInPlace } from './random.js';
 
-/** Number of digits in the embedded set. */
-export const MNIST_COUNT = 10000;
-/** Features per digit (28 × 28). */
-export const MNIST_DIM = 784;
-/** Classes (the digits 0–9). */
-export const MNIST_CLASSES = 10;
+import { MNIST_CLASSES, MNIST_COUNT, MNIST_DIM } from './mnist-shape.js';
+
+export { MNIST_COUNT, MNIST_DIM, MNIST_CLASSES } from './mnist-shape.js';
 
 interface Raw {
   labels: Uint8Array;

@@ -6,7 +6,7 @@
  */
 import type { Engine } from '../engine.js';
 import { ArgumentError } from '../errors.js';
-import { MNIST_CLASSES, MNIST_DIM } from '../data/mnist.js';
+import { MNIST_CLASSES, MNIST_DIM } from '../data/mnist-shape.js';
 import { stepsFor } from '../sme/weak-order.js';
 import type { NetSpec } from './model-spec.js';
 import type { LadderConfig } from './path-cells.js';

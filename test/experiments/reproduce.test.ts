@@ -86,7 +86,10 @@ test('bad settings are refused before anything runs, naming the setting', async 
     [{ alignment: { every: 41 } }, /config\.alignment\.every: expected at most config\.alignment\.steps = 40/],
     [{ alignment: { eigenpairs: 1e5 } }, /config\.alignment\.eigenpairs: expected at most D = 39760/],
     [{ flatness: { directions: 16 } }, /config\.flatness\.directions: expected an integer in \[2, config\.flatness\.samples − 1 = 15\]/],
-    [{ weakOrder: { paths: 1 } }, /config\.weakOrder\.paths: expected an integer in \[2, 10000000\]/],
+    [{ weakOrder: { paths: 1 } }, /config\.weakOrder\.paths: expected an even integer in \[2, 10000000\] \(antithetic SME pairs\)/],
+    [{ weakOrder: { paths: 7 } }, /config\.weakOrder\.paths: expected an even integer/],
+    [{ weakOrder: { step: 0.03 } }, /config\.weakOrder\.step: expected an integrator step h that divides config\.weakOrder\.lrs\[0\] = 0\.1/],
+    [{ sweep: { gdPaths: 0 } }, /config\.sweep\.gdPaths: expected a positive integer/],
     [{ sweep: { time: 1e9 } }, /config\.sweep\.time: expected at most/],
   ];
   for (const [config, message] of bad) {

@@ -60,13 +60,17 @@ export function sweepCells(s: SweepSection): SweepCell[] {
 export function sweepHeatmapSpec(s: SweepSection): TopLevelSpec | null {
   const cells = sweepCells(s);
   if (cells.length === 0) return null;
+  // The colour legend labels its two ends only: Vega thins crowded log-legend labels by measured
+  // text widths, which differ between a browser and Node, so a narrow domain drew different labels.
+  const resolved = cells.filter((c) => !c.belowFloor && !c.diverged).map((c) => c.error!);
+  const ends = [...new Set([Math.min(...resolved), Math.max(...resolved)])];
   const x = { field: 'epsLabel', type: 'ordinal', title: 'learning rate ε', sort: { field: 'eps', op: 'min', order: 'ascending' }, axis: { labelAngle: 0 } } as const;
   const y = { field: 'keepLabel', type: 'ordinal', title: null, sort: { field: 'keep', op: 'min', order: 'descending' }, axis: { labelLimit: 240 } } as const;
   return {
     config: CONFIG,
     title: {
       text: 'Weak error of the order-1 SME over ε × p',
-      subtitle: `${s.workload}, g = R_S at time T = ${fmt(s.time)}, ${s.paths} paths per cell; grey: below the Monte Carlo floor; red: dropout GD or the SME diverged`,
+      subtitle: `${s.workload}, g = R_S at time T = ${fmt(s.time)}, ${s.paths} paths per cell; grey: not above twice the Monte Carlo floor or twice the integrator error; red: dropout GD or the SME diverged`,
     },
     data: { values: cells },
     width: { step: 58 },
@@ -81,7 +85,7 @@ export function sweepHeatmapSpec(s: SweepSection): TopLevelSpec | null {
           encoding: {
             color: {
               field: 'error', type: 'quantitative', title: 'weak error',
-              scale: { type: 'log', scheme: 'viridis' }, legend: { format: '.0e', gradientLength: Math.max(90, 30 * s.keeps.length) },
+              scale: { type: 'log', scheme: 'viridis' }, legend: { format: '.1e', values: ends, gradientLength: Math.max(90, 30 * s.keeps.length) },
             },
             tooltip: [{ field: 'keep', title: 'p' }, { field: 'eps', title: 'ε' }, { field: 'error', format: '.3e' }, { field: 'floor', format: '.3e' }],
           },

@@ -13,7 +13,10 @@
  *     ±√(εh)·z_{⌊j/2⌋}/√(2M) (so the pass sums to −h∇L_S + √(εh)ζ);
  *   SME order 2: ∇L_S (1 block), H_{L_S}∇L_S (batched R-operator), then the noise (2M blocks);
  *   frozen factor: ∇L_S (and the HVP), then ζ = G_p z_p for all paths in one batched GEMM; each
- *     path's factor G_p is refreshed every K steps from its own θ by the batched mask pass.
+ *     path's factor G_p is refreshed every K steps from its own θ by the batched mask pass;
+ *   no noise: the drift alone.
+ * With `coupling` r the mask-pair pass has 2Mr noise blocks (the finer run's pairs, samplers.ts
+ * pairWeights); antithetic paths share their seed and flip their Gaussians (path-options.ts pathSource).
  */
 import { checkAbort } from '../abort.js';
 import type { Backend, Tensor } from '../backend/backend.js';

@@ -2,18 +2,31 @@
 // window, K, c and seeds) against its linear-response prediction in each basis of --bases, with
 // every per-direction number; the Hessian basis (top-K eigenvectors of H of L_S at the window's
 // mean, Lanczos on 16-mask HVPs) is too slow for the test on a CPU. Needs a build.
+//
+// Declared 2026-11-29 04:05 UTC, after the test's measurement and before this script ran on W1:
+// the test found the window-predicted variances along the PCA directions at a median 0.15 of the
+// measured ones (its declared band was [1/2, 2]), with the ranking kept (Spearman 0.77). PCA of
+// S = 40 samples in D = 42,310 dimensions picks the directions where these samples happened to
+// vary most, so its variances exceed the variance along the same fixed directions (selection
+// bias). Two checks, thresholds fixed here:
+//   (e) held out: a second window (the same fixture and schedule, sampling seed 2) measured along
+//       the first window's PCA directions: predicted/held-out median ratio within [1/2, 2];
+//   (f) Hessian basis (directions that do not depend on the samples): predicted/measured median
+//       ratio within [1/2, 2] and Spearman ≥ 0.5.
+// If (e) and (f) hold, the factor 0.15 is PCA's selection bias, not a failure of the linear
+// response; if they fail too, the linear model misses variance along these directions.
 // Usage: node scripts/w1-window-prediction.mjs [--backend wasm|webgpu|auto] [--theta FILE.npy]
-//          [--bases pca,hessian] [--hvp-samples 16] [--noise-samples 64] [--out FILE.json]
+//          [--bases pca,hessian] [--hvp-samples 16] [--noise-samples 64] [--heldout-seed 2] [--out FILE.json]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createEngine, readNpy } from '../dist/index.js';
+import { createEngine, projectedVariance, readNpy, varianceAgreement } from '../dist/index.js';
 import { loadMnist } from '../dist/mnist.js';
 
 const { values: a } = parseArgs({
   options: {
     backend: { type: 'string', default: 'wasm' }, theta: { type: 'string', default: 'test/fixtures/w1-window-start.npy' },
     bases: { type: 'string', default: 'pca,hessian' }, 'hvp-samples': { type: 'string', default: '16' },
-    'noise-samples': { type: 'string', default: '64' }, out: { type: 'string', default: 'w1-window-prediction.json' },
+    'noise-samples': { type: 'string', default: '64' }, 'heldout-seed': { type: 'string', default: '2' }, out: { type: 'string', default: 'w1-window-prediction.json' },
   },
 });
 const LR = 0.1, START_STEP = 500, S = 40, EVERY = 25, K = 15, C = 2, SEED = 1;
@@ -32,6 +45,10 @@ const traj = await engine.varianceFlatness(model, data, rec.snapshots, S, { k: K
 const f = (v, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
 const fit = (x) => `ψ = ${f(x.psi)} [${f(x.interval[0])}, ${f(x.interval[1])}], Spearman(F, σ²) ${f(x.spearman)}, ${x.used} directions`;
 log(`window: ${fit(traj)}`);
+// The held-out window: same start and schedule, another sampling seed.
+const heldout = (await engine.train(model, data, { lr: LR, steps: S * EVERY, seed: Number(a['heldout-seed']), startStep: START_STEP, snapshotEvery: EVERY, lossEvery: S * EVERY })).snapshots;
+model.setParams(theta);
+log(`held-out window (seed ${a['heldout-seed']}) recorded`);
 const out = { trajectory: { psi: traj.psi, interval: traj.interval, variances: Array.from(traj.variances), flatness: Array.from(traj.flatness.flatness) }, predictions: [] };
 for (const basis of a.bases.split(',')) {
   const p = await engine.predictWindow(model, data, rec.snapshots, S, {
@@ -43,14 +60,18 @@ for (const basis of a.bases.split(',')) {
   log(`  predicted, this window: ${fit(p.windowFit)}`);
   log(`  predicted, stationary: ${p.stationaryFit ? fit(p.stationaryFit) : `none (eigenvalues outside (0, 2/ε): ${p.unstable.map((v) => v.toExponential(2)).join(', ')})`}`);
   log(`  predicted/measured variance: median ratio ${f(p.agreement.medianRatio)}, Spearman ${f(p.agreement.spearman)}`);
+  const held = projectedVariance(heldout, S, model.size, p.directions, K);
+  const heldAgreement = varianceAgreement(p.window, held);
+  log(`  held-out window along these directions: predicted/held-out median ratio ${f(heldAgreement.medianRatio)}, Spearman ${f(heldAgreement.spearman)}; `
+    + `measured/held-out median ${f(varianceAgreement(p.measured, held).medianRatio)}`);
   log(`  H_K eigenvalues: ${Array.from(p.eigenvalues, (v) => v.toExponential(2)).join(' ')}`);
   for (let i = 0; i < K; i++) {
     const h = p.curvature[i * K + i];
-    log(`   ${String(i + 1).padStart(2)}  F ${f(p.flatness[i], 3)}  σ² ${p.measured[i].toExponential(2)}  window ${p.window[i].toExponential(2)}  `
+    log(`   ${String(i + 1).padStart(2)}  F ${f(p.flatness[i], 3)}  σ² ${p.measured[i].toExponential(2)}  held-out ${held[i].toExponential(2)}  window ${p.window[i].toExponential(2)}  `
       + `stationary ${p.stationary ? p.stationary[i].toExponential(2) : 'none'}  pᵀHp ${h.toExponential(2)}  pᵀΣp ${p.noise[i * K + i].toExponential(2)}  g ${p.gradient[i].toExponential(2)}  δ₀ ${p.start[i].toExponential(2)}`);
   }
   out.predictions.push({
-    basis, measured: Array.from(p.measured), flatness: Array.from(p.flatness), window: Array.from(p.window), stationary: p.stationary && Array.from(p.stationary),
+    basis, measured: Array.from(p.measured), heldout: Array.from(held), heldoutAgreement: heldAgreement, flatness: Array.from(p.flatness), window: Array.from(p.window), stationary: p.stationary && Array.from(p.stationary),
     curvature: Array.from(p.curvature), noise: Array.from(p.noise), gradient: Array.from(p.gradient), start: Array.from(p.start),
     eigenvalues: Array.from(p.eigenvalues), unstable: p.unstable, fits: { measured: p.measuredFit, window: p.windowFit, stationary: p.stationaryFit }, agreement: p.agreement,
   });

@@ -141,7 +141,7 @@ export async function predictWindow(
   const hessianOf = o.hessianOf ?? 'modified';
   if (o.flatness !== undefined) {
     const f = o.flatness as ArrayLike<number>;
-    if (!ArrayBuffer.isView(f) && !Array.isArray(f) || f.length !== k || Array.from(f).some((x) => typeof x !== 'number' || Number.isNaN(x) || x <= 0)) {
+    if ((!ArrayBuffer.isView(f) && !Array.isArray(f)) || f.length !== k || Array.from(f).some((x) => typeof x !== 'number' || Number.isNaN(x) || x <= 0)) {
       throw new ArgumentError('options.flatness', `${k} positive flatness values (Infinity for unbounded)`, f);
     }
   }

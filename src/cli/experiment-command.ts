@@ -13,7 +13,7 @@ import {
 } from '../experiments/index.js';
 import type { Provenance } from '../report/results.js';
 import { clearDir, DirectoryStore, writeAtomic } from './files.js';
-import { backendOption, COMMON_HELP, intOption, parse, shardOption } from './options.js';
+import { engineOptions, COMMON_HELP, intOption, parse, shardOption } from './options.js';
 import { loadDataOption } from './data-files.js';
 import { writeOutputs } from './outputs.js';
 import { progressBar } from './progress.js';
@@ -70,7 +70,7 @@ export async function experimentCommand(command: string, what: string, sections:
   const custom = values.data ? await loadDataOption(values.data as string, values.labels as string | undefined) : null;
   const config = reproduceConfig({ preset: name, seed, ...(overrides ? { config: overrides } : {}), ...(custom ? { data: custom } : {}) });
 
-  let engine = await createEngine({ backend: backendOption(values.backend) });
+  let engine = await createEngine(engineOptions(values));
   let workloads = new Workloads(engine, custom);
   const experiments = experimentsFor(config, sections);
   const prov = provenance(engine, seed, name, config as unknown as Record<string, unknown>);
@@ -105,7 +105,7 @@ export async function experimentCommand(command: string, what: string, sections:
       process.stderr.write(`\n${e.message}; continuing on WASM from the ${Object.keys(store.entries()).length} finished units\n`);
       workloads.dispose();
       engine.dispose();
-      engine = await createEngine({ backend: 'wasm' });
+      engine = await createEngine({ ...engineOptions(values), backend: 'wasm' });
       workloads = new Workloads(engine, custom);
       prov.backendDescription += ` (device lost: ${e.reason}; later units ran on WASM: ${engine.backendInfo.description})`;
       await run();

@@ -11,7 +11,7 @@ import { readNpy, writeNpy } from '../data/npy.js';
 import { bytes } from './data-files.js';
 import { writeAtomic } from './files.js';
 import { MODEL_HELP, MODEL_OPTIONS, modelChoice, trainingData } from './model-options.js';
-import { backendOption, COMMON_HELP, intOption, parse } from './options.js';
+import { engineOptions, COMMON_HELP, intOption, parse } from './options.js';
 import { progressBar } from './progress.js';
 
 export const HESSIAN_HELP = `Usage: dropout-sme hessian [options]
@@ -46,7 +46,7 @@ export async function hessianCommand(argv: string[]): Promise<void> {
   const of = values.of, which = values.which;
   const out = (values.out as string | undefined) ?? 'dropout-sme-hessian';
   const { train } = await trainingData(values);
-  const engine = await createEngine({ backend: backendOption(values.backend) });
+  const engine = await createEngine(engineOptions(values));
   try {
     const data = engine.dataset(train);
     const model = engine.mlp({ sizes: [train.inDim, ...net.hidden, train.outDim], activation: net.activation, keep: net.keep, loss: net.loss, seed });

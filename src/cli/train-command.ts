@@ -10,7 +10,7 @@ import { ArgumentError } from '../errors.js';
 import { readNpy, writeNpy } from '../data/npy.js';
 import { writeAtomic } from './files.js';
 import { MODEL_HELP, MODEL_OPTIONS, modelChoice, trainingData } from './model-options.js';
-import { backendOption, COMMON_HELP, intOption, numberOption, parse } from './options.js';
+import { engineOptions, COMMON_HELP, intOption, numberOption, parse } from './options.js';
 import { progressBar } from './progress.js';
 
 export const TRAIN_HELP = `Usage: dropout-sme train [options]
@@ -44,7 +44,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const batch = values.batch === undefined ? undefined : intOption('batch', values.batch, 1);
   const out = (values.out as string | undefined) ?? 'dropout-sme-train';
   const { train, test } = await trainingData(values);
-  const engine = await createEngine({ backend: backendOption(values.backend) });
+  const engine = await createEngine(engineOptions(values));
   const data = engine.dataset(train), testData = test ? engine.dataset(test) : null;
   const model = engine.mlp({ sizes: [train.inDim, ...net.hidden, train.outDim], activation: net.activation, keep: net.keep, loss: net.loss, seed });
   mkdirSync(out, { recursive: true });

@@ -7,7 +7,8 @@
  *   op(A)(i, p) = transA ? A[p·lda + i] : A[i·lda + p]      (i < m, p < k)
  *   op(B)(p, j) = transB ? B[j·ldb + p] : B[p·ldb + j]      (p < k, j < n)
  *   C(i, j)     = C[i·ldc + j]
- * Batch entry t starts strideA/strideB/strideC elements after entry t-1 (0 broadcasts).
+ * Batch entry t starts strideA/strideB/strideC elements after entry t-1 (0 broadcasts; a
+ * broadcast B is packed once per block for all entries).
  *
  * Algorithm (the classic BLIS/GotoBLAS structure):
  *   for each column block of C (nc ≤ NC):
@@ -93,23 +94,32 @@ export function gemm(
   batch: i32, strideA: i32, strideB: i32, strideC: i32,
   scratch: usize,
 ): void {
+  // One B for every entry (weights broadcast over masks or paths, or the data x under a batch of
+  // weight gradients): pack each block of it once for all entries. Every C entry still sees the
+  // same k blocks in the same order, so the results are those of entry-by-entry calls. Only where
+  // the C entries do not overlap (a shared C would be accumulated in another order).
+  if (strideB == 0 && batch > 1 && strideC >= (m - 1) * ldc + n) {
+    gemmBatch(m, n, k, a, lda, transA != 0, b, ldb, transB != 0, c, ldc, alpha, beta, batch, strideA, strideC, scratch);
+    return;
+  }
   for (let t = 0; t < batch; t++) {
-    gemm1(
+    gemmBatch(
       m, n, k,
       a + (<usize>t * <usize>strideA << 2), lda, transA != 0,
       b + (<usize>t * <usize>strideB << 2), ldb, transB != 0,
       c + (<usize>t * <usize>strideC << 2), ldc,
-      alpha, beta, scratch,
+      alpha, beta, 1, 0, 0, scratch,
     );
   }
 }
 
-function gemm1(
+/** C[t] = alpha·op(A[t])·op(B) + beta·C[t] for t < batch, with one B (packed once per block). */
+function gemmBatch(
   m: i32, n: i32, k: i32,
   a: usize, lda: i32, transA: bool,
   b: usize, ldb: i32, transB: bool,
   c: usize, ldc: i32,
-  alpha: f32, beta: f32, scratch: usize,
+  alpha: f32, beta: f32, batch: i32, strideA: i32, strideC: i32, scratch: usize,
 ): void {
   const bp = scratch;
   const ap = scratch + BP_BYTES;
@@ -124,11 +134,14 @@ function gemm1(
       const bt: f32 = pc == 0 ? beta : 1;
       if (transB) packBT(b, ldb, pc, jc, kc, nc, bp);
       else packBN(b, ldb, pc, jc, kc, nc, bp);
-      for (let ic = 0; ic < m; ic += mcb) {
-        const mc = min(mcb, m - ic);
-        if (transA) packAT(a, lda, ic, pc, mc, kc, ap);
-        else packAN(a, lda, ic, pc, mc, kc, ap);
-        macro(mc, nc, kc, ap, bp, c + ((<usize>ic * <usize>ldc + <usize>jc) << 2), ldc, alpha, bt, tile);
+      for (let t = 0; t < batch; t++) {
+        const at = a + (<usize>t * <usize>strideA << 2), ct = c + (<usize>t * <usize>strideC << 2);
+        for (let ic = 0; ic < m; ic += mcb) {
+          const mc = min(mcb, m - ic);
+          if (transA) packAT(at, lda, ic, pc, mc, kc, ap);
+          else packAN(at, lda, ic, pc, mc, kc, ap);
+          macro(mc, nc, kc, ap, bp, ct + ((<usize>ic * <usize>ldc + <usize>jc) << 2), ldc, alpha, bt, tile);
+        }
       }
     }
   }

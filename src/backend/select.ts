@@ -19,7 +19,7 @@ export async function selectBackend(options: EngineOptions): Promise<{ backend: 
     throw new ArgumentError('options.backend', `one of ${BACKEND_REQUESTS.map((b) => `'${b}'`).join(', ')}`, requested);
   }
   // Checked here, whichever backend runs: a bad thread count is an error even where WebGPU is picked.
-  const wasmOptions = { threads: checkThreads('options.threads', options.threads ?? 'auto'), simd: options.simd ?? 'auto' } as const;
+  const wasmOptions = { threads: checkThreads('options.threads', options.threads === undefined ? 'auto' : options.threads), simd: options.simd ?? 'auto' } as const;
   const gpuOptions = {
     ...(options.gpu === undefined ? {} : { gpu: options.gpu }),
     ...(options.limits === undefined ? {} : { limits: checkLimitCaps(options.limits) }),

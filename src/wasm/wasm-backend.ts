@@ -50,7 +50,7 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
   if (!['auto', 'relaxed', 'simd', 'scalar'].includes(simd)) {
     throw new ArgumentError('options.simd', "'auto', 'relaxed', 'simd' or 'scalar'", simd);
   }
-  const threadsOpt = opts.threads ?? 'auto';
+  const threadsOpt = opts.threads === undefined ? 'auto' : opts.threads;
   checkThreads('options.threads', threadsOpt);
 
   const notes: string[] = [];

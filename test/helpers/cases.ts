@@ -28,6 +28,9 @@ export function gemmCases(seed = 7, randomCount = 12): GemmCase[] {
     full({ m: 64, n: 64, k: 64, transA: true, transB: true }),
     full({ m: 31, n: 9, k: 70, transB: true, alpha: -1.5, beta: 0.5 }),
     full({ m: 5, n: 6, k: 7, batch: 3, strideB: 0, label: 'batch 3, B broadcast (stride 0)' }),
+    // WASM packs a broadcast B once per block for all entries: several k blocks (256 deep) and both B layouts.
+    full({ m: 37, n: 21, k: 600, batch: 3, strideB: 0, transA: true, beta: 0.5, label: 'batch 3, B broadcast over 3 k blocks, Aᵀ, β 0.5' }),
+    full({ m: 6, n: 45, k: 520, batch: 4, strideB: 0, transB: true, alpha: -0.5, label: 'batch 4, Bᵀ broadcast over 3 k blocks, α −0.5' }),
     full({ m: 4, n: 8, k: 16, batch: 4, transA: true, beta: 1, label: 'batch 4, Aᵀ, β=1 accumulate' }),
     full({ m: 9, n: 10, k: 11, offsetA: 3, offsetB: 5, offsetC: 7, label: 'element offsets 3/5/7' }),
     // WebGPU runs these by split-K (few output tiles, long k): slabs side by side, then a reduction gemm.

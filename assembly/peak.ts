@@ -1,14 +1,18 @@
 /**
  * fmaPeak: the machine's f32x4 multiply-add throughput, for the benchmarks' ceiling
- * (bench/_ceiling.ts). 12 independent accumulator chains a ← a·x + y (the latency of a
- * multiply-add is about 4 cycles and two issue each cycle on current x86 cores, so 8 chains in
- * flight keep both pipes busy; 12 leave slack and, with x and y, still fit the 16 vector
- * registers V8 allocates on x86-64). Relaxed-SIMD builds use f32x4.relaxed_madd (one fused
+ * (bench/_ceiling.ts). The loop has the GEMM micro-kernel's shape — accumulators c += x·y whose
+ * products do not depend on the accumulators — without its packing, edges or cache misses:
+ * 8 accumulators c_ij += x_i·y_j (2 x and 4 y vectors loaded each iteration from a small block
+ * that stays in L1, so nothing can be hoisted out of the loop). Eight independent chains cover the
+ * latency of an add (about 3 cycles) or a fused multiply-add (about 4) at two a cycle. On this
+ * project's machine (AMD EPYC, Zen 3) 2 × 4 was the fastest of 1 × 8, 2 × 3, 2 × 4, 2 × 5, 3 × 4
+ * and of 8 or 12 chains a ← a·x + y, for FMA and for mul + add alike (2 × 5 and 3 × 4 spill: V8
+ * allocates 15 vector registers on x86-64). Relaxed-SIMD builds use f32x4.relaxed_madd (one fused
  * multiply-add where the hardware has one), the others f32x4.mul then f32x4.add, as the GEMM
- * micro-kernel does. Each iteration is 12 multiply-adds of 4 lanes = 96 flops.
+ * micro-kernel does.
  *
- * The lanes' sum is stored at `out` so the loop cannot be dropped; with x = 1 − 2⁻²⁰ and
- * y = 2⁻¹⁰ every chain tends to y/(1 − x) = 1024, staying finite and normal.
+ * `data` holds fmaPeakDataBytes() of finite values (walked in 64 steps of 6 vectors); the
+ * accumulators' lane sum is stored at `out` so the loop cannot be dropped.
  */
 
 // @ts-ignore: decorator
@@ -20,27 +24,35 @@
   }
 }
 
-/** Flops of one iteration of fmaPeak (12 chains × 4 lanes × 2). */
+/** Flops of one iteration of fmaPeak (8 multiply-adds × 4 lanes × 2); 0 without SIMD. */
 export function fmaPeakFlopsPerIteration(): i32 {
-  return ASC_FEATURE_SIMD ? 96 : 0;
+  return ASC_FEATURE_SIMD ? 64 : 0;
 }
 
-export function fmaPeak(iterations: i32, out: usize): void {
+/** Bytes fmaPeak reads from `data`. */
+export function fmaPeakDataBytes(): i32 {
+  return 64 * 6 * 16;
+}
+
+export function fmaPeak(iterations: i32, data: usize, out: usize): void {
   if (!ASC_FEATURE_SIMD) {
     store<f32>(out, 0);
     return;
   }
-  const x = f32x4.splat(<f32>(1 - 1.0 / 1048576));
-  const y = f32x4.splat(<f32>(1.0 / 1024));
-  let a0 = f32x4.splat(0), a1 = f32x4.splat(1), a2 = f32x4.splat(2), a3 = f32x4.splat(3);
-  let a4 = f32x4.splat(4), a5 = f32x4.splat(5), a6 = f32x4.splat(6), a7 = f32x4.splat(7);
-  let a8 = f32x4.splat(8), a9 = f32x4.splat(9), a10 = f32x4.splat(10), a11 = f32x4.splat(11);
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
   for (let i = 0; i < iterations; i++) {
-    a0 = madd(a0, x, y); a1 = madd(a1, x, y); a2 = madd(a2, x, y); a3 = madd(a3, x, y);
-    a4 = madd(a4, x, y); a5 = madd(a5, x, y); a6 = madd(a6, x, y); a7 = madd(a7, x, y);
-    a8 = madd(a8, x, y); a9 = madd(a9, x, y); a10 = madd(a10, x, y); a11 = madd(a11, x, y);
+    const p = data + <usize>((i & 63) * 96);
+    const x0 = v128.load(p), x1 = v128.load(p, 16);
+    let y = v128.load(p, 32);
+    c00 = madd(x0, y, c00); c10 = madd(x1, y, c10);
+    y = v128.load(p, 48);
+    c01 = madd(x0, y, c01); c11 = madd(x1, y, c11);
+    y = v128.load(p, 64);
+    c02 = madd(x0, y, c02); c12 = madd(x1, y, c12);
+    y = v128.load(p, 80);
+    c03 = madd(x0, y, c03); c13 = madd(x1, y, c13);
   }
-  const s = f32x4.add(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7)));
-  const t = f32x4.add(f32x4.add(s, f32x4.add(a8, a9)), f32x4.add(a10, a11));
+  const t = f32x4.add(f32x4.add(f32x4.add(c00, c01), f32x4.add(c02, c03)), f32x4.add(f32x4.add(c10, c11), f32x4.add(c12, c13)));
   store<f32>(out, f32x4.extract_lane(t, 0) + f32x4.extract_lane(t, 1) + f32x4.extract_lane(t, 2) + f32x4.extract_lane(t, 3));
 }

@@ -1,7 +1,8 @@
 /**
  * The machine's ceiling for WebAssembly float32 arithmetic: f32x4 multiply-add throughput, measured
- * with assembly/peak.ts's fmaPeak (12 independent chains a ← a·x + y, 96 flops an iteration) on the
- * build the engine would pick (relaxed SIMD: f32x4.relaxed_madd, a fused multiply-add where the CPU
+ * with assembly/peak.ts's fmaPeak (8 independent accumulators c += x·y on L1-resident vectors, the
+ * GEMM micro-kernel's pattern without its memory traffic; 64 flops an iteration) on the build the
+ * engine would pick (relaxed SIMD: f32x4.relaxed_madd, a fused multiply-add where the CPU
  * has one; else SIMD: f32x4.mul then f32x4.add), on one thread and on `threads` threads (the same
  * ThreadPool the backend uses, on its own instance and memory). Not a bench entry ('_' prefix).
  *
@@ -31,21 +32,27 @@ export interface Ceiling {
 }
 
 interface PeakKernels extends Kernels {
-  fmaPeak(iterations: number, out: number): void;
+  fmaPeak(iterations: number, data: number, out: number): void;
   fmaPeakFlopsPerIteration(): number;
+  fmaPeakDataBytes(): number;
 }
 
-/** Measures the ceiling with `threads` threads (1 = only the one-thread figure). */
-export async function measureCeiling(threads: number): Promise<Ceiling> {
+/**
+ * Measures the ceiling with `threads` threads (1 = only the one-thread figure) on the build the
+ * engine picks ('auto') or on the plain SIMD build ('simd': mul + add, for comparison where
+ * relaxed SIMD validates).
+ */
+export async function measureCeiling(threads: number, simd: 'auto' | 'simd' = 'auto'): Promise<Ceiling> {
   const shared = threads > 1 && canBlock();
-  const variant = pickVariant('auto', shared);
+  const variant = pickVariant(simd, shared);
   if (variant.simd === 'scalar') throw new Error('no SIMD build validates here: the f32x4 ceiling needs one');
   const module = await WebAssembly.compile(variant.bytes as BufferSource);
   const memory = createMemory(16, variant.shared);
   const k = (await instantiate(module, memory)) as PeakKernels;
   const base = (k.heapBase() + 63) & ~63;
   const flops = k.fmaPeakFlopsPerIteration() * ITERATIONS;
-  // Output slots 64 bytes apart (no false sharing), then the pool's control blocks.
+  // Output slots 64 bytes apart (no false sharing), the vectors the loop reads (0.5 everywhere:
+  // finite, and the sums stay far from overflow), then the pool's control blocks.
   const outs = Array.from({ length: threads }, (_, t) => base + 64 * t);
   let next = base + 64 * threads;
   const take = (bytes: number): number => {
@@ -53,8 +60,10 @@ export async function measureCeiling(threads: number): Promise<Ceiling> {
     next = (next + bytes + 63) & ~63;
     return at;
   };
+  const data = take(k.fmaPeakDataBytes());
+  new Float32Array(memory.buffer, data, k.fmaPeakDataBytes() / 4).fill(0.5);
 
-  const oneCall = (): void => k.fmaPeak(ITERATIONS, outs[0]!);
+  const oneCall = (): void => k.fmaPeak(ITERATIONS, data, outs[0]!);
   for (let i = 0; i < 2; i++) oneCall();
   const one = best(oneCall, 1, flops);
 
@@ -68,7 +77,7 @@ export async function measureCeiling(threads: number): Promise<Ceiling> {
     const chunks = CHUNKS_PER_THREAD * threads;
     const table = new Array<number>(chunks).fill(ITERATIONS);
     const local = k as unknown as Record<string, (...a: number[]) => void>;
-    const allCall = (): void => pool!.run('fmaPeak', [ITERATIONS, 0], [0], table, 1, outs, local);
+    const allCall = (): void => pool!.run('fmaPeak', [ITERATIONS, data, 0], [0], table, 2, outs, local);
     for (let i = 0; i < 2; i++) allCall();
     all = best(allCall, chunks, flops);
     pool.destroy();

@@ -115,6 +115,11 @@ const ceiling = { ...ceilingStart };
 log(`\nceiling at the start (${ceiling.build} build, f32x4 ${ceiling.op === 'fma' ? 'relaxed_madd: fused multiply-add' : 'mul + add: relaxed SIMD does not validate here'}):`);
 log(`  1 thread  ${ceiling.one.toFixed(1).padStart(6)} GFLOP/s`);
 log(`  ${ceiling.threads} threads ${ceiling.all.toFixed(1).padStart(6)} GFLOP/s`);
+if (ceiling.op === 'fma') {
+  // Where relaxed SIMD validates, the plain SIMD build's mul + add too, for comparison (not used).
+  const plain = await measureCeiling(THREADS, 'simd');
+  log(`  for comparison, mul + add (${plain.build} build): 1 thread ${plain.one.toFixed(1)} GFLOP/s, ${plain.threads} threads ${plain.all.toFixed(1)} GFLOP/s`);
+}
 
 const host = await loadMnistAll();
 const engine: Engine = await createEngine({ backend: 'wasm', threads: THREADS });

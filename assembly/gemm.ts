@@ -7,7 +7,8 @@
  *   op(A)(i, p) = transA ? A[p·lda + i] : A[i·lda + p]      (i < m, p < k)
  *   op(B)(p, j) = transB ? B[j·ldb + p] : B[p·ldb + j]      (p < k, j < n)
  *   C(i, j)     = C[i·ldc + j]
- * Batch entry t starts strideA/strideB/strideC elements after entry t-1 (0 broadcasts).
+ * Batch entry t starts strideA/strideB/strideC elements after entry t-1 (0 broadcasts; a
+ * broadcast B is packed once per block for all entries).
  *
  * Algorithm (the classic BLIS/GotoBLAS structure):
  *   for each column block of C (nc ≤ NC):
@@ -93,23 +94,44 @@ export function gemm(
   batch: i32, strideA: i32, strideB: i32, strideC: i32,
   scratch: usize,
 ): void {
+  // A matrix-vector product (Lanczos' reorthogonalisation, k up to D): no packing.
+  if (ASC_FEATURE_SIMD && n == 1) {
+    for (let t = 0; t < batch; t++) {
+      gemv(
+        m, k,
+        a + (<usize>t * <usize>strideA << 2), lda, transA != 0,
+        b + (<usize>t * <usize>strideB << 2), transB != 0 ? 4 : <usize>ldb << 2,
+        c + (<usize>t * <usize>strideC << 2), <usize>ldc << 2, alpha, beta,
+      );
+    }
+    return;
+  }
+  // One B for every entry (weights broadcast over masks or paths, or the data x under a batch of
+  // weight gradients): pack each block of it once for all entries. Every C entry still sees the
+  // same k blocks in the same order, so the results are those of entry-by-entry calls. Only where
+  // the C entries do not overlap (a shared C would be accumulated in another order).
+  if (strideB == 0 && batch > 1 && strideC >= (m - 1) * ldc + n) {
+    gemmBatch(m, n, k, a, lda, transA != 0, b, ldb, transB != 0, c, ldc, alpha, beta, batch, strideA, strideC, scratch);
+    return;
+  }
   for (let t = 0; t < batch; t++) {
-    gemm1(
+    gemmBatch(
       m, n, k,
       a + (<usize>t * <usize>strideA << 2), lda, transA != 0,
       b + (<usize>t * <usize>strideB << 2), ldb, transB != 0,
       c + (<usize>t * <usize>strideC << 2), ldc,
-      alpha, beta, scratch,
+      alpha, beta, 1, 0, 0, scratch,
     );
   }
 }
 
-function gemm1(
+/** C[t] = alpha·op(A[t])·op(B) + beta·C[t] for t < batch, with one B (packed once per block). */
+function gemmBatch(
   m: i32, n: i32, k: i32,
   a: usize, lda: i32, transA: bool,
   b: usize, ldb: i32, transB: bool,
   c: usize, ldc: i32,
-  alpha: f32, beta: f32, scratch: usize,
+  alpha: f32, beta: f32, batch: i32, strideA: i32, strideC: i32, scratch: usize,
 ): void {
   const bp = scratch;
   const ap = scratch + BP_BYTES;
@@ -124,14 +146,99 @@ function gemm1(
       const bt: f32 = pc == 0 ? beta : 1;
       if (transB) packBT(b, ldb, pc, jc, kc, nc, bp);
       else packBN(b, ldb, pc, jc, kc, nc, bp);
-      for (let ic = 0; ic < m; ic += mcb) {
-        const mc = min(mcb, m - ic);
-        if (transA) packAT(a, lda, ic, pc, mc, kc, ap);
-        else packAN(a, lda, ic, pc, mc, kc, ap);
-        macro(mc, nc, kc, ap, bp, c + ((<usize>ic * <usize>ldc + <usize>jc) << 2), ldc, alpha, bt, tile);
+      for (let t = 0; t < batch; t++) {
+        const at = a + (<usize>t * <usize>strideA << 2), ct = c + (<usize>t * <usize>strideC << 2);
+        for (let ic = 0; ic < m; ic += mcb) {
+          const mc = min(mcb, m - ic);
+          if (transA) packAT(at, lda, ic, pc, mc, kc, ap);
+          else packAN(at, lda, ic, pc, mc, kc, ap);
+          macro(mc, nc, kc, ap, bp, ct + ((<usize>ic * <usize>ldc + <usize>jc) << 2), ldc, alpha, bt, tile);
+        }
       }
     }
   }
+}
+
+/**
+ * C(:, 0) = alpha·op(A)·op(B)(:, 0) + beta·C(:, 0) for n = 1, without packing, with the arithmetic
+ * of the packed path to the bit: there a single column is an edge panel, computed by
+ * kernelSimdHalf (per row, in k order within each k block, c ← madd(a, x, c) from 0) and combined
+ * as v = alpha·c, C ← bt = 0 ? v : v + bt·C per block (bt = beta for the first block, then 1).
+ * Here four rows ride in the lanes of one accumulator with the same madd per element.
+ * `bStep`, `cStep`: bytes between consecutive elements of op(B)'s column and of C's column.
+ */
+function gemv(
+  m: i32, k: i32, a: usize, lda: i32, transA: bool, b: usize, bStep: usize, c: usize, cStep: usize, alpha: f32, beta: f32,
+): void {
+  const kcb = balanced(k, KC, 1);
+  const ldab = <usize>lda << 2;
+  for (let pc = 0; pc < k; pc += kcb) {
+    const kc = min(kcb, k - pc);
+    const bt: f32 = pc == 0 ? beta : 1;
+    const b0 = b + <usize>pc * bStep;
+    let i = 0;
+    for (; i + 4 <= m; i += 4) {
+      let acc = f32x4.splat(0);
+      let pb = b0;
+      if (transA) {
+        // op(A)(i, p) = A[p·lda + i]: the four rows' values of one k step are contiguous.
+        let pa = a + (<usize>pc * ldab) + (<usize>i << 2);
+        for (let p = 0; p < kc; p++) {
+          acc = madd(v128.load(pa), v128.load32_splat(pb), acc);
+          pa += ldab;
+          pb += bStep;
+        }
+      } else {
+        // op(A) = A: four rows, 4 k steps at a time, transposed in registers.
+        const r0 = a + <usize>i * ldab + (<usize>pc << 2);
+        let p = 0;
+        for (; p + 4 <= kc; p += 4) {
+          const o = <usize>p << 2;
+          const x0 = v128.load(r0 + o), x1 = v128.load(r0 + ldab + o), x2 = v128.load(r0 + 2 * ldab + o), x3 = v128.load(r0 + 3 * ldab + o);
+          const t0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5), t1 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
+          const t2 = i32x4.shuffle(x0, x1, 2, 6, 3, 7), t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
+          acc = madd(i32x4.shuffle(t0, t1, 0, 1, 4, 5), v128.load32_splat(pb), acc);
+          acc = madd(i32x4.shuffle(t0, t1, 2, 3, 6, 7), v128.load32_splat(pb + bStep), acc);
+          acc = madd(i32x4.shuffle(t2, t3, 0, 1, 4, 5), v128.load32_splat(pb + 2 * bStep), acc);
+          acc = madd(i32x4.shuffle(t2, t3, 2, 3, 6, 7), v128.load32_splat(pb + 3 * bStep), acc);
+          pb += 4 * bStep;
+        }
+        for (; p < kc; p++) {
+          const o = <usize>p << 2;
+          let col = f32x4.splat(load<f32>(r0 + o));
+          col = f32x4.replace_lane(col, 1, load<f32>(r0 + ldab + o));
+          col = f32x4.replace_lane(col, 2, load<f32>(r0 + 2 * ldab + o));
+          col = f32x4.replace_lane(col, 3, load<f32>(r0 + 3 * ldab + o));
+          acc = madd(col, v128.load32_splat(pb), acc);
+          pb += bStep;
+        }
+      }
+      const ci = c + <usize>i * cStep;
+      gemvOut(ci, f32x4.extract_lane(acc, 0), alpha, bt);
+      gemvOut(ci + cStep, f32x4.extract_lane(acc, 1), alpha, bt);
+      gemvOut(ci + 2 * cStep, f32x4.extract_lane(acc, 2), alpha, bt);
+      gemvOut(ci + 3 * cStep, f32x4.extract_lane(acc, 3), alpha, bt);
+    }
+    // The last rows one at a time (lane 0 of the same madd).
+    for (; i < m; i++) {
+      let acc = f32x4.splat(0);
+      let pb = b0;
+      let pa = transA ? a + (<usize>pc * ldab) + (<usize>i << 2) : a + <usize>i * ldab + (<usize>pc << 2);
+      const aStep: usize = transA ? ldab : 4;
+      for (let p = 0; p < kc; p++) {
+        acc = madd(v128.load32_splat(pa), v128.load32_splat(pb), acc);
+        pa += aStep;
+        pb += bStep;
+      }
+      gemvOut(c + <usize>i * cStep, f32x4.extract_lane(acc, 0), alpha, bt);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function gemvOut(p: usize, acc: f32, alpha: f32, beta: f32): void {
+  const v = alpha * acc;
+  store<f32>(p, beta == 0 ? v : v + beta * load<f32>(p));
 }
 
 /** op(B) = B (k × n, row-major): rows of a panel are contiguous in B. */

@@ -13,6 +13,7 @@ export { mask } from './mask';
 export { broadcast } from './broadcast';
 export { softmax_xent } from './softmax_xent';
 export { gather_rows } from './gather_rows';
+export { fmaPeak, fmaPeakFlopsPerIteration, fmaPeakDataBytes } from './peak';
 
 /** First byte the JS allocator may use (after any static data). */
 export function heapBase(): usize {

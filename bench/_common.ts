@@ -12,6 +12,18 @@ export interface Row {
   peer: string;
   peerValue: number;
   ratio: number;
+  /**
+   * GEMM and training rows of bench/peers.bench.ts: the fraction of the machine's measured f32x4
+   * multiply-add ceiling (all threads, bench/_ceiling.ts) that the row's flops per second reach.
+   */
+  ceiling?: number | null;
+}
+
+/** Flops (2 × multiply-adds) of one training step's GEMMs: forward, weight gradients, input gradients below the top. */
+export function stepFlops(sizes: readonly number[], n: number): number {
+  let f = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) f += 2 * n * sizes[l]! * sizes[l + 1]! * (l === 0 ? 2 : 3);
+  return f;
 }
 
 export const argv: string[] = (globalThis as { process?: { argv?: string[] } }).process?.argv ?? [];
@@ -53,9 +65,13 @@ export async function perBackend<T>(bench: (engine: Engine) => Promise<T>): Prom
   return results;
 }
 
-/** Something timed: `run(count)` resolves when `count` units (calls, steps) have really finished. */
+/**
+ * Something timed: `run(count)` resolves when `count` units (calls, steps) have really finished,
+ * to nothing (the wall time is taken) or to the milliseconds the contender measured itself (a
+ * peer process timing its own calls, so the pipe's latency is not counted).
+ */
 export interface Timed {
-  run(count: number): Promise<void>;
+  run(count: number): Promise<void | number>;
   count: number;
   samples: number;
   /** ms per unit of each sample. */
@@ -82,8 +98,8 @@ export async function sampleInterleaved(cs: Timed[]): Promise<number[]> {
       const c = cs[(r + j) % cs.length]!;
       if (c.times.length >= c.samples) continue;
       const t0 = now();
-      await c.run(c.count);
-      c.times.push((now() - t0) / c.count);
+      const measured = await c.run(c.count);
+      c.times.push((typeof measured === 'number' ? measured : now() - t0) / c.count);
     }
   }
   return cs.map((c) => median(c.times));

@@ -41,7 +41,7 @@ import type { HostDataset } from '../src/data/dataset-types.js';
 import type { Mlp } from '../src/model/mlp.js';
 import type { MlpLayout } from '../src/model/layout.js';
 import { loadTfjs, type Tf } from './_tfjs.js';
-import { type Row, JSON_OUT, NO_CAP, QUICK, log } from './_common.js';
+import { type Row, JSON_OUT, NO_CAP, QUICK, log, stepFlops } from './_common.js';
 
 interface Workload {
   id: string;
@@ -111,13 +111,6 @@ async function sampleInterleaved(cs: Contender[]): Promise<number[]> {
     const t = [...c.times].sort((a, b) => a - b);
     return t[t.length >> 1]!;
   });
-}
-
-/** Multiply-adds ×2 of one step: forward, weight gradients, and input gradients below the top. */
-function stepFlops(sizes: number[], n: number): number {
-  let f = 0;
-  for (let l = 0; l + 1 < sizes.length; l++) f += 2 * n * sizes[l]! * sizes[l + 1]! * (l === 0 ? 2 : 3);
-  return f;
 }
 
 const fmt = (ms: number): string => `${(1000 / ms).toFixed(2)} steps/s (${ms.toFixed(1)} ms/step)`;

@@ -2,7 +2,9 @@
 // in Node, one process each. Flags: --json (each bench prints only a JSON array; this script
 // prints one merged JSON array and nothing else), --relaxed (run Node with
 // --experimental-wasm-relaxed-simd so the relaxed-SIMD builds are measured too); every other flag
-// (--quick, --shape=…, --no-webgpu) is passed on to the benches.
+// (--quick, --shape=…, --no-webgpu, --threads=N and --tasks=… of peers.bench) is passed on to the
+// benches. peers.bench runs numpy and PyTorch (bench/peers/*.py) beside WASM: it finds them with
+// Debian's /usr/bin/python3 or the python3 on PATH, and says which it could not find.
 // WebGPU in Node uses Dawn; on a machine without a GPU, SwiftShader's Vulkan driver is picked
 // when present (as in scripts/test.mjs).
 import { spawnSync } from 'node:child_process';

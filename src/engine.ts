@@ -46,7 +46,13 @@ export interface EngineOptions {
    * null disables WebGPU discovery, as on a machine without it.
    */
   gpu?: GPU | null;
-  /** WASM worker threads: 'auto' uses both cores where shared memory allows. */
+  /**
+   * WASM threads, the caller's included: an integer from 1 (no workers) to 64, or 'auto' (default):
+   * the machine's cores (navigator.hardwareConcurrency, os.availableParallelism()), where shared
+   * memory and blocking waits are allowed (Node, Deno, a cross-origin-isolated worker). The threads
+   * share large GEMMs (training, HVPs, the batched mask-gradient and SME passes, Lanczos'
+   * reorthogonalisation) and large elementwise kernels. Checked whichever backend runs.
+   */
   threads?: number | 'auto';
   /** WASM build: 'auto' picks relaxed SIMD, else SIMD, else scalar, by runtime validation. */
   simd?: 'auto' | 'relaxed' | 'simd' | 'scalar';

@@ -3,7 +3,7 @@
  * an explicit 'webgpu' where none exists is an error that says what is missing.
  */
 import { ArgumentError, BackendUnavailableError } from '../errors.js';
-import { createWasmBackend } from '../wasm/wasm-backend.js';
+import { checkThreads, createWasmBackend } from '../wasm/wasm-backend.js';
 import { createWebGPUBackend, WebGPUBackend } from '../webgpu/webgpu-backend.js';
 import { checkLimitCaps } from '../webgpu/limits.js';
 import type { Backend } from './backend.js';
@@ -19,7 +19,8 @@ export async function selectBackend(options: EngineOptions): Promise<{ backend: 
   if (!BACKEND_REQUESTS.includes(requested)) {
     throw new ArgumentError('options.backend', `one of ${BACKEND_REQUESTS.map((b) => `'${b}'`).join(', ')}`, requested);
   }
-  const wasmOptions = { threads: options.threads ?? 'auto', simd: options.simd ?? 'auto' } as const;
+  // Checked here, whichever backend runs: a bad thread count is an error even where WebGPU is picked.
+  const wasmOptions = { threads: checkThreads('options.threads', options.threads === undefined ? 'auto' : options.threads), simd: options.simd ?? 'auto' } as const;
   const gpuOptions = {
     ...(options.gpu === undefined ? {} : { gpu: options.gpu }),
     ...(options.limits === undefined ? {} : { limits: checkLimitCaps(options.limits) }),

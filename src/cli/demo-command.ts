@@ -1,8 +1,7 @@
 /** demo: prints the chosen backend and runs a GEMM verified against a float64 reference. */
-import type { BackendRequest } from '../backend/select.js';
 import { createEngine } from '../engine.js';
 import { ArgumentError } from '../errors.js';
-import { backendOption, COMMON_HELP, parse } from './options.js';
+import { engineOptions, COMMON_HELP, parse } from './options.js';
 
 export const DEMO_HELP = `Usage: dropout-sme demo [--size <n>] [options]
 
@@ -21,11 +20,11 @@ export async function demoCommand(argv: string[]): Promise<void> {
   const size = Number(values.size), seed = Number(values.seed);
   if (!Number.isInteger(size) || size < 1 || size > 8192) throw new ArgumentError('--size', 'an integer in [1, 8192]', values.size);
   if (!Number.isInteger(seed) || seed < 0) throw new ArgumentError('--seed', 'a non-negative integer', values.seed);
-  await demo(backendOption(values.backend), size, seed);
+  await demo(engineOptions(values), size, seed);
 }
 
-async function demo(backend: BackendRequest, n: number, seed: number): Promise<void> {
-  const engine = await createEngine({ backend });
+async function demo(options: ReturnType<typeof engineOptions>, n: number, seed: number): Promise<void> {
+  const engine = await createEngine(options);
   const k = engine.kernels;
   console.log(`backend: ${engine.backend} — ${engine.backendInfo.description}`);
   console.log(`why:     ${engine.backendInfo.reason}`);

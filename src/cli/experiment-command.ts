@@ -15,7 +15,7 @@ import {
 } from '../experiments/index.js';
 import type { Provenance } from '../report/results.js';
 import { DirectoryStore, readTextLimited, unitFileName } from './files.js';
-import { backendOption, classesOption, COMMON_HELP, intOption, parse, shardOption } from './options.js';
+import { classesOption, COMMON_HELP, engineOptions, intOption, parse, shardOption } from './options.js';
 import { loadDataOption } from './data-files.js';
 import { writeOutputs } from './outputs.js';
 import { progressBar } from './progress.js';
@@ -101,7 +101,7 @@ export async function experimentCommand(command: string, what: string, allowed: 
   const ckptName = `checkpoint${tag}`, ckptDir = join(out, ckptName), stampName = `checkpoint${tag}.json`;
   const resume = values.resume as boolean;
   const slot = `run${tag}`;
-  let engine = await createEngine({ backend: backendOption(values.backend) });
+  let engine = await createEngine(engineOptions(values));
   let workloads: Workloads | null = null;
   try {
     checkMemory(config, sections, custom, memoryBudget(engine));
@@ -134,7 +134,7 @@ export async function experimentCommand(command: string, what: string, allowed: 
         process.stderr.write(`\n${e.message}; continuing on WASM from the ${Object.keys(store.entries()).length} finished units\n`);
         workloads!.dispose();
         engine.dispose();
-        engine = await createEngine({ backend: 'wasm' });
+        engine = await createEngine({ ...engineOptions(values), backend: 'wasm' });
         workloads = new Workloads(engine, custom);
         prov.backendDescription += ` (device lost: ${e.reason}; later units ran on WASM: ${engine.backendInfo.description})`;
         await run();

@@ -10,7 +10,7 @@ import { bytes } from './data-files.js';
 import { memoryBudget } from '../experiments/index.js';
 import { checkModelFits, MODEL_HELP, MODEL_OPTIONS, modelChoice, trainingData } from './model-options.js';
 import { withOutFolder } from './run-scope.js';
-import { backendOption, COMMON_HELP, intOption, parse } from './options.js';
+import { COMMON_HELP, engineOptions, intOption, parse } from './options.js';
 import { progressBar } from './progress.js';
 
 export const HESSIAN_HELP = `Usage: dropout-sme hessian [options]
@@ -47,7 +47,7 @@ export async function hessianCommand(argv: string[]): Promise<void> {
   const { train } = await trainingData(values);
   const sizes = [train.inDim, ...net.hidden, train.outDim];
   const params = values.params ? readNpy(await bytes('--params', values.params as string), { name: '--params' }) : null;
-  const engine = await createEngine({ backend: backendOption(values.backend) });
+  const engine = await createEngine(engineOptions(values));
   try {
     const model = engine.mlp({ sizes, activation: net.activation, keep: net.keep, loss: net.loss, seed });
     if (params && params.data.length !== model.size) throw new ArgumentError('--params', `${model.size} values (the network's D)`, `${params.data.length}`);

@@ -6,9 +6,10 @@ import type { Shard } from '../experiments/runner.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
-/** --backend, --seed, --out, --force, --data, --labels, --classes, --help: every subcommand has them. */
+/** --backend, --threads, --seed, --out, --force, --data, --labels, --classes, --help: every subcommand has them. */
 export const COMMON: OptionSpec = {
   backend: { type: 'string', default: 'auto' },
+  threads: { type: 'string', default: 'auto' },
   seed: { type: 'string', default: '1' },
   out: { type: 'string' },
   force: { type: 'boolean', default: false },
@@ -19,6 +20,7 @@ export const COMMON: OptionSpec = {
 };
 
 export const COMMON_HELP = `  --backend <auto|webgpu|wasm>  where to compute (default auto: WebGPU if present, else WASM)
+  --threads <auto|n>            WASM threads, 1 to 64 (default auto: the machine's cores)
   --seed <n>                    seed of every random choice (default 1)
   --out <dir>                   output folder: new, empty, or one a dropout-sme run wrote
                                 (a rerun replaces that run's files; a second run into it at
@@ -46,6 +48,12 @@ export function numberOption(name: string, v: unknown, check: (x: number) => boo
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
   if (!Number.isFinite(n) || !check(n)) throw new ArgumentError(`--${name}`, expect, v);
   return n;
+}
+
+/** createEngine's options from --backend and --threads. */
+export function engineOptions(values: Record<string, unknown>): { backend: BackendRequest; threads: number | 'auto' } {
+  const t = values.threads ?? 'auto';
+  return { backend: backendOption(values.backend), threads: t === 'auto' ? 'auto' : intOption('threads', t, 1, 64) };
 }
 
 export function backendOption(v: unknown): BackendRequest {

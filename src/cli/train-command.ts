@@ -15,7 +15,7 @@ import { readNpy, writeNpy } from '../data/npy.js';
 import { memoryBudget } from '../experiments/index.js';
 import { readLimited, readTextLimited } from './files.js';
 import { checkModelFits, MODEL_HELP, MODEL_OPTIONS, modelChoice, trainingData } from './model-options.js';
-import { backendOption, COMMON_HELP, intOption, numberOption, parse } from './options.js';
+import { COMMON_HELP, engineOptions, intOption, numberOption, parse } from './options.js';
 import { progressBar } from './progress.js';
 import { withOutFolder } from './run-scope.js';
 
@@ -99,7 +99,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const { train, test } = await trainingData(values);
   if (batch !== undefined && batch > train.n) throw new ArgumentError('--batch', `at most the ${train.n} rows of the training data`, batch);
   const sizes = [train.inDim, ...net.hidden, train.outDim];
-  const engine = await createEngine({ backend: backendOption(values.backend) });
+  const engine = await createEngine(engineOptions(values));
   let step = 0;
   try {
     checkModelFits(sizes, train.n + (test?.n ?? 0), 0, memoryBudget(engine));

@@ -94,12 +94,15 @@ function penaltyR(k: Backend, net: NetworkSpec, params: Tensor, ws: Workspace, r
  */
 /**
  * Through σ at a hidden layer, backward and R-propagated: R(g) ← σ′(z)·R(g) + σ″(z)·R(z)·g, then
- * g ← σ′(z)·g. `deriv` and `second` are scratch of the layer's size (σ′ and σ″ land there).
+ * g ← σ′(z)·g. `deriv` and `second` are scratch of the layer's size (σ′ and σ″ land there);
+ * `derivReady`: deriv already holds σ′(z) (the R-forward pass left it there), so it is not
+ * evaluated again (tanh′ and sigmoid′ cost an exp an element).
  */
 export function activationBackwardR(
   k: Backend, act: Activation, pre: Tensor, rPre: Tensor, deriv: Tensor, second: Tensor, g: Tensor, rg: Tensor,
+  derivReady = false,
 ): void {
-  k.activation(pre, deriv, act, 1);
+  if (!derivReady) k.activation(pre, deriv, act, 1);
   k.activation(pre, second, act, 2);
   k.mul(second, rPre, second);
   k.mul(second, g, second);
@@ -129,7 +132,8 @@ export function hvpPass(
     k.gemm(rd, params, rg, { m: ws.rows, n: L.inDim, k: L.outDim, offsetB: L.wOffset });
     k.gemm(d, rws.v, rg, { m: ws.rows, n: L.inDim, k: L.outDim, offsetB: L.wOffset, beta: 1 });
     if (hook && h === 0) hook(g, rg);
-    activationBackwardR(k, net.activation, ws.pre[h]!, rws.rPre[h]!, ws.deriv[h]!, rws.second[h]!, g, rg);
+    // rForward left σ′(z) in ws.deriv[h], and nothing since has written it.
+    activationBackwardR(k, net.activation, ws.pre[h]!, rws.rPre[h]!, ws.deriv[h]!, rws.second[h]!, g, rg, true);
     if (masked) {
       applyMask(k, net, ws, h, g);
       applyMask(k, net, ws, h, rg);

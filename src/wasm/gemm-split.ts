@@ -1,7 +1,7 @@
 /**
  * How one gemm call is cut into chunks that threads take from a shared counter: by batch entries
- * when there are enough of them, else by rows of C (rounded to the micro-kernel height), else by
- * columns (rounded to its width). CHUNKS_PER_THREAD chunks per thread let a thread that starts
+ * when there are enough of them, else along the longer side of C: rows (rounded to the
+ * micro-kernel height) or columns (rounded to its width). CHUNKS_PER_THREAD chunks per thread let a thread that starts
  * late take less. Small products stay whole, on the calling thread (a hand-off costs microseconds).
  */
 
@@ -33,13 +33,24 @@ export function splitGemm(g: GemmCall, threads: number, tileRows: number, tileCo
   if (threads <= 1 || g.m * g.n * g.k * g.batch < THREAD_MIN_WORK) return [whole];
   const parts: GemmPart[] = [];
   const chunks = threads * CHUNKS_PER_THREAD;
-  if (g.batch >= chunks || (g.batch >= threads && g.batch % threads === 0)) {
+  // A broadcast B (strideB 0, the kernel packs it once for every entry) is repacked by every
+  // chunk that cuts batch entries or rows, and a column split repacks all entries' A: split by
+  // columns where that is less to pack (a batch of weight gradients over the same data x).
+  const sharedB = g.strideB === 0 && g.batch > 1;
+  const rowsFit = g.m >= 2 * tileRows * threads, colsFit = g.n >= 2 * tileCols * threads;
+  const aRows = sharedB ? g.batch * g.m : g.m;
+  const byBatch = g.batch >= chunks || (g.batch >= threads && g.batch % threads === 0);
+  if (byBatch && !(sharedB && colsFit && aRows < g.n)) {
     for (const [lo, hi] of ranges(g.batch, Math.min(chunks, g.batch), 1)) {
       parts.push({ m: g.m, n: g.n, batch: hi - lo, a: g.a + 4 * lo * g.strideA, b: g.b + 4 * lo * g.strideB, c: g.c + 4 * lo * g.strideC });
     }
     return parts;
   }
-  if (g.m >= 2 * tileRows * threads || g.m >= g.n) {
+  // Each chunk packs its own copy of the operand it shares: a row split repacks op(B) (k × n) in
+  // every chunk, a column split op(A) (m × k). So split the longer side of C, unless it is too
+  // short to give every thread two tiles and the other side is not. (Rows only, as before, cost
+  // the W1 layer-0 weight gradient, m 50 × n 784 × k 10,000, four copies of a 31 MB packed B.)
+  if (aRows >= g.n ? rowsFit || !colsFit : rowsFit && !colsFit) {
     for (const [lo, hi] of ranges(g.m, chunks, tileRows)) {
       parts.push({ m: hi - lo, n: g.n, batch: g.batch, a: g.a + 4 * (g.transA ? lo : lo * g.lda), b: g.b, c: g.c + 4 * lo * g.ldc });
     }

@@ -26,7 +26,8 @@
  */
 const SEQ = 0, DONE = 1, FN = 2, NARGS = 3, STATUS = 4, CLAIM = 5, NSLOTS = 6, NCHUNKS = 7, COUNTER = 8;
 const VALUES = 64;
-const MAX_VALUES = 256;
+/** Room for a gemm job of 64 threads: 18 arguments + 6 slots + 2 chunks × 64 threads × 6 values. */
+const MAX_VALUES = 1024;
 export const CONTROL_BYTES = VALUES + 8 * MAX_VALUES;
 /** Bytes of the shared chunk counter block. */
 export const COUNTER_BYTES = 64;
@@ -51,7 +52,7 @@ function workerProgram(): void {
     }
     const fns = (msg.names as string[]).map((n) => exports[n]);
     const i32 = new Int32Array(msg.memory.buffer, msg.control, 16);
-    const f64 = new Float64Array(msg.memory.buffer, msg.control + 64, 256);
+    const f64 = new Float64Array(msg.memory.buffer, msg.control + 64, 1024);
     // Read the sequence number before announcing readiness: the first job may be posted the
     // moment 'ready' arrives, and must not be mistaken for the starting state.
     let seen = Atomics.load(i32, 0);
@@ -230,7 +231,8 @@ export class ThreadPool {
    * Runs export `name` once per chunk, on this thread and the helpers together, and returns when
    * every chunk is done. Chunk c calls the export with `args`, except args[slots[j]] =
    * table[c·slots.length + j]; and on thread t (0 = this one) args[perThreadSlot] =
-   * perThread[t] (e.g. its own scratch buffer). `local` is this thread's instance of the exports.
+   * perThread[t] (e.g. its own scratch buffer; perThreadSlot −1: none). `local` is this thread's
+   * instance of the exports.
    */
   run(
     name: string,
@@ -249,11 +251,11 @@ export class ThreadPool {
     Atomics.store(this.counter, 0, 0);
     for (let t = 0; t < helpers; t++) {
       const own = args.slice();
-      own[perThreadSlot] = perThread[t + 1]!;
+      if (perThreadSlot >= 0) own[perThreadSlot] = perThread[t + 1]!;
       this.threads[t]!.post(fn, own, slots, table, chunks, this.counterPtr);
     }
     const mine = args.slice();
-    mine[perThreadSlot] = perThread[0]!;
+    if (perThreadSlot >= 0) mine[perThreadSlot] = perThread[0]!;
     const f = local[name]!;
     let failed = false;
     try {

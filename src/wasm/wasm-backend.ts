@@ -20,7 +20,11 @@ import { canBlock, CONTROL_BYTES, COUNTER_BYTES, hardwareThreads, ThreadPool } f
 import { createMemory, instantiate, pickVariant, supportedSimd, type Kernels, type SimdRequest, type Variant } from './variants.js';
 
 export interface WasmBackendOptions {
-  /** Threads including the caller's: 'auto' (default) = the cores, up to 8, where allowed. */
+  /**
+   * Threads including the caller's, 1 to MAX_THREADS: 'auto' (default) = the machine's cores
+   * (navigator.hardwareConcurrency, os.availableParallelism()), at most MAX_THREADS, where shared
+   * memory allows.
+   */
   threads?: number | 'auto';
   /** Build: 'auto' (default) = relaxed SIMD, else SIMD, else scalar, by runtime validation. */
   simd?: SimdRequest;
@@ -29,7 +33,15 @@ export interface WasmBackendOptions {
 /** gemm argument indices a chunk overrides: m, n, batch, a, b, c. */
 const GEMM_CHUNK_SLOTS = [0, 1, 13, 3, 6, 9];
 const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, dot: 1, sumsq: 2 };
-const MAX_AUTO_THREADS = 8;
+/** Most threads a backend runs (the thread pool's job block holds a gemm split for 64). */
+export const MAX_THREADS = 64;
+/**
+ * Elements from which an elementwise kernel is shared with the worker threads (smaller ones stay
+ * on the calling thread: a hand-off costs microseconds). tanh/sigmoid cost a few nanoseconds an
+ * element, a product or broadcast well under one.
+ */
+const THREAD_MIN_SMOOTH = 1 << 15;
+const THREAD_MIN_ELEMENTS = 1 << 18;
 const INITIAL_PAGES = 64;
 
 export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<Backend> {
@@ -38,11 +50,11 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
   if (!['auto', 'relaxed', 'simd', 'scalar'].includes(simd)) {
     throw new ArgumentError('options.simd', "'auto', 'relaxed', 'simd' or 'scalar'", simd);
   }
-  const threadsOpt = opts.threads ?? 'auto';
-  if (threadsOpt !== 'auto') checkInt('options.threads', threadsOpt, 1, 256);
+  const threadsOpt = opts.threads === undefined ? 'auto' : opts.threads;
+  checkThreads('options.threads', threadsOpt);
 
   const notes: string[] = [];
-  let wanted = threadsOpt === 'auto' ? Math.min(await hardwareThreads(), MAX_AUTO_THREADS) : threadsOpt;
+  let wanted = threadsOpt === 'auto' ? Math.min(await hardwareThreads(), MAX_THREADS) : threadsOpt;
   if (wanted > 1 && !canBlock()) {
     notes.push('one thread: Atomics.wait or SharedArrayBuffer is not available on this thread');
     wanted = 1;
@@ -73,7 +85,7 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
     const controls = Array.from({ length: wanted - 1 }, () => alloc.alloc(CONTROL_BYTES));
     const counter = alloc.alloc(COUNTER_BYTES);
     try {
-      pool = await ThreadPool.start(module, memory, controls, counter, ['gemm']);
+      pool = await ThreadPool.start(module, memory, controls, counter, POOL_EXPORTS);
     } catch (err) {
       notes.push(`one thread: workers could not start (${err instanceof Error ? err.message : String(err)})`);
       for (const c of [...controls, counter]) alloc.release(c);
@@ -81,6 +93,18 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
   }
   return new WasmBackend(variant, kernels, alloc, pool, notes);
 }
+
+/** The thread count option: 'auto' or an integer from 1 to MAX_THREADS (ArgumentError otherwise). */
+export function checkThreads(name: string, threads: unknown): number | 'auto' {
+  if (threads === 'auto') return threads;
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new ArgumentError(name, `'auto' or an integer from 1 to ${MAX_THREADS}`, threads);
+  }
+  return threads;
+}
+
+/** Exports the worker threads may run. */
+const POOL_EXPORTS = ['gemm', 'activation', 'mul', 'broadcast'];
 
 class WasmBackend implements Backend {
   readonly name = 'wasm' as const;
@@ -244,7 +268,31 @@ class WasmBackend implements Backend {
     checkActivation(kind);
     const order = derivativeOrder(derivative);
     checkSameSize('x', tx, 'y', ty);
-    this.k.activation(tx.ptr, ty.ptr, tx.size, ACTIVATIONS.indexOf(kind), order);
+    const code = ACTIVATIONS.indexOf(kind);
+    const smooth = kind === 'tanh' || kind === 'sigmoid';
+    if (!this.pool || tx.size < (smooth ? THREAD_MIN_SMOOTH : THREAD_MIN_ELEMENTS)) {
+      this.k.activation(tx.ptr, ty.ptr, tx.size, code, order);
+      return;
+    }
+    // Elementwise: ranges of elements (multiples of 4, so every chunk keeps the SIMD loop).
+    const table: number[] = [];
+    for (const [lo, hi] of this.ranges(tx.size)) table.push(tx.ptr + 4 * lo, ty.ptr + 4 * lo, hi - lo);
+    this.pool.run('activation', [tx.ptr, ty.ptr, tx.size, code, order], [0, 1, 2], table, -1, [], this.local());
+  }
+
+  /** Up to 2 ranges per thread covering [0, n), boundaries on multiples of 4. */
+  private ranges(n: number): Array<[number, number]> {
+    const parts = 2 * this.threads, quads = Math.ceil(n / 4), out: Array<[number, number]> = [];
+    for (let p = 0, lo = 0; p < parts && lo < n; p++) {
+      const hi = Math.min(n, Math.round((quads * (p + 1)) / parts) * 4);
+      if (hi > lo) out.push([lo, hi]);
+      lo = Math.max(lo, hi);
+    }
+    return out;
+  }
+
+  private local(): Record<string, (...a: number[]) => void> {
+    return this.k as unknown as Record<string, (...a: number[]) => void>;
   }
 
   axpy(alpha: number, x: Tensor, y: Tensor): void {
@@ -264,7 +312,13 @@ class WasmBackend implements Backend {
     const tx = this.own('x', x, 'f32'), ty = this.own('y', y, 'f32'), to = this.own('out', out, 'f32');
     checkSameSize('x', tx, 'y', ty);
     checkSameSize('x', tx, 'out', to);
-    this.k.mul(tx.ptr, ty.ptr, to.ptr, tx.size);
+    if (!this.pool || tx.size < THREAD_MIN_ELEMENTS) {
+      this.k.mul(tx.ptr, ty.ptr, to.ptr, tx.size);
+      return;
+    }
+    const table: number[] = [];
+    for (const [lo, hi] of this.ranges(tx.size)) table.push(tx.ptr + 4 * lo, ty.ptr + 4 * lo, to.ptr + 4 * lo, hi - lo);
+    this.pool.run('mul', [tx.ptr, ty.ptr, to.ptr, tx.size], [0, 1, 2, 3], table, -1, [], this.local());
   }
 
   reduce(op: ReduceOp, x: Tensor, y: Tensor | null, out: Tensor, outOffset = 0): void {
@@ -292,7 +346,33 @@ class WasmBackend implements Backend {
     this.alive();
     const r = resolveBroadcast('wasm', x, v, out, opts);
     const tx = this.own('x', x), tv = this.own('v', v), to = this.own('out', out);
-    this.k.broadcast(tx.ptr, tv.ptr + 4 * r.vOffset, to.ptr, r.rows, r.cols, r.op === 'add' ? 0 : 1, r.batch, r.vStride);
+    const vp = tv.ptr + 4 * r.vOffset, op = r.op === 'add' ? 0 : 1;
+    if (!this.pool || r.rows * r.cols * r.batch < THREAD_MIN_ELEMENTS) {
+      this.k.broadcast(tx.ptr, vp, to.ptr, r.rows, r.cols, op, r.batch, r.vStride);
+      return;
+    }
+    // Chunks of whole batch entries where every thread gets one, else row ranges of each entry
+    // (fewer than 3 chunks a thread either way, so the job fits the pool's block).
+    const table: number[] = [], entry = 4 * r.rows * r.cols, parts = 2 * this.threads;
+    if (r.batch >= this.threads) {
+      const chunks = Math.min(parts, r.batch);
+      for (let p = 0, lo = 0; p < chunks; p++) {
+        const hi = Math.round((r.batch * (p + 1)) / chunks);
+        if (hi > lo) table.push(tx.ptr + lo * entry, vp + 4 * lo * r.vStride, to.ptr + lo * entry, r.rows, hi - lo);
+        lo = hi;
+      }
+    } else {
+      const per = Math.ceil(parts / r.batch);
+      for (let b = 0; b < r.batch; b++) {
+        for (let p = 0, lo = 0; p < per; p++) {
+          const hi = Math.round((r.rows * (p + 1)) / per), off = b * entry + 4 * lo * r.cols;
+          if (hi > lo) table.push(tx.ptr + off, vp + 4 * b * r.vStride, to.ptr + off, hi - lo, 1);
+          lo = hi;
+        }
+      }
+    }
+    // Slots: x, v, out, rows, batch.
+    this.pool.run('broadcast', [tx.ptr, vp, to.ptr, r.rows, r.cols, op, r.batch, r.vStride], [0, 1, 2, 3, 6], table, -1, [], this.local());
   }
 
   softmaxXent(logits: Tensor, targets: Tensor, grad: Tensor, loss: Tensor, opts: RowsOptions): void {

@@ -28,8 +28,15 @@ export function gemmCases(seed = 7, randomCount = 12): GemmCase[] {
     full({ m: 64, n: 64, k: 64, transA: true, transB: true }),
     full({ m: 31, n: 9, k: 70, transB: true, alpha: -1.5, beta: 0.5 }),
     full({ m: 5, n: 6, k: 7, batch: 3, strideB: 0, label: 'batch 3, B broadcast (stride 0)' }),
+    // WASM packs a broadcast B once per block for all entries: several k blocks (256 deep) and both B layouts.
+    full({ m: 37, n: 21, k: 600, batch: 3, strideB: 0, transA: true, beta: 0.5, label: 'batch 3, B broadcast over 3 k blocks, Aᵀ, β 0.5' }),
+    full({ m: 6, n: 45, k: 520, batch: 4, strideB: 0, transB: true, alpha: -0.5, label: 'batch 4, Bᵀ broadcast over 3 k blocks, α −0.5' }),
     full({ m: 4, n: 8, k: 16, batch: 4, transA: true, beta: 1, label: 'batch 4, Aᵀ, β=1 accumulate' }),
     full({ m: 9, n: 10, k: 11, offsetA: 3, offsetB: 5, offsetC: 7, label: 'element offsets 3/5/7' }),
+    // n = 1 runs WASM's unpacked matrix-vector path: rows not a multiple of 4, several k blocks.
+    full({ m: 43, n: 1, k: 1000, alpha: 0.5, beta: 0.25, label: 'gemv: 43 rows over 4 k blocks, α 0.5, β 0.25' }),
+    full({ m: 41, n: 1, k: 777, transA: true, beta: 1, label: 'gemv: Aᵀ (a Lanczos projection), β 1' }),
+    full({ m: 6, n: 1, k: 300, transB: true, batch: 2, offsetC: 1, label: 'gemv: Bᵀ, batch 2, C offset 1' }),
     // WebGPU runs these by split-K (few output tiles, long k): slabs side by side, then a reduction gemm.
     full({ m: 50, n: 52, k: 10003, transA: true, label: 'split-K: Aᵀ 50×52 over k 10003 (a weight gradient; slab remainder)' }),
     full({ m: 12, n: 8, k: 3001, batch: 3, transB: true, alpha: 0.5, beta: -1, offsetA: 1, offsetC: 4, label: 'split-K: batch 3, Bᵀ, α 0.5, β −1, offsets' }),

@@ -4,6 +4,7 @@
  * depend on each other, and an estimate of the device memory of each section's largest unit
  * against what the backend can hold. Errors name the setting's path and the real limit.
  */
+import { stepDivides } from '../sme/richardson.js';
 import type { Engine } from '../engine.js';
 import { ArgumentError } from '../errors.js';
 import { MNIST_CLASSES, MNIST_DIM } from '../data/mnist-shape.js';
@@ -71,8 +72,7 @@ function checkLadder(name: string, l: LadderConfig): void {
   if (l.gdPaths < 2) throw new ArgumentError(`config.${name}.gdPaths`, 'an integer in [2, 10000000]', l.gdPaths);
   // The SME integrates every ε with the same step h: each ε a whole multiple of it.
   for (const [i, lr] of l.lrs.entries()) {
-    const k = Math.round(lr / l.step);
-    if (k < 1 || Math.abs(k * l.step - lr) > 1e-9 * lr) throw new ArgumentError(`config.${name}.step`, `an integrator step h that divides config.${name}.lrs[${i}] = ${lr}`, l.step);
+    if (!stepDivides(lr, l.step)) throw new ArgumentError(`config.${name}.step`, `an integrator step h that divides config.${name}.lrs[${i}] = ${lr}`, l.step);
   }
   const smallest = Math.min(...l.lrs), steps = stepsFor(l.time, smallest);
   if (steps > 1e7) throw new ArgumentError(`config.${name}.time`, `at most ${1e7 * smallest} (10,000,000 steps of the smallest ε = ${smallest})`, l.time);

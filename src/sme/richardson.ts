@@ -54,10 +54,16 @@ export interface RichardsonPaths {
   levels: PathsResult[];
 }
 
+/** Whether ε is a whole multiple of the integrator step h (up to rounding of 1e-9 relative). */
+export function stepDivides(lr: number, step: number): boolean {
+  const k = Math.round(lr / step);
+  return k >= 1 && Math.abs(k * step - lr) <= 1e-9 * lr;
+}
+
 /** Sub-steps per learning-rate step at the coarsest level: ε/h, which must be a whole number. */
 export function substepsFor(lr: number, step: number): number {
   const k = Math.round(lr / step);
-  if (k < 1 || Math.abs(k * step - lr) > 1e-9 * lr) {
+  if (!stepDivides(lr, step)) {
     throw new ArgumentError('options.step', `an integrator step h that divides the learning rate ${lr} (ε/h a whole number)`, step);
   }
   return k;

@@ -63,6 +63,7 @@ for (const basis of a.bases.split(',')) {
   const heldAgreement = varianceAgreement(p.window, held);
   log(`  held-out window along these directions: predicted/held-out median ratio ${f(heldAgreement.medianRatio)}, Spearman ${f(heldAgreement.spearman)}; `
     + `measured/held-out median ${f(varianceAgreement(p.measured, held).medianRatio)}`);
+  log(`  noise against curvature: pᵀΣp ∝ (pᵀHp)^β, β = ${f(p.noiseScaling.exponent)} [${f(p.noiseScaling.interval[0])}, ${f(p.noiseScaling.interval[1])}]`);
   log(`  H_K eigenvalues: ${Array.from(p.eigenvalues, (v) => v.toExponential(2)).join(' ')}`);
   for (let i = 0; i < K; i++) {
     const h = p.curvature[i * K + i];

@@ -15,6 +15,10 @@
 //       ratio within [1/2, 2] and Spearman ≥ 0.5.
 // If (e) and (f) hold, the factor 0.15 is PCA's selection bias, not a failure of the linear
 // response; if they fail too, the linear model misses variance along these directions.
+// Measured (WASM, 22 min on the shared 2 cores): (e) held: predicted/held-out 0.67 (in-sample/held-out
+// 4.39). (f) the ratio held, 0.94 (0.87 against the held-out window); the Spearman did not: 0.16.
+// The top 15 eigenvalues cluster at 5.70 and 6.32, and 14 of the measured variances lie within
+// 1.0–2.6e-5, inside the ±23 % sampling error of a variance from 40 independent samples.
 // Usage: node scripts/w1-window-prediction.mjs [--backend wasm|webgpu|auto] [--theta FILE.npy]
 //          [--bases pca,hessian] [--hvp-samples 16] [--noise-samples 64] [--heldout-seed 2] [--out FILE.json]
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -64,6 +68,7 @@ for (const basis of a.bases.split(',')) {
   const heldAgreement = varianceAgreement(p.window, held);
   log(`  held-out window along these directions: predicted/held-out median ratio ${f(heldAgreement.medianRatio)}, Spearman ${f(heldAgreement.spearman)}; `
     + `measured/held-out median ${f(varianceAgreement(p.measured, held).medianRatio)}`);
+  log(`  noise against curvature: pᵀΣp ∝ (pᵀHp)^β, β = ${f(p.noiseScaling.exponent)} [${f(p.noiseScaling.interval[0])}, ${f(p.noiseScaling.interval[1])}]`);
   log(`  H_K eigenvalues: ${Array.from(p.eigenvalues, (v) => v.toExponential(2)).join(' ')}`);
   for (let i = 0; i < K; i++) {
     const h = p.curvature[i * K + i];

@@ -69,7 +69,7 @@ export {
   type LinearSystem, type WindowSchedule, type StationaryCovariance, type WindowCovariance, type LinearResponse,
 } from './structure/linear-response.js';
 export {
-  PREDICTION_BASES, varianceAgreement,
+  PREDICTION_BASES, varianceAgreement, noiseScaling,
   type PredictionBasis, type WindowPrediction, type WindowPredictionOptions, type PsiFit,
 } from './structure/window-prediction.js';
 export type { NoiseMethod, CompareNoiseOptions, CompareNoiseResult, NoiseMethodResult } from './structure/compare-noise.js';

@@ -32,6 +32,8 @@ for (const engine of present(engines)) {
     await engine.train(model, data, { lr: 0.05, steps: 20, seed: 2, batchSize: 4, isotropicNoise: 1e-4 });
     assert.is(k.liveTensors(), afterSgd, 'a second SGD run reuses the workspace');
     const v = new Float32Array(model.size).fill(0.1);
+    const start = await model.getParams();
+    const window = (await engine.train(model, data, { lr: 0.05, steps: 8, seed: 3, snapshotEvery: 2 })).snapshots!;
     let afterFirst = -1;
     for (let i = 0; i < 3; i++) {
       await model.hvp(data, v, { of: 'modified' });
@@ -43,6 +45,9 @@ for (const engine of present(engines)) {
       await engine.hessianDensity(model, data, { probes: 1, steps: 5 });
       const f = await engine.noiseFactor(model, data, { samples: 3 });
       await engine.alignment(model, data, f.factor, 3, { probes: 3, nullSamples: 2 });
+      for (const basis of ['pca', 'hessian'] as const) {
+        await engine.predictWindow(model, data, window, 4, { lr: 0.05, start, settle: 0, every: 2, basis, k: 2, noiseSamples: 3, hvpSamples: 2 });
+      }
       if (i === 0) afterFirst = k.liveTensors();
       else assert.is(k.liveTensors(), afterFirst, `round ${i}: live tensors grew`);
     }

@@ -181,7 +181,8 @@ export function summarise(r: ReturnType<typeof assemble>): void {
     console.log(`variance–flatness, ${run.method} ${run.kind} samples${at}: ${psi(run)}, Spearman ${f(run.spearman, 2)}`);
     for (const p of run.predictions ?? []) {
       console.log(`  predicted (${p.basis} basis): this window ${psi(p.fits.window)}, stationary ${p.fits.stationary ? psi(p.fits.stationary) : `none (${p.unstable.length} eigenvalues of H_K outside (0, 2/ε))`}; `
-        + `predicted/measured σ² median ${f(p.agreement.medianRatio, 2)}, Spearman ${f(p.agreement.spearman, 2)}`);
+        + `predicted/measured σ² median ${f(p.agreement.medianRatio, 2)}, Spearman ${f(p.agreement.spearman, 2)}; `
+        + `pᵀΣp ∝ (pᵀHp)^β, β = ${f(p.noiseScaling.exponent, 2)} [${f(p.noiseScaling.interval?.[0], 2)}, ${f(p.noiseScaling.interval?.[1], 2)}]`);
     }
   }
   if (r.alignment) {

@@ -94,6 +94,10 @@ function predictionJson(p: WindowPrediction, lr: number, span: number): Flatness
     eigenvalues: list(p.eigenvalues), unstable: list(p.unstable),
     fits: { measured: fitJson(p.measuredFit), window: fitJson(p.windowFit), stationary: p.stationaryFit ? fitJson(p.stationaryFit) : null },
     agreement: { medianRatio: finiteOrNull(p.agreement.medianRatio), spearman: finiteOrNull(p.agreement.spearman) },
+    noiseScaling: {
+      exponent: finiteOrNull(p.noiseScaling.exponent), used: p.noiseScaling.used,
+      interval: p.noiseScaling.interval.every(Number.isFinite) ? p.noiseScaling.interval : null,
+    },
   };
 }
 

@@ -79,6 +79,10 @@ function prediction(at: string, p: Obj): void {
   const agreement = obj(`${at}.agreement`, p['agreement']);
   num(`${at}.agreement.medianRatio`, agreement['medianRatio']);
   num(`${at}.agreement.spearman`, agreement['spearman']);
+  const scaling = obj(`${at}.noiseScaling`, p['noiseScaling']);
+  num(`${at}.noiseScaling.exponent`, scaling['exponent']);
+  pair(`${at}.noiseScaling.interval`, scaling['interval'], true);
+  num(`${at}.noiseScaling.used`, scaling['used']);
 }
 
 /**

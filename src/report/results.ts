@@ -136,6 +136,8 @@ export interface FlatnessPrediction {
   fits: { measured: PsiFitJson; window: PsiFitJson; stationary: PsiFitJson | null };
   /** Window-predicted against measured variances: median ratio and Spearman's ρ across directions. */
   agreement: { medianRatio: number | null; spearman: number | null };
+  /** β of log p_iᵀΣp_i on log p_iᵀHp_i, its 95 % interval, and the directions used (β < 1: stationary variance falls with curvature). */
+  noiseScaling: { exponent: number | null; interval: [number, number] | null; used: number };
 }
 
 /** One inverse variance–flatness measurement (docs/math.md §6). */

@@ -21,7 +21,7 @@ import { projectedVariance } from './alignment.js';
 import { intervalFlatness, type FlatnessOptions } from './flatness.js';
 import { basisVariances, linearResponse } from './linear-response.js';
 import { pca } from './pca.js';
-import { spearman } from './stats.js';
+import { fitLine, spearman } from './stats.js';
 import { fitPsi, type VarianceFlatnessResult } from './variance-flatness.js';
 
 export type PredictionBasis = 'pca' | 'hessian';
@@ -82,6 +82,12 @@ export interface WindowPrediction {
   stationaryFit: PsiFit | null;
   /** Predicted against measured variance across directions: median of window/measured and Spearman's ρ. */
   agreement: { medianRatio: number; spearman: number };
+  /**
+   * How the noise scales with curvature along the basis: the slope β of log p_iᵀΣp_i on log p_iᵀHp_i
+   * (directions where both are positive) with its bootstrap 95 % interval. Stationary variances
+   * ε p_iᵀΣp_i/(2 p_iᵀHp_i) fall with curvature when β < 1.
+   */
+  noiseScaling: { exponent: number; interval: [number, number]; used: number };
 }
 
 function median(xs: number[]): number {
@@ -105,6 +111,14 @@ function fitAll(flatness: Float64Array, variances: Float64Array, bootstrap: numb
   const usable = all.filter((i) => Number.isFinite(flatness[i]!) && variances[i]! > 0 && Number.isFinite(variances[i]!));
   if (usable.length < 2) return { psi: NaN, interval: [NaN, NaN], spearman: NaN, used: usable.length };
   return fitPsi(flatness, variances, usable, bootstrap, seed);
+}
+
+/** β of log (p_iᵀΣp_i) = β log (p_iᵀHp_i) + b over the directions where both are positive. */
+export function noiseScaling(curvature: ArrayLike<number>, noise: ArrayLike<number>, k: number, bootstrap = 1000, seed = 0): WindowPrediction['noiseScaling'] {
+  const use = Array.from({ length: k }, (_, i) => i).filter((i) => curvature[i * k + i]! > 0 && noise[i * k + i]! > 0);
+  if (use.length < 2) return { exponent: NaN, interval: [NaN, NaN], used: use.length };
+  const f = fitLine(use.map((i) => Math.log(curvature[i * k + i]!)), use.map((i) => Math.log(noise[i * k + i]!)), bootstrap, seed);
+  return { exponent: f.slope, interval: f.interval, used: use.length };
 }
 
 /** P·v for the K × D rows of P. */
@@ -205,6 +219,7 @@ export async function predictWindow(
       window, windowFit: fitAll(flat, window, bootstrap, seed),
       stationary, stationaryFit: stationary ? fitAll(flat, stationary, bootstrap, seed) : null,
       agreement: varianceAgreement(window, measured),
+      noiseScaling: noiseScaling(curvature, noise, k, bootstrap, seed),
     };
   } finally {
     model.setParams(theta);

@@ -76,6 +76,7 @@ export function fixture(): Results {
               stationary: { psi: 0.61, interval: [0.31, 0.95], spearman: -1, used: 5 },
             },
             agreement: { medianRatio: 1.15, spearman: 0.9 },
+            noiseScaling: { exponent: 1.3, interval: [1.1, 1.6], used: 6 },
           }],
         },
         { method: 'dropout', kind: 'gradient', keep: 0.9, variances: [0.8, 0.3, 0.11, 0.05], flatness: [0.07, 0.12, 0.25, 0.33], psi: 1.35, interval: [0.95, 2.06], spearman: -0.96, samples: 64 },

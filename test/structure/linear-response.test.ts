@@ -15,7 +15,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ArgumentError, basisVariances, geometricSum, linearResponse, stationaryCovariance, windowCovariance, type LinearSystem } from 'dropout-sme';
+import {
+  ArgumentError, basisVariances, geometricSum, linearResponse, noiseScaling, stationaryCovariance, windowCovariance, type LinearSystem,
+} from 'dropout-sme';
 import { rng } from '../helpers/random.js';
 import { assertWithin } from '../helpers/compare.js';
 
@@ -225,6 +227,16 @@ test('geometric sums near q = 1 keep their precision', () => {
   assertWithin('G near 1', [geometricSum(1 - d, d, t)], [t - ((t * (t - 1)) / 2) * d], 1e-12);
   assert.is(geometricSum(1, 0, 37), 37);
   assertWithin('q < 0', [geometricSum(-0.5, 1.5, 3)], [1 - 0.5 + 0.25], 1e-15);
+});
+
+test('noise scaling: p_iᵀΣp_i = 3·(p_iᵀHp_i)^0.4 gives β = 0.4; directions without positive curvature are left out', () => {
+  const k = 4, h = new Float64Array(k * k), sigma = new Float64Array(k * k);
+  [0.2, 0.7, 2.5, -0.1].forEach((l, i) => { h[i * k + i] = l; sigma[i * k + i] = l > 0 ? 3 * l ** 0.4 : 1; });
+  const r = noiseScaling(h, sigma, k, 100, 1);
+  assert.is(r.used, 3);
+  // An exact power law: the least-squares slope and every bootstrap slope are 0.4 to rounding.
+  assertWithin('β', [r.exponent, ...r.interval], [0.4, 0.4, 0.4], 1e-12);
+  assert.ok(Number.isNaN(noiseScaling([1], [1], 1).exponent), 'one direction: no slope');
 });
 
 test('bad input is named', async () => {

@@ -8,10 +8,23 @@ import { counterHash } from '../random/counter-hash.js';
 import type { NoiseKind } from './samplers.js';
 
 /**
- * What a path simulates (docs/math.md §4.4): dropout GD, GD on L_S, GD on R_S, or the SME of order 1 or 2.
+ * What a path simulates (docs/math.md §4.4): dropout GD, GD on L_S, GD on R_S, or an SME: order 1,
+ * order 2, or order 2 with the diffusion corrected at O(ε) ('sme2c', docs/math.md §4.7).
  */
-export type PathMethod = 'dropout-gd' | 'gd-modified' | 'gd' | 'sme1' | 'sme2';
-export const PATH_METHODS: readonly PathMethod[] = ['dropout-gd', 'gd-modified', 'gd', 'sme1', 'sme2'];
+export type PathMethod = 'dropout-gd' | 'gd-modified' | 'gd' | SmeMethod;
+export type SmeMethod = 'sme1' | 'sme2' | 'sme2c';
+export const SME_METHODS: readonly SmeMethod[] = ['sme1', 'sme2', 'sme2c'];
+export const PATH_METHODS: readonly PathMethod[] = ['dropout-gd', 'gd-modified', 'gd', ...SME_METHODS];
+
+/** Whether a method integrates an SME (sub-steps, noise samplers, coupling, antithetic pairs apply). */
+export function isSme(m: PathMethod): m is SmeMethod {
+  return (SME_METHODS as readonly string[]).includes(m);
+}
+
+/** Whether a method's step needs H_{L_S}·v (order-2 drift; the corrected diffusion's (ε/2)Hζ). */
+export function needsHvp(m: PathMethod): boolean {
+  return m === 'sme2' || m === 'sme2c';
+}
 
 /** Options of `engine.simulate` (docs/math.md §4.2–4.4). */
 export interface SimulateOptions {
@@ -86,10 +99,10 @@ export function resolveSimulate(o: SimulateOptions): ResolvedSimulate {
   if (typeof o.lr !== 'number' || !(o.lr > 0) || !Number.isFinite(o.lr)) throw new ArgumentError('options.lr', 'a positive finite learning rate', o.lr);
   const noise = o.noise ?? 'mask-pair';
   if (noise !== 'mask-pair' && noise !== 'frozen' && noise !== 'none') throw new ArgumentError('options.noise', "'mask-pair', 'frozen' or 'none'", noise);
-  const sme = o.method === 'sme1' || o.method === 'sme2';
+  const sme = isSme(o.method);
   const antithetic = o.antithetic ?? false;
   if (typeof antithetic !== 'boolean') throw new ArgumentError('options.antithetic', 'true or false', antithetic);
-  if (antithetic && (!sme || noise === 'none')) throw new ArgumentError('options.antithetic', "false unless an SME method ('sme1', 'sme2') runs with noise", antithetic);
+  if (antithetic && (!sme || noise === 'none')) throw new ArgumentError('options.antithetic', `false unless an SME method (${SME_METHODS.map((m) => `'${m}'`).join(', ')}) runs with noise`, antithetic);
   if (antithetic && (o.paths ?? 1) % 2 !== 0) throw new ArgumentError('options.paths', 'an even number of paths with antithetic pairs', o.paths);
   const mode = o.mode ?? 'batched';
   if (mode !== 'batched' && mode !== 'sequential') throw new ArgumentError('options.mode', "'batched' or 'sequential'", mode);

@@ -21,13 +21,13 @@ import { checkInt, checkPositive } from '../backend/validate.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
 import { simulatePaths, type SimulateOptions } from './simulate.js';
-import type { PathsResult } from './path-options.js';
+import { isSme, SME_METHODS, type PathsResult, type SmeMethod } from './path-options.js';
 
 /** The integrator levels: steps h, h/2, h/4. */
 export const LEVELS = 3;
 
 export interface RichardsonOptions {
-  method: 'sme1' | 'sme2';
+  method: SmeMethod;
   /** Learning rate ε (a multiple of `step`, up to rounding of 1e-9 relative). */
   lr: number;
   /** Learning-rate steps N: the SME runs to time T = N·ε. */
@@ -72,7 +72,7 @@ export function substepsFor(lr: number, step: number): number {
 /** The SME's paths at h, h/2 and h/4 with common random numbers and antithetic pairs. */
 export async function richardsonPaths(model: Mlp, data: DeviceDataset, o: RichardsonOptions): Promise<RichardsonPaths> {
   if (o === null || typeof o !== 'object') throw new ArgumentError('options', 'an object with method, lr, steps, step and paths', o);
-  if (o.method !== 'sme1' && o.method !== 'sme2') throw new ArgumentError('options.method', "'sme1' or 'sme2'", o.method);
+  if (typeof o.method !== 'string' || !isSme(o.method as SmeMethod)) throw new ArgumentError('options.method', SME_METHODS.map((m) => `'${m}'`).join(', '), o.method);
   checkPositive('options.step', o.step);
   const base = substepsFor(checkPositive('options.lr', o.lr), o.step);
   const paths = checkInt('options.paths', o.paths, 2, 1 << 24);

@@ -12,6 +12,8 @@
  *     −h (the drift −h∇L_S), block 1 + j the mask { seed_p, step: t·2M + j }, weight
  *     ±√(εh)·z_{⌊j/2⌋}/√(2M) (so the pass sums to −h∇L_S + √(εh)ζ);
  *   SME order 2: ∇L_S (1 block), H_{L_S}∇L_S (batched R-operator), then the noise (2M blocks);
+ *   SME order 2, corrected diffusion: ∇L_S, the noise, then one batched R-operator pass on the
+ *     whole increment v = −h∇L_S + √(εh)ζ: Θ += v + (ε/2)H_{L_S}v (docs/math.md §4.7);
  *   frozen factor: ∇L_S (and the HVP), then ζ = G_p z_p for all paths in one batched GEMM; each
  *     path's factor G_p is refreshed every K steps from its own θ by the batched mask pass;
  *   no noise: the drift alone.
@@ -27,7 +29,7 @@ import { centreRows, gradientSamples } from '../noise/noise-factor.js';
 import { MaskGradientBatches, masksPerPass } from '../noise/mask-gradients.js';
 import { allocateHvp, batchedHvp, hvpFloats, type HvpBuffers } from './path-hvp.js';
 import { allocatePass, passBackward, passFloats, passForward, passLossHead, passOnes, repeatRows, shareLayer0, type PassBuffers } from './path-pass.js';
-import { pathSource, recordTimes, type PathsResult, type ResolvedSimulate } from './path-options.js';
+import { isSme, needsHvp, pathSource, recordTimes, type PathsResult, type ResolvedSimulate } from './path-options.js';
 import { frozenGaussians, pairWeights } from './samplers.js';
 import { keepThreshold } from '../backend/validate.js';
 import { counterHash, maskValue } from '../random/counter-hash.js';
@@ -39,20 +41,20 @@ export const PATH_BUDGET = 1 << 24;
 export function unbatchable(model: Mlp, method: ResolvedSimulate['method']): string | null {
   if (model.net.masksPerSample) return "per-sample masks (model option masks: 'per-sample')";
   if (model.layout.layers.length < 2) return 'a network without a hidden layer';
-  const needsLs = method === 'gd-modified' || method === 'sme1' || method === 'sme2';
+  const needsLs = method === 'gd-modified' || isSme(method);
   if (needsLs && model.keep < 1 && !hasClosedForm(model.net)) return 'L_S without a closed form (several dropout layers or cross-entropy)';
-  if (method === 'sme2' && model.options.loss !== 'mse') return "the order-2 drift's HVP with cross-entropy";
+  if (needsHvp(method) && model.options.loss !== 'mse') return `the ${method === 'sme2' ? "order-2 drift's" : "corrected diffusion's"} HVP with cross-entropy`;
   return null;
 }
 
 /** The blocks of a step's main pass and the per-path floats of a run's buffers. */
 function plan(model: Mlp, n: number, o: ResolvedSimulate) {
-  const sme = o.method === 'sme1' || o.method === 'sme2';
+  const sme = isSme(o.method);
   const pairs = sme && o.noise === 'mask-pair';
   const noiseBlocks = pairs ? (o.method === 'sme1' ? 1 : 0) + 2 * o.pairs * o.coupling : 0;
   let perPath = passFloats(model, n, 1) + 5 * model.size;
   if (noiseBlocks > 0) perPath += passFloats(model, n, noiseBlocks);
-  if (o.method === 'sme2') perPath += hvpFloats(model, n);
+  if (needsHvp(o.method)) perPath += hvpFloats(model, n);
   if (sme && o.noise === 'frozen') perPath += o.samples * (model.size + 1);
   return { sme, pairs, noiseBlocks, perPath };
 }
@@ -128,7 +130,7 @@ export async function simulateBatched(
       const Pb = Math.min(P, o.paths - p0);
       if (!batch || batch.paths !== Pb) {
         if (batch) disposeBatch(k, batch);
-        batch = allocateBatch(k, model, data, Pb, noiseBlocks, o.method === 'sme2', frozen ? S : 0, one);
+        batch = allocateBatch(k, model, data, Pb, noiseBlocks, needsHvp(o.method), frozen ? S : 0, one);
       }
       const sources = Array.from({ length: Pb }, (_, i) => pathSource(o, p0 + i));
       const B = batch, seeds = sources.map((s) => s.seed), signs = sources.map((s) => s.sign);
@@ -185,7 +187,7 @@ export async function simulateBatched(
           if (pairs) shareLayer0(k, B.one, { pre: B.noise!.pre0, act: B.noise!.act0 });
           passLossHead(k, model, data, B.one, null);
           passBackward(k, model, data, B.one, B.theta, B.grad, { weight: 1, masked: false, penalty });
-          if (B.hvp) batchedHvp(k, model, data, B.hvp, B.theta, B.grad, B.hgrad, penalty !== 0, true);
+          if (o.method === 'sme2') batchedHvp(k, model, data, B.hvp!, B.theta, B.grad, B.hgrad, penalty !== 0, true);
           if (pairs) {
             passForward(k, model, data, B.noise!, B.theta, true, true);
             passLossHead(k, model, data, B.noise!, null);
@@ -195,6 +197,16 @@ export async function simulateBatched(
             for (let i = 0; i < Pb; i++) zAll.set(frozenGaussians(S, seeds[i]!, t, o.coupling, signs[i]!, zHost, zScratch).subarray(0, S), i * S);
             k.write(B.z!, zAll.subarray(0, Pb * S));
             k.gemm(B.z!, B.factor!, B.update, { m: 1, n: D, k: S, batch: Pb, strideA: S, strideB: S * D, strideC: D, alpha: noiseScale });
+          }
+          if (o.method === 'sme2c') {
+            // v = −h∇L_S + √(εh)ζ, then Θ += v + (ε/2)H_{L_S}v: the order-2 drift and the noise
+            // (I + (ε/2)H)ζ, whose covariance is Σ + (ε/2)(HΣ + ΣH) + O(ε²), in one R-operator pass.
+            if (!(pairs || frozen)) k.fill(B.update, 0);
+            k.axpy(-h, B.grad, B.update);
+            batchedHvp(k, model, data, B.hvp!, B.theta, B.update, B.hgrad, penalty !== 0, true);
+            k.axpy(1, B.update, B.theta);
+            k.axpy(eps / 2, B.hgrad, B.theta);
+            continue;
           }
           k.axpy(-h, B.grad, B.theta);
           if (o.method === 'sme2') k.axpy((-h * eps) / 2, B.hgrad, B.theta);

@@ -5,20 +5,21 @@
  * fallback where that one does not apply (per-sample masks, L_S without a closed form).
  *
  * SME step (h = ε/substeps):  Θ ← Θ − h·b(Θ) + √(ε h)·ζ,  ζ with covariance Σ(Θ) (samplers.ts),
- *   order 1: b = ∇L_S;   order 2: b = ∇L_S + (ε/2)·H_{L_S}∇L_S  (one HVP).
+ *   order 1: b = ∇L_S;   order 2: b = ∇L_S + (ε/2)·H_{L_S}∇L_S  (one HVP);
+ *   order 2 with the corrected diffusion (docs/math.md §4.7): v = −h∇L_S + √(εh)ζ, Θ ← Θ + v + (ε/2)H_{L_S}v.
  */
 import { checkAbort } from '../abort.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
 import { frozenFactorSampler, maskPairSampler, type NoiseSampler } from './samplers.js';
-import { pathSource, recordTimes, type PathsResult, type ResolvedSimulate } from './path-options.js';
+import { isSme, pathSource, recordTimes, type PathsResult, type ResolvedSimulate } from './path-options.js';
 
 export async function simulateSequential(
   model: Mlp, data: DeviceDataset, o: ResolvedSimulate, onProgress?: (done: number, total: number) => void, signal?: AbortSignal,
 ): Promise<PathsResult> {
   model.prepare(data);
   const k = model.backend, d = model.size, eps = o.lr;
-  const sme = o.method === 'sme1' || o.method === 'sme2';
+  const sme = isSme(o.method);
   const sub = sme ? o.substeps : 1, h = eps / sub;
   const records = Math.floor(o.steps / o.recordEvery) + 1;
   const theta0 = k.create(d), drift = k.create(d), zeta = k.create(d);
@@ -45,7 +46,17 @@ export async function simulateSequential(
           if (o.method === 'gd') k.axpy(-eps, model.gradientTensor(data, { mask: 'none' }), model.params);
           else if (o.method === 'gd-modified') k.axpy(-eps, model.gradientTensor(data, { mask: 'expected' }), model.params);
           else if (o.method === 'dropout-gd') k.axpy(-eps, model.gradientTensor(data, { mask: { seed, step: t } }), model.params);
-          else {
+          else if (o.method === 'sme2c') {
+            // The increment v = −h∇L_S + √(εh)ζ, all at Θ, then Θ ← Θ + v + (ε/2)H_{L_S}v.
+            k.fill(drift, 0);
+            k.axpy(-h, model.gradientTensor(data, { mask: 'expected' }), drift);
+            if (sampler) {
+              sampler.sample(t, seed, zeta, sign);
+              k.axpy(Math.sqrt(eps * h), zeta, drift);
+            }
+            k.axpy(eps / 2, model.hvpTensor(data, drift, { of: 'modified' }), model.params);
+            k.axpy(1, drift, model.params);
+          } else {
             k.copy(model.gradientTensor(data, { mask: 'expected' }), drift);
             if (o.method === 'sme2') k.axpy(eps / 2, model.hvpTensor(data, drift, { of: 'modified' }), drift);
             // ζ at Θ, before the drift moves it (Euler–Maruyama).

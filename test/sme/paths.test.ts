@@ -42,6 +42,10 @@ const CASES: Case[] = [
   { label: 'SME order 2, coupled (r = 4) antithetic mask pairs', sizes: [3, 6, 2], options: { method: 'sme2', substeps: 1, pairs: 1, coupling: 4, antithetic: true, paths: 6 } },
   { label: 'SME order 2, coupled antithetic frozen factor', sizes: [3, 6, 2], options: { method: 'sme2', noise: 'frozen', samples: 3, refresh: 2, coupling: 3, antithetic: true, paths: 6 } },
   { label: 'SME order 2, drift alone', sizes: [3, 6, 2], options: { method: 'sme2', substeps: 3, noise: 'none' } },
+  { label: 'SME, corrected diffusion, mask pairs', sizes: [3, 6, 2], options: { method: 'sme2c', substeps: 2, pairs: 2 } },
+  { label: 'SME, corrected diffusion, frozen factor', sizes: [3, 6, 2], options: { method: 'sme2c', noise: 'frozen', samples: 3, refresh: 2, substeps: 2 } },
+  { label: 'SME, corrected diffusion, coupled (r = 4) antithetic mask pairs', sizes: [3, 6, 2], options: { method: 'sme2c', substeps: 1, pairs: 1, coupling: 4, antithetic: true, paths: 6 } },
+  { label: 'SME, corrected diffusion, drift alone', sizes: [3, 6, 2], options: { method: 'sme2c', substeps: 3, noise: 'none' } },
   { label: 'dropout GD, two dropout layers', sizes: [3, 5, 4, 2], options: { method: 'dropout-gd' } },
   { label: 'dropout GD, cross-entropy', sizes: [3, 6, 3], loss: 'xent', options: { method: 'dropout-gd' } },
 ];

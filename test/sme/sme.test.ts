@@ -85,25 +85,27 @@ s('Richardson: the extrapolated value and error estimate of E_h = E + a·h + b·
   assert.ok(Math.abs(x.value[0]! - x.error[0]! - E) < 1e-15, 'R₂ minus its error estimate is E');
 });
 
-s('WASM and WebGPU agree on a short SME run with the same seed', async () => {
+s('WASM and WebGPU agree on a short SME run with the same seed (order 2, and the corrected diffusion)', async () => {
   if (!engines.webgpu) { console.log('  NOTE: WebGPU absent; SME agreement not checked here (required in CI)'); return; }
   const host = { x: randomF32(24, 41, 2), y: randomF32(12, 42), n: 12, inDim: 2, outDim: 1 };
-  const finals: Float32Array[] = [];
-  for (const e of [engines.wasm, engines.webgpu]) {
-    const model = e.mlp({ sizes: [2, 8, 1], keep: 0.7, seed: 2 });
-    const data = e.dataset(host);
-    const r = await e.simulate(model, data, { method: 'sme2', lr: 0.05, steps: 10, substeps: 2, paths: 2, seed: 6, keepFinal: true });
-    finals.push(r.final!);
-    model.dispose();
-    data.dispose();
+  for (const method of ['sme2', 'sme2c'] as const) {
+    const finals: Float32Array[] = [];
+    for (const e of [engines.wasm, engines.webgpu]) {
+      const model = e.mlp({ sizes: [2, 8, 1], keep: 0.7, seed: 2 });
+      const data = e.dataset(host);
+      const r = await e.simulate(model, data, { method, lr: 0.05, steps: 10, substeps: 2, paths: 2, seed: 6, keepFinal: true });
+      finals.push(r.final!);
+      model.dispose();
+      data.dispose();
+    }
+    let diff = 0, scale = 0;
+    for (let i = 0; i < finals[0]!.length; i++) {
+      diff = Math.max(diff, Math.abs(finals[0]![i]! - finals[1]![i]!));
+      scale = Math.max(scale, Math.abs(finals[0]![i]!));
+    }
+    // Same masks and Gaussians on both sides; only f32 rounding differs (as in the training test).
+    assert.ok(diff <= 1e-4 * scale, `${method}: max |Θ_wasm − Θ_webgpu| = ${diff} (max |Θ| ${scale})`);
   }
-  let diff = 0, scale = 0;
-  for (let i = 0; i < finals[0]!.length; i++) {
-    diff = Math.max(diff, Math.abs(finals[0]![i]! - finals[1]![i]!));
-    scale = Math.max(scale, Math.abs(finals[0]![i]!));
-  }
-  // Same masks and Gaussians on both sides; only f32 rounding differs (as in the training test).
-  assert.ok(diff <= 1e-4 * scale, `max |Θ_wasm − Θ_webgpu| = ${diff} (max |Θ| ${scale})`);
 });
 
 s('the ε × p sweep returns a keeps × lrs grid, small keeps included', async () => {

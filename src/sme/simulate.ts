@@ -1,5 +1,5 @@
 /**
- * Paths of dropout GD, of its SME (order 1 and 2, Euler–Maruyama), and of the deterministic
+ * Paths of dropout GD, of its SME (order 1, order 2, order 2 with the corrected diffusion; Euler–Maruyama), and of the deterministic
  * baselines, all through one API (docs/math.md §4). From the model's current θ, each path runs to time
  * T = steps·ε, recording R_S(θ) and ‖θ‖² every `recordEvery` learning-rate steps; only the
  * recorded values are read back, once, at the end; the model's parameters are restored afterwards.
@@ -16,8 +16,8 @@ import { resolveSimulate, type PathsResult, type SimulateOptions } from './path-
 import { simulateBatched, unbatchable } from './simulate-batched.js';
 import { simulateSequential } from './simulate-sequential.js';
 
-export type { PathMethod, PathsResult, SimulateOptions } from './path-options.js';
-export { PATH_METHODS, pathSeed, resolveSimulate } from './path-options.js';
+export type { PathMethod, PathsResult, SimulateOptions, SmeMethod } from './path-options.js';
+export { PATH_METHODS, SME_METHODS, isSme, pathSeed, resolveSimulate } from './path-options.js';
 
 export async function simulatePaths(model: Mlp, data: DeviceDataset, options: SimulateOptions): Promise<PathsResult> {
   model.prepare(data);

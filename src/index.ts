@@ -66,7 +66,7 @@ export type { MatchedNoise } from './structure/matched-noise.js';
 export { VERSION } from './version.js';
 export { NOISE_METHODS } from './structure/compare-noise.js';
 export {
-  linearResponse, stationaryCovariance, windowCovariance, geometricSum, basisVariances,
+  linearResponse, stationaryCovariance, smeStationaryCovariance, windowCovariance, geometricSum, basisVariances,
   type LinearSystem, type WindowSchedule, type StationaryCovariance, type WindowCovariance, type LinearResponse,
 } from './structure/linear-response.js';
 export {

@@ -16,6 +16,7 @@
 import { checkInt, checkPositive, checkVector } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';
 import { symmetricEigen } from '../linalg/index.js';
+import { SME_METHODS, type SmeMethod } from '../sme/path-options.js';
 
 /** The linearised dynamics in a K-dimensional basis. */
 export interface LinearSystem {
@@ -241,6 +242,32 @@ function windowFromModes(m: Modes, start: ArrayLike<number>, w: WindowSchedule):
 /** The stationary covariance of the linear recursion, or the eigenvalues that rule it out. */
 export async function stationaryCovariance(system: LinearSystem): Promise<StationaryCovariance> {
   return stationaryFromModes(await modes(system));
+}
+
+/**
+ * The stationary covariance of an SME's Ornstein–Uhlenbeck linearisation near θ̄ (docs/math.md
+ * §4.7): dΘ = −A(Θ − θ̄ + H⁻¹g)dt + √ε B dW with, in H_K's eigenbasis,
+ *   'sme1':  A = H,               BBᵀ = Σ;
+ *   'sme2':  A = H + (ε/2)H²,     BBᵀ = Σ;
+ *   'sme2c': A = H + (ε/2)H²,     BBᵀ = (I + (ε/2)H) Σ (I + (ε/2)H)  (the implemented noise (I + (ε/2)H)ζ).
+ * A C + C A = ε BBᵀ gives C̃_ij = ε M̃_ij / (a_i + a_j); it exists when every a_i > 0. Set beside
+ * dropout GD's discrete Lyapunov solution (`stationaryCovariance`) it shows each SME's error near a
+ * minimum: O(ε²) for orders 1 and 2, O(ε³) for 'sme2c'.
+ */
+export async function smeStationaryCovariance(system: LinearSystem, method: SmeMethod): Promise<StationaryCovariance> {
+  if (!(SME_METHODS as readonly unknown[]).includes(method)) throw new ArgumentError('method', SME_METHODS.map((m) => `'${m}'`).join(', '), method);
+  const m = await modes(system);
+  const { k, lr } = m;
+  const rate = Float64Array.from(m.lambda, (l) => (method === 'sme1' ? l : l * (1 + (lr * l) / 2)));
+  const unstable = Array.from(m.lambda).filter((_, i) => !(rate[i]! > 0));
+  if (unstable.length) return { eigenvalues: m.lambda, unstable, covariance: null, mean: null };
+  const factor = Float64Array.from(m.lambda, (l) => (method === 'sme2c' ? 1 + (lr * l) / 2 : 1));
+  const c = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) c[i * k + j] = (lr * factor[i]! * factor[j]! * m.sigma[i * k + j]!) / (rate[i]! + rate[j]!);
+  const meanModes = Float64Array.from(m.g, (g, i) => -g / m.lambda[i]!);
+  const mean = new Float64Array(k);
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) mean[i]! += m.u[i * k + j]! * meanModes[j]!;
+  return { eigenvalues: m.lambda, unstable, covariance: fromModesMatrix(c, m.u, k), mean };
 }
 
 /** The expected sample covariance (and mean) of a window of the linear process started at δ₀. */

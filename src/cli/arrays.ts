@@ -1,12 +1,19 @@
 /**
  * The .npy arrays beside results.json: every numeric array of every section, one file each,
- * named by its path in results.json (e.g. sweep.errors.npy, keeps × lrs; sme.methods.sme1.mean.npy),
- * float64 with NaN where results.json has null. Rectangular nested arrays become 2-D.
+ * named by its path in results.json (e.g. sweep.series.sme1.errors.npy, keeps × lrs;
+ * sme.methods.sme1.mean.npy), float64 with NaN where results.json has null. Rectangular nested arrays
+ * become 2-D; an element of a list of sections or series is named by its regime or method.
  */
 import { writeNpy } from '../data/npy.js';
 import type { Results } from '../report/results.js';
 
 const isNumeric = (v: unknown) => typeof v === 'number' || v === null;
+/** A list element's own name: its `method` (a series) or `regime` (a weak-order section). */
+const nameOf = (v: unknown): string | null => {
+  const o = v && typeof v === 'object' ? (v as Record<string, unknown>) : null;
+  const name = o?.['method'] ?? o?.['regime'];
+  return typeof name === 'string' ? name : null;
+};
 
 function collect(value: unknown, path: string, out: Map<string, { data: Float64Array; shape: number[] }>): void {
   if (Array.isArray(value)) {
@@ -20,7 +27,7 @@ function collect(value: unknown, path: string, out: Map<string, { data: Float64A
       out.set(path, { data: Float64Array.from(rows.flat() as (number | null)[], (v) => (v === null ? NaN : v)), shape: [rows.length, cols] });
       return;
     }
-    rows.forEach((r, i) => collect(r, `${path}.${i}`, out));
+    rows.forEach((r, i) => collect(r, `${path}.${nameOf(r) ?? i}`, out));
     return;
   }
   if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) collect(v, path ? `${path}.${k}` : k, out);

@@ -5,6 +5,7 @@
  * are checked before anything is computed; SIGINT/SIGTERM stop the run between steps, keeping
  * the finished units for --resume.
  */
+import { closestSentence, smeLabel } from '../report/sme-names.js';
 import { join } from 'node:path';
 import { createEngine } from '../engine.js';
 import { ArgumentError, DeviceLostError } from '../errors.js';
@@ -166,14 +167,18 @@ export async function experimentCommand(command: string, what: string, allowed: 
 /** The headline numbers, on stdout. */
 export function summarise(r: ReturnType<typeof assemble>): void {
   const f = (v: number | null | undefined, d = 3) => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(d));
-  if (r.weakOrder) {
-    for (const s of r.weakOrder.series) {
+  for (const w of r.weakOrder ?? []) {
+    for (const s of w.series) {
+      const at = `weak order, ${w.regime} (T = ${w.time}), SME ${smeLabel(s.method)}`;
       console.log(s.resolved
-        ? `weak order, SME order ${s.order}: fitted slope ${f(s.slope, 2)} [${f(s.interval?.[0], 2)}, ${f(s.interval?.[1], 2)}] over ${s.fitted.length} of ${r.weakOrder.lrs.length} learning rates`
-        : `weak order, SME order ${s.order}: not resolved (${s.reason})`);
+        ? `${at}: fitted slope ${f(s.slope, 2)} [${f(s.interval?.[0], 2)}, ${f(s.interval?.[1], 2)}] over ${s.fitted.length} of ${w.lrs.length} learning rates`
+        : `${at}: not resolved (${s.reason})`);
     }
+    console.log(`closest SME, ${closestSentence(w)}`);
   }
-  if (r.sweep) console.log(`ε × p sweep: fitted order per keep ${r.sweep.keeps.map((p, i) => `p=${p}: ${r.sweep!.slopes[i] === null ? 'not resolved' : f(r.sweep!.slopes[i], 2)}`).join(', ')}`);
+  for (const s of r.sweep?.series ?? []) {
+    console.log(`ε × p sweep, SME ${smeLabel(s.method)}: fitted order per keep ${r.sweep!.keeps.map((p, i) => `p=${p}: ${s.slopes[i] === null ? 'not resolved' : f(s.slopes[i], 2)}`).join(', ')}`);
+  }
   const psi = (x: { psi: number | null; interval: [number, number] | null }) => `ψ = ${f(x.psi, 2)} [${f(x.interval?.[0], 2)}, ${f(x.interval?.[1], 2)}]`;
   const keeps = new Set(r.flatness?.runs.map((run) => run.keep)).size;
   if (r.flatness) for (const run of r.flatness.runs) {

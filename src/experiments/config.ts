@@ -18,12 +18,12 @@ const RULES: Record<string, [Rule, string]> = {
   lr: [positive, 'a positive learning rate'],
   lrs: [positive, 'a positive learning rate'],
   time: [positive, 'a positive time'],
+  times: [positive, 'a positive time'],
   // The SME integrator's coarsest step h (each ε a multiple of it, checked by the study).
   step: [positive, 'a positive integrator step h'],
   threshold: [(v) => Number.isFinite(v) && v > 1, 'a threshold c > 1'],
   // The network's own bound (Mlp sizes); what memory allows is checked with the data (limits.ts).
   hidden: int(1, 1 << 24, 'a positive integer layer width'),
-  orders: [(v) => v === 1 || v === 2, 'an SME order, 1 or 2'],
   seed: [(v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff, 'an integer seed in [0, 2^32 − 1]'],
   init: [(v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff, 'an integer seed in [0, 2^32 − 1]'],
   burnIn: int(0, COUNT_MAX),

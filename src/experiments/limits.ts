@@ -48,7 +48,10 @@ export function checkSettings(c: ReproduceConfig, custom: DataDims | null): void
     }
   }
   if (c.sme.recordEvery > c.sme.steps) throw new ArgumentError('config.sme.recordEvery', `at most config.sme.steps = ${c.sme.steps}`, c.sme.recordEvery);
-  for (const [name, l] of [['weakOrder', c.weakOrder], ['sweep', c.sweep]] as const) checkLadder(name, l);
+  const w = c.weakOrder;
+  if (w.regimes.length !== w.times.length) throw new ArgumentError('config.weakOrder.regimes', `one name per time in config.weakOrder.times (${w.times.length})`, w.regimes);
+  w.times.forEach((time, r) => checkLadder('weakOrder', { ...w, time }, `times[${r}]`));
+  checkLadder('sweep', c.sweep, 'time');
   const f = c.flatness;
   const fn = rowsUsed(f.data, shapeOf(f.data, custom));
   if (f.approachBatch > fn) throw new ArgumentError('config.flatness.approachBatch', `at most the ${fn} rows of config.flatness.data`, f.approachBatch);
@@ -66,7 +69,7 @@ export function checkSettings(c: ReproduceConfig, custom: DataDims | null): void
   if (a.eigenpairs > d) throw new ArgumentError('config.alignment.eigenpairs', `at most D = ${d} (the parameters of config.alignment.net)`, a.eigenpairs);
 }
 
-function checkLadder(name: string, l: LadderConfig): void {
+function checkLadder(name: string, l: LadderConfig, timeKey: string): void {
   // The weak error's Monte Carlo floor is a variance over paths.
   if (l.paths < 2 || l.paths % 2 !== 0) throw new ArgumentError(`config.${name}.paths`, 'an even integer in [2, 10000000] (antithetic SME pairs)', l.paths);
   if (l.gdPaths < 2) throw new ArgumentError(`config.${name}.gdPaths`, 'an integer in [2, 10000000]', l.gdPaths);
@@ -75,7 +78,7 @@ function checkLadder(name: string, l: LadderConfig): void {
     if (!stepDivides(lr, l.step)) throw new ArgumentError(`config.${name}.step`, `an integrator step h that divides config.${name}.lrs[${i}] = ${lr}`, l.step);
   }
   const smallest = Math.min(...l.lrs), steps = stepsFor(l.time, smallest);
-  if (steps > 1e7) throw new ArgumentError(`config.${name}.time`, `at most ${1e7 * smallest} (10,000,000 steps of the smallest ε = ${smallest})`, l.time);
+  if (steps > 1e7) throw new ArgumentError(`config.${name}.${timeKey}`, `at most ${1e7 * smallest} (10,000,000 steps of the smallest ε = ${smallest})`, l.time);
 }
 
 /** The parameter count D of a network on data of this shape. */

@@ -5,7 +5,7 @@
  * the SME. A cell is the unit of checkpointing and sharding; the weak-order study at keep p and the
  * sweep's row for p share their cells (same keys), so a reproduce run computes them once.
  */
-import type { PathMethod } from '../sme/simulate.js';
+import { isSme, type PathMethod, type SmeMethod } from '../sme/simulate.js';
 import { extrapolateFinals, finalValues, stepsFor, unresolvedReason, weakErrors, type ObservableErrors } from '../sme/weak-order.js';
 import { LEVELS, richardsonPaths, substepsFor } from '../sme/richardson.js';
 import { netKey, withModel, type NetSpec } from './model-spec.js';
@@ -28,8 +28,6 @@ export interface LadderConfig {
   bootstrap: number;
 }
 
-const isSme = (m: PathMethod): m is 'sme1' | 'sme2' => m === 'sme1' || m === 'sme2';
-
 export function cellKey(c: LadderConfig, keep: number, i: number, method: PathMethod): string {
   const net = netKey({ ...c.net, keep });
   const run = isSme(method) ? `R=${c.paths}/h=${c.step}/pairs=${c.pairs}` : `R=${c.gdPaths}`;
@@ -37,7 +35,7 @@ export function cellKey(c: LadderConfig, keep: number, i: number, method: PathMe
 }
 
 /** Seconds per path-(sub)step on 2 cores (WASM, batched paths) on the small W4 nets (measured). */
-const COST_PER_STEP: Partial<Record<PathMethod, number>> = { 'dropout-gd': 0.00001, sme1: 0.00003, sme2: 0.000045 };
+const COST_PER_STEP: Partial<Record<PathMethod, number>> = { 'dropout-gd': 0.00001, sme1: 0.00003, sme2: 0.000045, sme2c: 0.00005 };
 
 /** Paths of a run (records at 0 and T only) whose final R_S is not finite or above DIVERGED × its initial value. */
 const divergedPaths = (loss: Float32Array, paths: number) =>
@@ -90,7 +88,7 @@ export interface CellErrors extends ObservableErrors {
  * any path diverged get NaN error and floor and stay out of the fit (a mean over exploding
  * paths measures nothing).
  */
-export function cellErrors(c: LadderConfig, keep: number, method: 'sme1' | 'sme2', get: (key: string) => Json): CellErrors {
+export function cellErrors(c: LadderConfig, keep: number, method: SmeMethod, get: (key: string) => Json): CellErrors {
   const cell = (m: PathMethod, i: number) => get(cellKey(c, keep, i, m)) as { loss: Json; lossError: Json; diverged: Json };
   const diverged = c.lrs.map((_, i) => (cell('dropout-gd', i).diverged as number) + (cell(method, i).diverged as number));
   const ok = c.lrs.map((_, i) => i).filter((i) => diverged[i] === 0);

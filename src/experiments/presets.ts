@@ -7,6 +7,8 @@ import type { AlignmentConfig } from './alignment.js';
 import type { FlatnessConfig } from './flatness.js';
 import type { NetSpec } from './model-spec.js';
 import type { LadderConfig } from './path-cells.js';
+import type { SweepConfig } from './sweep.js';
+import type { WeakOrderConfig } from './weak-order.js';
 import type { SmeCurvesConfig } from './sme-curves.js';
 
 /** The reproduction's sizes: 'quick' (under a minute on 2 cores), 'default', 'full' (the paper's scale). */
@@ -18,8 +20,8 @@ export const PRESETS: readonly PresetName[] = ['quick', 'default', 'full'];
 export interface ReproduceConfig {
   seed: number;
   sme: SmeCurvesConfig;
-  weakOrder: LadderConfig & { orders: (1 | 2)[] };
-  sweep: LadderConfig & { keeps: number[] };
+  weakOrder: WeakOrderConfig;
+  sweep: SweepConfig;
   flatness: FlatnessConfig;
   alignment: AlignmentConfig;
 }
@@ -50,14 +52,20 @@ export function preset(name: PresetName, seed: number): ReproduceConfig {
       // ε = 0.05 keeps GD well inside its stability limit 2/λ_max (λ_max ≈ 17 on W3 early on).
       data: { source: 'mnist', n: q ? 500 : full ? 8000 : 1000 }, net: W3(seed),
       lr: 0.05, steps: q ? 30 : full ? 400 : 60, paths: q ? 4 : full ? 64 : 8, recordEvery: q ? 2 : full ? 5 : 3, pairs: 4,
-      methods: ['dropout-gd', 'sme1', 'sme2', 'gd-modified', 'gd'], seed,
+      methods: ['dropout-gd', 'sme1', 'sme2', 'sme2c', 'gd-modified', 'gd'], seed,
     },
-    weakOrder: { ...ladder, orders: [1, 2] },
+    weakOrder: {
+      ...withoutTime(ladder), methods: ['sme1', 'sme2', 'sme2c'],
+      // The noise-dominated regime (docs/math.md §4.7): T = 1 from the same initialisation, where
+      // R_S has levelled off (0.29 → 0.05) and the SMEs' errors come from the fluctuations.
+      regimes: ['drift-dominated', 'noise-dominated'], times: [0.2, 1],
+    },
     sweep: {
       // The study's regime and integrator, fewer paths; an order per keep needs 3 resolved cells.
       ...ladder, paths: q ? 100 : full ? 2000 : 200, gdPaths: q ? 4000 : full ? 100000 : 10000,
       lrs: q ? [0.1, 0.05, 0.02] : [0.1, 0.05, 0.02, 0.01],
       keeps: q ? [0.1, 0.5, 0.9] : full ? [0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9] : [0.05, 0.1, 0.3, 0.5, 0.7, 0.9],
+      methods: ['sme1', 'sme2', 'sme2c'],
     },
     flatness: flatnessPreset(name, seed, W1(seed)),
     alignment: {
@@ -66,6 +74,12 @@ export function preset(name: PresetName, seed: number): ReproduceConfig {
       samples: q ? 8 : full ? 64 : 16, nullSamples: q ? 3 : 10, probes: q ? 8 : full ? 50 : 20, eigenpairs: q ? 5 : 10, seed,
     },
   };
+}
+
+/** A ladder without its time T (the weak-order study gives one per regime). */
+function withoutTime(l: LadderConfig): Omit<LadderConfig, 'time'> {
+  const { time: _time, ...rest } = l;
+  return rest;
 }
 
 function flatnessPreset(name: PresetName, seed: number, net: NetSpec): FlatnessConfig {

@@ -15,7 +15,7 @@ import { provenance } from './provenance.js';
 import { assemble, memoryStore, runUnits, type Progress, type Shard, type UnitStore } from './runner.js';
 import { Workloads } from './workloads.js';
 import { ArgumentError } from '../errors.js';
-import { PATH_METHODS } from '../sme/simulate.js';
+import { PATH_METHODS, SME_METHODS } from '../sme/simulate.js';
 import { NOISE_METHODS } from '../structure/compare-noise.js';
 import { predictionBases } from './flatness.js';
 
@@ -44,6 +44,8 @@ export function reproduceConfig(o: ReproduceOptions = {}): ReproduceConfig {
   let c = applyOverrides(presetConfig(name, seed), o.config);
   checkConfig(c);
   checkMethods('config.sme.methods', c.sme.methods, PATH_METHODS);
+  checkMethods('config.weakOrder.methods', c.weakOrder.methods, SME_METHODS);
+  checkMethods('config.sweep.methods', c.sweep.methods, SME_METHODS);
   checkMethods('config.flatness.methods', c.flatness.methods, NOISE_METHODS);
   predictionBases(c.flatness.predict, 'config.flatness.predict');
   if (o.data) c = withCustomData(c);

@@ -16,8 +16,8 @@ export const SECTIONS: readonly SectionName[] = ['sme', 'weakOrder', 'sweep', 'f
 export function experimentsFor(c: ReproduceConfig, sections: readonly SectionName[] = SECTIONS): Experiment[] {
   const build: Record<SectionName, () => Experiment> = {
     sme: () => smeCurves(c.sme),
-    weakOrder: () => weakOrderExperiment(c.weakOrder, c.weakOrder.orders),
-    sweep: () => sweepExperiment(c.sweep, c.sweep.keeps),
+    weakOrder: () => weakOrderExperiment(c.weakOrder),
+    sweep: () => sweepExperiment(c.sweep),
     flatness: () => flatnessExperiment(c.flatness),
     alignment: () => alignmentExperiment(c.alignment),
   };

@@ -22,7 +22,7 @@ const KNOBS: Knob[] = [
   { section: 'sme', label: 'paths', path: 'sme.paths' },
   { section: 'weakOrder', label: 'keep p', path: 'weakOrder.net.keep' },
   { section: 'weakOrder', label: 'learning rates', path: 'weakOrder.lrs', list: true },
-  { section: 'weakOrder', label: 'time T', path: 'weakOrder.time' },
+  { section: 'weakOrder', label: 'times T (one per regime)', path: 'weakOrder.times', list: true },
   { section: 'weakOrder', label: 'SME paths (even)', path: 'weakOrder.paths' },
   { section: 'weakOrder', label: 'dropout-GD paths', path: 'weakOrder.gdPaths' },
   { section: 'weakOrder', label: 'integrator step h', path: 'weakOrder.step' },

@@ -5,6 +5,7 @@
  */
 import { ArgumentError } from '../errors.js';
 import { RESULTS_SCHEMA, type Results } from './results.js';
+import { SME_METHODS } from '../sme/path-options.js';
 
 type Obj = Record<string, unknown>;
 
@@ -86,10 +87,10 @@ function prediction(at: string, p: Obj): void {
 }
 
 /**
- * Checks that `results` has the shape of results.json (schema 'dropout-sme/results@2'): the
+ * Checks that `results` has the shape of results.json (schema 'dropout-sme/results@3'): the
  * provenance and each present section with arrays of the right lengths. Numbers may be null.
  *
- * @throws `ArgumentError` naming the first bad field, e.g. 'results.sweep.errors[2]'.
+ * @throws `ArgumentError` naming the first bad field, e.g. 'results.sweep.series[0].errors[2]'.
  */
 export function checkResults(results: unknown): asserts results is Results {
   const r = obj('results', results);
@@ -111,21 +112,27 @@ export function checkResults(results: unknown): asserts results is Results {
     }
   }
   if (r['weakOrder'] !== undefined) {
-    const w = obj('results.weakOrder', r['weakOrder']);
-    str('results.weakOrder.workload', w['workload']);
-    nums('results.weakOrder.lrs', w['lrs']);
-    integrator('results.weakOrder.integrator', w['integrator']);
-    const n = (w['lrs'] as unknown[]).length;
-    for (const [at, s] of objects('results.weakOrder.series', w['series'])) {
-      if (s['order'] !== 1 && s['order'] !== 2) throw new ArgumentError(`${at}.order`, '1 or 2', s['order']);
-      nums(`${at}.errors`, s['errors'], n);
-      nums(`${at}.floors`, s['floors'], n);
-      nums(`${at}.integratorErrors`, s['integratorErrors'], n);
-      num(`${at}.slope`, s['slope']);
-      pair(`${at}.interval`, s['interval'], true);
-      nums(`${at}.fitted`, s['fitted']);
-      resolution(at, s['resolved'], s['reason'], s['slope']);
-    }
+    const sections = r['weakOrder'];
+    if (!Array.isArray(sections) || sections.length === 0) throw new ArgumentError('results.weakOrder', 'a non-empty array of regimes', sections);
+    sections.forEach((section, k) => {
+      const where = `results.weakOrder[${k}]`;
+      const w = obj(where, section);
+      str(`${where}.regime`, w['regime']);
+      str(`${where}.workload`, w['workload']);
+      nums(`${where}.lrs`, w['lrs']);
+      integrator(`${where}.integrator`, w['integrator']);
+      const n = (w['lrs'] as unknown[]).length;
+      for (const [at, s] of objects(`${where}.series`, w['series'])) {
+        if (!(SME_METHODS as readonly unknown[]).includes(s['method'])) throw new ArgumentError(`${at}.method`, SME_METHODS.join(', '), s['method']);
+        nums(`${at}.errors`, s['errors'], n);
+        nums(`${at}.floors`, s['floors'], n);
+        nums(`${at}.integratorErrors`, s['integratorErrors'], n);
+        num(`${at}.slope`, s['slope']);
+        pair(`${at}.interval`, s['interval'], true);
+        nums(`${at}.fitted`, s['fitted']);
+        resolution(at, s['resolved'], s['reason'], s['slope']);
+      }
+    });
   }
   if (r['sweep'] !== undefined) {
     const s = obj('results.sweep', r['sweep']);
@@ -134,15 +141,18 @@ export function checkResults(results: unknown): asserts results is Results {
     nums('results.sweep.keeps', s['keeps']);
     const rows = (s['keeps'] as unknown[]).length, cols = (s['lrs'] as unknown[]).length;
     integrator('results.sweep.integrator', s['integrator']);
-    for (const k of ['errors', 'floors', 'integratorErrors']) {
-      const m = s[k];
-      if (!Array.isArray(m) || m.length !== rows) throw new ArgumentError(`results.sweep.${k}`, `${rows} rows (one per keep)`, m);
-      m.forEach((row, i) => nums(`results.sweep.${k}[${i}]`, row, cols));
+    for (const [at, series] of objects('results.sweep.series', s['series'])) {
+      if (!(SME_METHODS as readonly unknown[]).includes(series['method'])) throw new ArgumentError(`${at}.method`, SME_METHODS.join(', '), series['method']);
+      for (const k of ['errors', 'floors', 'integratorErrors']) {
+        const m = series[k];
+        if (!Array.isArray(m) || m.length !== rows) throw new ArgumentError(`${at}.${k}`, `${rows} rows (one per keep)`, m);
+        m.forEach((row, i) => nums(`${at}.${k}[${i}]`, row, cols));
+      }
+      nums(`${at}.slopes`, series['slopes'], rows);
+      const reasons = series['reasons'];
+      if (!Array.isArray(reasons) || reasons.length !== rows) throw new ArgumentError(`${at}.reasons`, `${rows} entries (one per keep)`, reasons);
+      reasons.forEach((why, i) => resolution(at, why === null, why, (series['slopes'] as unknown[])[i], i));
     }
-    nums('results.sweep.slopes', s['slopes'], rows);
-    const reasons = s['reasons'];
-    if (!Array.isArray(reasons) || reasons.length !== rows) throw new ArgumentError('results.sweep.reasons', `${rows} entries (one per keep)`, reasons);
-    reasons.forEach((why, i) => resolution(`results.sweep`, why === null, why, (s['slopes'] as unknown[])[i], i));
   }
   if (r['flatness'] !== undefined) {
     const f = obj('results.flatness', r['flatness']);

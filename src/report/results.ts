@@ -5,8 +5,10 @@
  * numbers and arrays of numbers, no typed arrays; NaN is written as null.
  */
 
+import type { SmeMethod } from '../sme/path-options.js';
+
 /** The schema tag of results.json (its `schema` field). */
-export const RESULTS_SCHEMA = 'dropout-sme/results@2';
+export const RESULTS_SCHEMA = 'dropout-sme/results@3';
 
 /** A band over seeds/paths: the mean and a central interval (default 10 % – 90 % quantiles). */
 export interface Band {
@@ -34,10 +36,13 @@ export interface SmeCurves {
   methods: Record<string, Band>;
 }
 
-/** The weak-order study (docs/math.md §4) for one SME order. */
+/** The SMEs (docs/math.md §4.1, §4.7): 'sme1', 'sme2', 'sme2c' (order-2 drift, corrected diffusion). */
+export type SmeName = SmeMethod;
+
+/** The weak-order study (docs/math.md §4) for one SME. */
 export interface WeakOrderSeries {
-  /** SME order. */
-  order: 1 | 2;
+  /** Which SME. */
+  method: SmeName;
   /** Weak error of g = R_S per learning rate, and its Monte Carlo floor (null where paths diverged). */
   errors: (number | null)[];
   /** Monte Carlo floor √(s²_GD/R + s²_SME/R) per learning rate (null where paths diverged). */
@@ -57,8 +62,10 @@ export interface WeakOrderSeries {
   diverged: number[];
 }
 
-/** The weak-order study (docs/math.md §4.5) on one workload, one series per SME order. */
+/** The weak-order study (docs/math.md §4.5) in one regime (one time T) on one workload, one series per SME. */
 export interface WeakOrderSection {
+  /** The regime the study was declared in, e.g. 'drift-dominated' or 'noise-dominated'. */
+  regime: string;
   /** The data and network. */
   workload: string;
   /** Keep probability p. */
@@ -72,11 +79,28 @@ export interface WeakOrderSection {
   integrator: { scheme: string; step: number };
   /** The learning rates ε. */
   lrs: number[];
-  /** One series per SME order. */
+  /** One series per SME. */
   series: WeakOrderSeries[];
 }
 
-/** The ε × p sweep: order-1 weak errors of R_S, keeps × lrs (row-major as nested arrays). */
+/** One SME's weak errors of R_S in the ε × p sweep, keeps × lrs (row-major as nested arrays). */
+export interface SweepSeries {
+  /** Which SME. */
+  method: SmeName;
+  /** Weak error of R_S per cell (null where paths diverged). */
+  errors: (number | null)[][];
+  /** Monte Carlo floor per cell. */
+  floors: (number | null)[][];
+  integratorErrors: (number | null)[][];
+  /** Paths that diverged per cell (dropout GD and SME together); those cells' errors are null. */
+  diverged: number[][];
+  /** Fitted order per keep (null where not resolved: fewer than 3 cells above twice both floors). */
+  slopes: (number | null)[];
+  /** Per keep: why its order is not resolved, or null. */
+  reasons: (string | null)[];
+}
+
+/** The ε × p sweep: each SME's weak errors over keep probability and learning rate. */
 export interface SweepSection {
   /** The data and network (keep varies). */
   workload: string;
@@ -90,17 +114,8 @@ export interface SweepSection {
   lrs: number[];
   /** The keep probabilities p (rows). */
   keeps: number[];
-  /** Weak error of R_S per cell (null where paths diverged). */
-  errors: (number | null)[][];
-  /** Monte Carlo floor per cell. */
-  floors: (number | null)[][];
-  integratorErrors: (number | null)[][];
-  /** Paths that diverged per cell (dropout GD and SME together); those cells' errors are null. */
-  diverged: number[][];
-  /** Fitted order per keep (null where not resolved: fewer than 3 cells above twice both floors). */
-  slopes: (number | null)[];
-  /** Per keep: why its order is not resolved, or null. */
-  reasons: (string | null)[];
+  /** One series per SME. */
+  series: SweepSeries[];
 }
 
 /** A ψ fit of log σ² = −ψ log F + b: null where fewer than 2 directions were usable. */
@@ -222,7 +237,7 @@ export interface Provenance {
 export type SectionName = 'sme' | 'weakOrder' | 'sweep' | 'flatness' | 'alignment';
 
 /**
- * The object results.json holds (schema 'dropout-sme/results@1'): provenance and one optional
+ * The object results.json holds (schema 'dropout-sme/results@3'): provenance and one optional
  * section per experiment. Plain JSON; NaN is written as null.
  */
 export interface Results {
@@ -232,8 +247,8 @@ export interface Results {
   provenance: Provenance;
   /** Dropout GD against its SME. */
   sme?: SmeCurves;
-  /** The weak-order study. */
-  weakOrder?: WeakOrderSection;
+  /** The weak-order study, one section per regime. */
+  weakOrder?: WeakOrderSection[];
   /** The ε × p sweep. */
   sweep?: SweepSection;
   /** The variance–flatness relation. */

@@ -9,6 +9,7 @@ import { flatnessPoints, pcaPrediction } from './figures/variance-flatness.js';
 import { psiPoints } from './figures/psi-keep.js';
 import { projectedPoints } from './figures/projected-variance.js';
 import { sweepCells } from './figures/sweep-heatmap.js';
+import { closestSme, smeLabel } from './sme-names.js';
 
 /** The key numbers beside a figure, as formatted text. */
 export interface KeyTable {
@@ -41,27 +42,36 @@ export function keyTable(id: FigureId, r: Results): KeyTable | null {
       };
     }
     case 'weak-order': {
-      const w = r.weakOrder;
-      if (!w) return null;
-      const small = w.lrs.indexOf(Math.min(...w.lrs.filter(finite)));
+      const sections = r.weakOrder;
+      if (!sections?.length) return null;
       return {
-        head: ['SME order', 'fitted order [95 % interval]', 'points fitted', `error at ε = ${fmt(w.lrs[small])}`, 'Monte Carlo floor there', 'integrator error there'],
-        rows: [...w.series].sort((a, b) => a.order - b.order).map((s) => [
-          String(s.order), s.resolved ? fmtInterval(s.slope, s.interval) : `not resolved: ${s.reason}`, `${s.fitted.length} of ${w.lrs.length}`,
-          fmt(s.errors[small]), fmt(s.floors[small]), fmt(s.integratorErrors[small]),
-        ]),
+        head: ['regime, T', 'SME', 'fitted order [95 % interval]', 'points fitted', 'error at the smallest ε', 'Monte Carlo floor there', 'integrator error there', 'closest to dropout GD at ε'],
+        rows: sections.flatMap((w) => {
+          const small = w.lrs.indexOf(Math.min(...w.lrs.filter(finite)));
+          const closest = closestSme(w);
+          return w.series.map((s) => {
+            const mine = closest.filter((c) => c.best === s.method);
+            const where = mine.length ? mine.map((c) => (c.separated ? fmt(c.eps) : `${fmt(c.eps)} (within floors)`)).join(', ') : '–';
+            return [
+              `${w.regime}, ${fmt(w.time)}`, smeLabel(s.method), s.resolved ? fmtInterval(s.slope, s.interval) : `not resolved: ${s.reason}`, `${s.fitted.length} of ${w.lrs.length}`,
+              fmt(s.errors[small]), fmt(s.floors[small]), fmt(s.integratorErrors[small]), where,
+            ];
+          });
+        }),
       };
     }
     case 'sweep-heatmap': {
       const s = r.sweep;
       if (!s) return null;
-      const cells = sweepCells(s);
       return {
-        head: ['keep p', 'fitted order', 'cells above twice both floors', 'cells diverged', 'smallest resolved error'],
-        rows: s.keeps.map((keep, i) => {
-          const mine = cells.filter((c) => c.keep === keep && !c.belowFloor && !c.diverged);
-          const diverged = cells.filter((c) => c.keep === keep && c.diverged).length;
-          return [fmt(keep), s.slopes[i] === null ? 'not resolved' : fmt(s.slopes[i]), `${mine.length} of ${s.lrs.length}`, `${diverged}`, mine.length ? fmt(Math.min(...mine.map((c) => c.error!))) : '–'];
+        head: ['SME', 'keep p', 'fitted order', 'cells above twice both floors', 'cells diverged', 'smallest resolved error'],
+        rows: s.series.flatMap((series) => {
+          const cells = sweepCells(s, series);
+          return s.keeps.map((keep, i) => {
+            const mine = cells.filter((c) => c.keep === keep && !c.belowFloor && !c.diverged);
+            const diverged = cells.filter((c) => c.keep === keep && c.diverged).length;
+            return [smeLabel(series.method), fmt(keep), series.slopes[i] === null ? 'not resolved' : fmt(series.slopes[i]), `${mine.length} of ${s.lrs.length}`, `${diverged}`, mine.length ? fmt(Math.min(...mine.map((c) => c.error!))) : '–'];
+          });
         }),
       };
     }

@@ -13,7 +13,7 @@ import { ArgumentError } from '../errors.js';
 import { createRng } from '../data/random.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
-import { simulatePaths, type SimulateOptions } from './simulate.js';
+import { isSme, simulatePaths, SME_METHODS, type SimulateOptions, type SmeMethod } from './simulate.js';
 import { extrapolate, richardsonPaths, substepsFor, type Extrapolated } from './richardson.js';
 
 /** The test function g of the weak error: R_S ('loss') or ‖θ‖² ('normSq'). */
@@ -34,8 +34,10 @@ export interface WeakOrderOptions {
   gdPaths?: number;
   /** The integrator's coarsest step h, the same for every ε (each ε a multiple of it; default: the smallest ε). */
   step?: number;
-  /** 1 or 2 (default 1). */
+  /** 1 or 2 (default 1): the SME 'sme1' or 'sme2'. */
   order?: 1 | 2;
+  /** The SME, overriding `order`: 'sme1', 'sme2' or 'sme2c' (the corrected diffusion, docs/math.md §4.7). */
+  method?: SmeMethod;
   seed?: number;
   noise?: SimulateOptions['noise'];
   pairs?: number;
@@ -68,7 +70,9 @@ export interface ObservableErrors {
 export interface WeakOrderResult {
   lrs: number[];
   steps: number[];
+  /** The SME's drift order (2 for 'sme2c') and the SME itself. */
   order: 1 | 2;
+  method: SmeMethod;
   paths: number;
   gdPaths: number;
   /** The integrator's coarsest step h. */
@@ -175,8 +179,11 @@ export async function weakOrder(model: Mlp, data: DeviceDataset, o: WeakOrderOpt
   const paths = checkInt('options.paths', o.paths, 2);
   if (paths % 2 !== 0) throw new ArgumentError('options.paths', 'an even number of SME paths (antithetic pairs)', paths);
   const gdPaths = checkInt('options.gdPaths', o.gdPaths ?? paths, 2);
-  const order = o.order ?? 1;
-  if (order !== 1 && order !== 2) throw new ArgumentError('options.order', '1 or 2', order);
+  if (o.method !== undefined && (typeof o.method !== 'string' || !isSme(o.method))) throw new ArgumentError('options.method', SME_METHODS.map((m) => `'${m}'`).join(', '), o.method);
+  const requested = o.order ?? 1;
+  if (requested !== 1 && requested !== 2) throw new ArgumentError('options.order', '1 or 2', requested);
+  const method: SmeMethod = o.method ?? (requested === 1 ? 'sme1' : 'sme2');
+  const order = method === 'sme1' ? 1 : 2;
   const seed = checkInt('options.seed', o.seed ?? 0, 0, 0xffffffff);
   const bootstrap = checkInt('options.bootstrap', o.bootstrap ?? 1000, 0, 1 << 20);
   const step = checkPositive('options.step', o.step ?? Math.min(...o.lrs));
@@ -192,7 +199,7 @@ export async function weakOrder(model: Mlp, data: DeviceDataset, o: WeakOrderOpt
     const a = await simulatePaths(model, data, { ...common, paths: gdPaths, method: 'dropout-gd', onProgress: progress(gdPaths) });
     done += gdPaths;
     const b = await richardsonPaths(model, data, {
-      ...common, method: order === 1 ? 'sme1' : 'sme2', step, paths, onProgress: progress(paths),
+      ...common, method, step, paths, onProgress: progress(paths),
       ...(o.noise ? { noise: o.noise } : {}), ...(o.pairs ? { pairs: o.pairs } : {}),
     });
     done += paths;
@@ -202,7 +209,7 @@ export async function weakOrder(model: Mlp, data: DeviceDataset, o: WeakOrderOpt
     sme.normSq.push(extrapolateFinals(b.levels, paths, 'normSq'));
   }
   return {
-    lrs: [...o.lrs], steps, order, paths, gdPaths, step,
+    lrs: [...o.lrs], steps, order, method, paths, gdPaths, step,
     loss: weakErrors(o.lrs, gd.loss, sme.loss, bootstrap, seed),
     normSq: weakErrors(o.lrs, gd.normSq, sme.normSq, bootstrap, seed + 1),
   };

@@ -30,8 +30,9 @@ const first = run(['reproduce', ...base, '--out', A]);
 test('reproduce writes results.json, the report, figures and arrays', () => {
   assert.is(first.status, 0, first.stderr);
   for (const f of ['results.json', 'config.json', 'report.html']) assert.ok(existsSync(join(A, f)), f);
-  assert.ok(readdirSync(join(A, 'npy')).includes('sweep.errors.npy'));
-  assert.match(first.stdout, /weak order, SME order 1/);
+  assert.ok(readdirSync(join(A, 'npy')).includes('sweep.series.sme1.errors.npy'));
+  assert.match(first.stdout, /weak order, drift-dominated \(T = [0-9.]+\), SME order 1/);
+  assert.match(first.stdout, /closest SME, noise-dominated/);
 });
 
 test('the same seed and backend give a byte-identical results.json', () => {

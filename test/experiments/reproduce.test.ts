@@ -21,8 +21,11 @@ const text = resultsText(whole!);
 test('every section is present, with finite headline numbers', () => {
   for (const s of SECTIONS) assert.ok(whole![s], `section ${s}`);
   assert.equal(whole!.sme!.times.length, 3);
-  assert.equal(Object.keys(whole!.sme!.methods).sort(), ['dropout-gd', 'gd', 'gd-modified', 'sme1', 'sme2']);
-  assert.equal(whole!.sweep!.errors.length, 2);
+  assert.equal(Object.keys(whole!.sme!.methods).sort(), ['dropout-gd', 'gd', 'gd-modified', 'sme1', 'sme2', 'sme2c']);
+  assert.equal(whole!.sweep!.series.map((s) => s.method), ['sme1', 'sme2', 'sme2c']);
+  assert.equal(whole!.sweep!.series[0]!.errors.length, 2);
+  assert.equal(whole!.weakOrder!.map((w) => w.regime), ['drift-dominated', 'noise-dominated']);
+  assert.ok(whole!.weakOrder!.every((w) => w.series.map((s) => s.method).join() === 'sme1,sme2,sme2c'));
   assert.equal(whole!.flatness!.runs.length, 3);
   assert.ok(whole!.flatness!.runs.every((r) => r.keep === 0.9));
   // The dropout window carries its linear-response prediction (PCA basis, K = 3 directions).

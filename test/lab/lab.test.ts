@@ -20,7 +20,7 @@ import { webgpuRequired } from '../helpers/engines.js';
 /** Every section, tiny: about 5 s on WASM in the page. */
 const TINY = {
   sme: { steps: 6, paths: 2, data: { n: 100 } },
-  weakOrder: { paths: 40, bootstrap: 50, lrs: [0.2, 0.1], time: 0.5 },
+  weakOrder: { paths: 40, bootstrap: 50, lrs: [0.2, 0.1], times: [0.5, 1] },
   sweep: { paths: 40, bootstrap: 50, lrs: [0.1, 0.05], keeps: [0.5, 0.9], time: 0.5 },
   flatness: { data: { n: 200 }, burnIn: 10, samples: 8, directions: 4, gradientSamples: 8 },
   alignment: { data: { n: 200 }, steps: 10, every: 5, samples: 4, nullSamples: 2, probes: 4, eigenpairs: 3 },

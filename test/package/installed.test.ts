@@ -104,7 +104,7 @@ test('installed: npx dropout-sme align --quick writes results.json and the repor
   assert.ok(installed, 'not installed');
   ok(await sh('npx', ['--offline', 'dropout-sme', 'align', '--quick', '--backend', 'wasm', '--out', 'align'], dir, 300), 'npx dropout-sme align --quick');
   const results = JSON.parse(readFileSync(join(dir, 'align/results.json'), 'utf8'));
-  assert.is(results.schema, 'dropout-sme/results@2');
+  assert.is(results.schema, 'dropout-sme/results@3');
   const a = results.alignment;
   assert.ok(a.steps.length > 1 && a.alpha.length === a.steps.length && a.nullMean.length === a.steps.length, 'one α and null per step');
   // α(H, Σ) = Tr(HΣ)/(‖H‖_F‖Σ‖_F) is a cosine between symmetric matrices: in [−1, 1].

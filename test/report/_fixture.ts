@@ -32,30 +32,46 @@ export function fixture(): Results {
         'gd-modified': curve(0.4, 1.0, 0),
       },
     },
-    weakOrder: {
-      workload: 'W3', keep: 0.9, time: 1, paths: 400, gdPaths: 20000, integrator: { scheme: 'Euler–Maruyama at h, h/2, h/4, Richardson', step: 0.025 },
+    weakOrder: [{
+      regime: 'drift-dominated', workload: 'W3', keep: 0.9, time: 1, paths: 400, gdPaths: 20000, integrator: { scheme: 'Euler–Maruyama at h, h/2, h/4, Richardson', step: 0.025 },
       lrs: [0.2, 0.1, 0.05, 0.025],
       series: [
         {
-          order: 1, errors: [0.021, 0.0107, 0.0052, 0.0024], floors: [4e-4, 4e-4, 4.2e-4, 4.1e-4], integratorErrors: [2e-4, 1e-4, 6e-5, 3e-5],
+          method: 'sme1', errors: [0.021, 0.0107, 0.0052, 0.0024], floors: [4e-4, 4e-4, 4.2e-4, 4.1e-4], integratorErrors: [2e-4, 1e-4, 6e-5, 3e-5],
           slope: 1.04, interval: [0.91, 1.18], fitted: [0, 1, 2, 3], resolved: true, reason: null, diverged: [0, 0, 0, 0],
         },
         {
-          order: 2, errors: [0.0041, 0.0011, 3.1e-4, null as unknown as number], floors: [4.1e-4, 4e-5, 4.3e-5, 4e-4], integratorErrors: [1e-4, 5e-5, 2e-5, 1e-5],
+          method: 'sme2', errors: [0.0041, 0.0011, 3.1e-4, null as unknown as number], floors: [4.1e-4, 4e-5, 4.3e-5, 4e-4], integratorErrors: [1e-4, 5e-5, 2e-5, 1e-5],
           slope: 1.9, interval: [1.52, 2.37], fitted: [0, 1, 2], resolved: true, reason: null, diverged: [0, 0, 0, 0],
         },
       ],
-    },
+    }, {
+      regime: 'noise-dominated', workload: 'W3', keep: 0.9, time: 4, paths: 400, gdPaths: 20000, integrator: { scheme: 'Euler–Maruyama at h, h/2, h/4, Richardson', step: 0.025 },
+      lrs: [0.2, 0.1, 0.05, 0.025],
+      series: [
+        {
+          method: 'sme1', errors: [3e-3, 8e-4, 2.1e-4, 1e-4], floors: [1e-4, 1e-4, 1e-4, 1e-4], integratorErrors: [2e-5, 1e-5, 6e-6, 3e-6],
+          slope: 1.95, interval: [1.7, 2.2], fitted: [0, 1, 2], resolved: true, reason: null, diverged: [0, 0, 0, 0],
+        },
+        {
+          method: 'sme2c', errors: [2e-4, 5e-5, 3e-5, 2e-5], floors: [1e-4, 1e-4, 1e-4, 1e-4], integratorErrors: [2e-5, 1e-5, 6e-6, 3e-6],
+          slope: null, interval: null, fitted: [], resolved: false, reason: '0 of 4 learning rates resolved, 3 needed; under twice the Monte Carlo floor at ε = 0.2, 0.1, 0.05, 0.025', diverged: [0, 0, 0, 0],
+        },
+      ],
+    }],
     sweep: {
       workload: 'W3', time: 1, paths: 100, gdPaths: 4000, integrator: { scheme: 'Euler–Maruyama at h, h/2, h/4, Richardson', step: 0.05 },
       lrs: [0.2, 0.1, 0.05],
       keeps: [0.9, 0.5, 0.1, 0.05],
+      series: [{
+      method: 'sme1',
       errors: [[0.012, 0.0061, 0.0029], [0.031, 0.015, 0.0077], [0.094, 0.051, 0.024], [0.17, null as unknown as number, 0.0008]],
       floors: [[0.001, 0.001, 0.001], [0.0011, 0.001, 0.001], [0.0013, 0.0012, 0.0011], [0.0015, 0.0014, 0.0012]],
       integratorErrors: [[1e-4, 5e-5, 2e-5], [1e-4, 5e-5, 2e-5], [1e-4, 5e-5, 2e-5], [1e-4, 5e-5, 2e-5]],
       slopes: [1.03, 1.01, 0.98, null],
       reasons: [null, null, null, '1 of 3 learning rates resolved, 3 needed; under twice the Monte Carlo floor at ε = 0.05; diverged or missing at ε = 0.1'],
       diverged: [[0, 0, 0], [0, 0, 0], [0, 0, 0], [0, 7, 0]],
+      }],
     },
     flatness: {
       workload: 'W1', threshold: 2,

@@ -50,7 +50,10 @@ s('SME curves: one line and one band per method, a legend naming all five', () =
 
 s('weak order: one point per finite error, fitted slopes and intervals in the legend, floor and references drawn', () => {
   const svg = byId('weak-order');
-  assert.equal(points(svg), 7); // order 1: 4, order 2: 3 (its null at ε = 0.025 dropped)
+  // Drift-dominated panel: order 1 4 points, order 2 3 (its null at ε = 0.025 dropped); noise-dominated: 4 + 4.
+  assert.equal(points(svg), 15);
+  assert.ok(svg.includes('drift-dominated regime') && svg.includes('noise-dominated regime'), 'one panel per regime');
+  assert.ok(svg.includes('corrected: not resolved (0 points)'));
   assert.ok(svg.includes('order 1: slope 1.04 [0.91, 1.18]'));
   assert.ok(svg.includes('order 2: slope 1.9 [1.52, 2.37]'));
   assert.ok(svg.includes('∝ ε²') && svg.includes('∝ ε<'));
@@ -187,8 +190,8 @@ s('each figure as <id>.svg on disk', async () => {
 s('degenerate sections still render without NaN: one ε, every cell under the floor, one point, no loss', async () => {
   const r = fixture();
   const why = '1 of 1 learning rates resolved, 3 needed';
-  r.weakOrder = { ...r.weakOrder!, lrs: [0.1], series: [{ order: 1, errors: [0.01], floors: [0.001], integratorErrors: [1e-4], slope: null, interval: null, fitted: [0], resolved: false, reason: why, diverged: [0] }] };
-  r.sweep = { ...r.sweep!, keeps: [0.5], errors: [[1e-4, 0, 2e-4]], floors: [[1e-3, 1e-3, 1e-3]], integratorErrors: [[0, 0, 0]], slopes: [null], reasons: ['0 of 3 learning rates resolved, 3 needed'], diverged: [[0, 0, 0]] };
+  r.weakOrder = [{ ...r.weakOrder![0]!, lrs: [0.1], series: [{ method: 'sme1', errors: [0.01], floors: [0.001], integratorErrors: [1e-4], slope: null, interval: null, fitted: [0], resolved: false, reason: why, diverged: [0] }] }];
+  r.sweep = { ...r.sweep!, keeps: [0.5], series: [{ method: 'sme1', errors: [[1e-4, 0, 2e-4]], floors: [[1e-3, 1e-3, 1e-3]], integratorErrors: [[0, 0, 0]], slopes: [null], reasons: ['0 of 3 learning rates resolved, 3 needed'], diverged: [[0, 0, 0]] }] };
   r.flatness!.runs = [{ ...r.flatness!.runs[0]!, variances: [1e-3], flatness: [0.2], psi: null as unknown as number, interval: null as unknown as [number, number] }];
   r.alignment = { ...r.alignment!, loss: r.alignment!.loss.map(() => null as unknown as number), eigenvalues: [2], projectedVariance: [1e-3] };
   r.sme!.methods = { 'dropout-gd': r.sme!.methods['dropout-gd']! };
@@ -200,7 +203,7 @@ s('degenerate sections still render without NaN: one ε, every cell under the fl
   assert.equal(points(byId('variance-flatness', out)), 1);
   assert.not.ok(byId('alignment-track', out).includes('R_S (log)'), 'no loss panel without loss values');
   // A single resolved cell: a one-value log colour domain.
-  r.sweep.errors = [[1e-4, 0, 2e-2]];
+  r.sweep.series[0]!.errors = [[1e-4, 0, 2e-2]];
   const [one] = (await renderFigures(r)).filter((f) => f.id === 'sweep-heatmap');
   assert.not.ok(/NaN|Infinity/.test(one!.svg));
   assert.ok(one!.svg.includes('>0.02</text>'));
@@ -215,21 +218,27 @@ s('bad results are named', async () => {
   r.sme!.methods['sme1']!.mean.pop();
   bad(r, 'results.sme.methods.sme1.mean');
   const q = fixture();
-  q.sweep!.errors[1] = [1];
-  bad(q, 'results.sweep.errors[1]');
+  q.sweep!.series[0]!.errors[1] = [1];
+  bad(q, 'results.sweep.series[0].errors[1]');
   const w = fixture();
-  (w.weakOrder as unknown as { series: unknown }).series = { order: 1 };
-  bad(w, 'results.weakOrder.series');
+  (w.weakOrder![0] as unknown as { series: unknown }).series = { method: 'sme1' };
+  bad(w, 'results.weakOrder[0].series');
+  const m = fixture();
+  (m.weakOrder![1]!.series[0] as unknown as { method: string }).method = 'sme3';
+  bad(m, 'results.weakOrder[1].series[0].method');
+  const o = fixture();
+  (o as unknown as { weakOrder: unknown }).weakOrder = o.weakOrder![0];
+  bad(o, 'results.weakOrder');
   // An order printed without being resolved, or unresolved without a reason, is refused.
   const u = fixture();
-  u.weakOrder!.series[0]!.resolved = false;
-  bad(u, 'results.weakOrder.series[0]');
+  u.weakOrder![0]!.series[0]!.resolved = false;
+  bad(u, 'results.weakOrder[0].series[0]');
   const v = fixture();
-  v.sweep!.reasons[3] = null;
-  bad(v, 'results.sweep.reasons[3]');
+  v.sweep!.series[0]!.reasons[3] = null;
+  bad(v, 'results.sweep.series[0].reasons[3]');
   const i = fixture();
-  i.weakOrder!.series[1]!.integratorErrors = [1];
-  bad(i, 'results.weakOrder.series[1].integratorErrors');
+  i.weakOrder![0]!.series[1]!.integratorErrors = [1];
+  bad(i, 'results.weakOrder[0].series[1].integratorErrors');
   const f = fixture();
   (f.flatness!.runs as unknown[]).push(7);
   bad(f, `results.flatness.runs[${f.flatness!.runs.length - 1}]`);

@@ -37,6 +37,7 @@ export const METHOD_LABELS: Record<string, string> = {
   'dropout-gd': 'dropout GD',
   sme1: 'SME order 1',
   sme2: 'SME order 2',
+  sme2c: 'SME order 2, corrected diffusion',
   'gd-modified': 'GD on L_S',
   gd: 'GD on R_S',
 };

@@ -62,7 +62,7 @@ export const FIGURES: readonly FigureEntry[] = [
     caption: 'Each point is the gap between the mean of R_S under dropout GD and under the SME at time T, for one learning rate ε, on log–log axes. '
       + 'A series parallel to the grey ε (or ε²) line has weak order 1 (or 2); the legend gives the fitted slope with its bootstrap 95 % interval over the filled points. '
       + 'An error below its dashed Monte Carlo floor is sampling noise, not approximation error.',
-    build: (r) => (r.weakOrder ? weakOrderSpec(r.weakOrder) : null),
+    build: (r) => (r.weakOrder?.length ? weakOrderSpec(r.weakOrder) : null),
   },
   {
     id: 'sweep-heatmap', section: 'sweep', title: 'Weak error over learning rate and keep probability',

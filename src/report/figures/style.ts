@@ -25,6 +25,7 @@ export const METHOD_COLORS: Record<string, string> = {
   'dropout-gd': '#222222',
   sme1: '#3b75af',
   sme2: '#ef8636',
+  sme2c: '#8f6bb3',
   'gd-modified': '#519e3e',
   gd: '#9a9a9a',
 };
@@ -36,7 +37,6 @@ export const NOISE_COLORS: Record<string, string> = {
 };
 /** Fallback colours for names the schema did not foresee. */
 export const EXTRA_COLORS = ['#8f6bb3', '#a0522d', '#17becf', '#bcbd22'];
-export const ORDER_COLORS = { 1: '#3b75af', 2: '#ef8636' } as const;
 export const NULL_COLOR = '#9a9a9a';
 export const ALPHA_COLOR = '#d1495b';
 

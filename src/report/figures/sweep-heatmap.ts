@@ -1,11 +1,12 @@
 /**
- * Figure 3: the ε × p sweep. Order-1 weak error of R_S per (keep p, learning rate ε) on a log
- * colour scale; cells whose error is not above twice its Monte Carlo floor and twice the SME
+ * Figure 3: the ε × p sweep, one panel per SME. Weak error of R_S per (keep p, learning rate ε) on
+ * a log colour scale; cells whose error is not above twice its Monte Carlo floor and twice the SME
  * integrator's error are grey and say which floor, since there the error is not resolved; cells
  * where paths diverged (small p, large ε) say that. A keep's order is given only where resolved.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { SweepSection } from '../results.js';
+import type { SweepSection, SweepSeries } from '../results.js';
+import { smeLabel } from '../sme-names.js';
 import { finite, fmt, positive } from './format.js';
 import { CONFIG } from './style.js';
 
@@ -25,21 +26,21 @@ export interface SweepCell {
   dark: boolean;
 }
 
-/** The cells the heatmap draws: every (p, ε) with a finite error. */
-export function sweepCells(s: SweepSection): SweepCell[] {
+/** The cells one SME's heatmap draws: every (p, ε) with a finite error. */
+export function sweepCells(s: SweepSection, series: SweepSeries): SweepCell[] {
   const cells: SweepCell[] = [];
   s.keeps.forEach((keep, r) => {
     if (!finite(keep)) return;
-    const slope = s.slopes[r];
+    const slope = series.slopes[r];
     const keepLabel = `p = ${fmt(keep)}` + (finite(slope) ? `  (order ${fmt(slope, 2)})` : '  (not resolved)');
     s.lrs.forEach((eps, c) => {
-      const error = s.errors[r]?.[c], floor = s.floors[r]?.[c], diverged = (s.diverged?.[r]?.[c] ?? 0) > 0;
+      const error = series.errors[r]?.[c], floor = series.floors[r]?.[c], diverged = (series.diverged?.[r]?.[c] ?? 0) > 0;
       if (!finite(eps)) return;
       if (!finite(error)) {
         if (diverged) cells.push({ eps, epsLabel: fmt(eps), keep, keepLabel, error: null, floor: null, belowFloor: false, diverged, text: 'diverged', dark: false });
         return;
       }
-      const integ = s.integratorErrors?.[r]?.[c];
+      const integ = series.integratorErrors?.[r]?.[c];
       const underMc = finite(floor) && error <= 2 * floor, underInteg = finite(integ) && error <= 2 * integ;
       const belowFloor = !positive(error) || underMc || underInteg;
       const text = !belowFloor ? fmt(error, 2) : underMc || !positive(error) ? '< MC floor' : '< integrator';
@@ -54,11 +55,16 @@ export function sweepCells(s: SweepSection): SweepCell[] {
   return cells;
 }
 
-/**
- * The Vega-Lite spec of order-1 weak errors over keep × learning rate (section sweep); null when there is nothing finite to plot.
- */
+/** The sweep figure: one heatmap per SME, stacked; null when none has anything finite to plot. */
 export function sweepHeatmapSpec(s: SweepSection): TopLevelSpec | null {
-  const cells = sweepCells(s);
+  const panels = s.series.map((series, i) => sweepPanel(s, series, i === 0)).filter((p): p is TopLevelSpec => p !== null);
+  if (panels.length === 0) return null;
+  return { config: CONFIG, vconcat: panels, resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } } } as TopLevelSpec;
+}
+
+/** One SME's heatmap of weak errors over keep × learning rate; null when there is nothing finite to plot. */
+function sweepPanel(s: SweepSection, series: SweepSeries, first: boolean): TopLevelSpec | null {
+  const cells = sweepCells(s, series);
   if (cells.length === 0) return null;
   // The colour legend labels its two ends only: Vega thins crowded log-legend labels by measured
   // text widths, which differ between a browser and Node, so a narrow domain drew different labels.
@@ -67,10 +73,9 @@ export function sweepHeatmapSpec(s: SweepSection): TopLevelSpec | null {
   const x = { field: 'epsLabel', type: 'ordinal', title: 'learning rate ε', sort: { field: 'eps', op: 'min', order: 'ascending' }, axis: { labelAngle: 0 } } as const;
   const y = { field: 'keepLabel', type: 'ordinal', title: null, sort: { field: 'keep', op: 'min', order: 'descending' }, axis: { labelLimit: 240 } } as const;
   return {
-    config: CONFIG,
     title: {
-      text: 'Weak error of the order-1 SME over ε × p',
-      subtitle: `${s.workload}, g = R_S at time T = ${fmt(s.time)}, ${s.paths} paths per cell; grey: not above twice the Monte Carlo floor or twice the integrator error; red: dropout GD or the SME diverged`,
+      text: `Weak error of the SME (${smeLabel(series.method)}) over ε × p`,
+      ...(first ? { subtitle: `${s.workload}, g = R_S at time T = ${fmt(s.time)}, ${s.paths} paths per cell; grey: not above twice the Monte Carlo floor or twice the integrator error; red: dropout GD or the SME diverged` } : {}),
     },
     data: { values: cells },
     width: { step: 58 },

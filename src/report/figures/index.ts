@@ -59,14 +59,15 @@ export const FIGURES: readonly FigureEntry[] = [
   },
   {
     id: 'weak-order', section: 'weakOrder', title: 'Weak order of the SME',
-    caption: 'Each point is the gap between the mean of R_S under dropout GD and under the SME at time T, for one learning rate ε, on log–log axes. '
+    caption: 'Each point is the gap between the mean of R_S under dropout GD and under one SME at time T, for one learning rate ε, on log–log axes: order 1, order 2, and order 2 with the diffusion corrected at O(ε) (“corrected”). '
+      + 'The left panel ends early in training, where the drift dominates; the right one later, where dropout’s noise does. '
       + 'A series parallel to the grey ε (or ε²) line has weak order 1 (or 2); the legend gives the fitted slope with its bootstrap 95 % interval over the filled points. '
-      + 'An error below its dashed Monte Carlo floor is sampling noise, not approximation error.',
+      + 'An error below its dashed Monte Carlo floor is sampling noise, not approximation error; the table says which SME is closest to dropout GD at each ε.',
     build: (r) => (r.weakOrder?.length ? weakOrderSpec(r.weakOrder) : null),
   },
   {
     id: 'sweep-heatmap', section: 'sweep', title: 'Weak error over learning rate and keep probability',
-    caption: 'Each cell is the order-1 SME’s weak error for one keep probability p (rows) and learning rate ε (columns); darker is smaller. '
+    caption: 'Each cell is one SME’s weak error (one panel per SME) for one keep probability p (rows) and learning rate ε (columns); darker is smaller. '
       + 'Grey cells lie below the Monte Carlo floor, so their error is not resolved. '
       + 'Reading down a column shows how the approximation changes as dropout gets stronger (smaller p); the fitted order per p is in the row label.',
     build: (r) => (r.sweep ? sweepHeatmapSpec(r.sweep) : null),

@@ -214,6 +214,9 @@ function definePublicApiTable(engine: Engine): void {
       ['weakOrder lr 0', () => engine.weakOrder(model, data, { lrs: [0.1, 0], time: 1, paths: 2 }), A, /^options\.lrs:/],
       ['weakOrder time Infinity', () => engine.weakOrder(model, data, { lrs: [0.1, 0.05], time: Infinity, paths: 2 }), A, /^options\.time:/],
       ['weakOrder paths 1', () => engine.weakOrder(model, data, { lrs: [0.1, 0.05], time: 1, paths: 1 }), A, /^options\.paths:/],
+      ['weakOrder method', () => engine.weakOrder(model, data, { lrs: [0.1, 0.05], time: 1, paths: 2, method: 'sme3' as never }), A, /^options\.method: expected 'sme1', 'sme2', 'sme2c'/],
+      ['simulateRichardson method', () => engine.simulateRichardson(model, data, { method: 'dropout-gd' as never, lr: 0.1, steps: 1, step: 0.1, paths: 2 }), A, /^options\.method: expected 'sme1', 'sme2', 'sme2c'/],
+      ['simulate antithetic sme2c without noise', () => engine.simulate(model, data, { method: 'sme2c', lr: 0.1, steps: 1, paths: 2, antithetic: true, noise: 'none' }), A, /^options\.antithetic: expected false unless an SME method \('sme1', 'sme2', 'sme2c'\) runs with noise/],
       ['weakOrderSweep keep 1.5', () => engine.weakOrderSweep({ sizes: [3, 4, 2] }, data, [0.5, 1.5], { lrs: [0.1, 0.05], time: 1, paths: 2 }), A, /^keeps:/],
       ['weakOrderSweep keep 0', () => engine.weakOrderSweep({ sizes: [3, 4, 2] }, data, [0], { lrs: [0.1, 0.05], time: 1, paths: 2 }), A, /^keeps:/],
       // structure

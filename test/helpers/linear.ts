@@ -68,3 +68,14 @@ export function solve(m: Float64Array, b: Float64Array, n: number): Float64Array
   }
   return x;
 }
+
+/** B Bᵀ + ridge·I with B a seeded K × K matrix of uniforms in [−1/2, 1/2): a covariance, positive definite. */
+export function randomCovariance(k: number, seed: number, ridge: number): Float64Array {
+  const r = rng(seed), b = new Float64Array(k * k), s = new Float64Array(k * k);
+  for (let i = 0; i < k * k; i++) b[i] = r() - 0.5;
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
+    for (let t = 0; t < k; t++) s[i * k + j]! += b[i * k + t]! * b[j * k + t]!;
+    if (i === j) s[i * k + j]! += ridge;
+  }
+  return s;
+}

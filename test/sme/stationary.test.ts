@@ -17,8 +17,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { extrapolate, smeStationaryCovariance, stationaryCovariance, type LinearSystem, type SmeMethod } from 'dropout-sme';
-import { rng } from '../helpers/random.js';
-import { cholesky, normals, symmetric } from '../helpers/linear.js';
+import { cholesky, normals, randomCovariance, symmetric } from '../helpers/linear.js';
 
 const METHODS: SmeMethod[] = ['sme1', 'sme2', 'sme2c'];
 
@@ -51,15 +50,7 @@ test('one direction: the closed forms of the three SMEs and of dropout GD', asyn
 // Three directions whose curvature and noise do not commute.
 const K = 3;
 const H = symmetric([0.5, 2, 5], 21);
-const SIGMA = (() => {
-  const r = rng(22), b = new Float64Array(K * K), s = new Float64Array(K * K);
-  for (let i = 0; i < K * K; i++) b[i] = r() - 0.5;
-  for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) {
-    for (let t = 0; t < K; t++) s[i * K + j]! += b[i * K + t]! * b[j * K + t]!;
-    if (i === j) s[i * K + j]! += 0.2;
-  }
-  return s;
-})();
+const SIGMA = randomCovariance(K, 22, 0.2);
 
 const matmul = (a: Float64Array, b: Float64Array) => {
   const c = new Float64Array(K * K);

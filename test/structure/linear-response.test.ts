@@ -18,22 +18,13 @@ import * as assert from 'uvu/assert';
 import {
   ArgumentError, basisVariances, geometricSum, linearResponse, noiseScaling, stationaryCovariance, windowCovariance, type LinearSystem,
 } from 'dropout-sme';
-import { rng } from '../helpers/random.js';
-import { cholesky, normals, solve, symmetric } from '../helpers/linear.js';
+import { cholesky, normals, randomCovariance, solve, symmetric } from '../helpers/linear.js';
 import { assertWithin } from '../helpers/compare.js';
 
 // A 3-direction system: one slow direction, one fast, one beyond 1/ε (a = 1 − ελ < 0, still stable).
 const K = 3, EPS = 0.1;
 const H = symmetric([0.3, 2, 12], 5);
-const SIGMA = (() => {
-  const r = rng(6), b = new Float64Array(K * K), s = new Float64Array(K * K);
-  for (let i = 0; i < K * K; i++) b[i] = r() - 0.5;
-  for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) {
-    for (let t = 0; t < K; t++) s[i * K + j]! += b[i * K + t]! * b[j * K + t]!;
-    if (i === j) s[i * K + j]! += 0.1;
-  }
-  return s;
-})();
+const SIGMA = randomCovariance(K, 6, 0.1);
 const G = Float64Array.from([0.02, -0.05, 0.1]);
 const SYSTEM: LinearSystem = { k: K, lr: EPS, curvature: H, noise: SIGMA, gradient: G };
 

@@ -15,9 +15,9 @@ import {
 import { checkFinite, checkInt } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';
 import { Allocator } from './allocator.js';
-import { splitGemm } from './gemm-split.js';
+import { splitGemm, type GemmPart } from './gemm-split.js';
 import { WasmTensor } from './tensor.js';
-import { argSlots, wasmArgs } from './wasm-args.js';
+import { argSlots, callExport, wasmArgs } from './wasm-args.js';
 import { canBlock, CONTROL_BYTES, COUNTER_BYTES, hardwareThreads, ThreadPool } from './threads.js';
 import { createMemory, instantiate, pickVariant, supportedSimd, type Kernels, type SimdRequest, type Variant } from './variants.js';
 
@@ -239,14 +239,18 @@ class WasmBackend implements Backend {
     };
     const alpha = Math.fround(r.alpha), beta = Math.fround(r.beta);
     const parts = this.pool ? splitGemm(g, this.threads, this.tileRows, this.tileCols) : [{ m: g.m, n: g.n, batch: g.batch, a: g.a, b: g.b, c: g.c }];
-    const whole = { ...g, transA: +g.transA, transB: +g.transB, alpha, beta };
+    // Object literals, never spreads: a spread object is slow to read (see wasm-args.ts).
+    const whole = (p: GemmPart, scratch: number) => ({
+      m: p.m, n: p.n, k: g.k, a: p.a, lda: g.lda, transA: +g.transA, b: p.b, ldb: g.ldb, transB: +g.transB, c: p.c, ldc: g.ldc,
+      alpha, beta, batch: p.batch, strideA: g.strideA, strideB: g.strideB, strideC: g.strideC, scratch,
+    });
     if (parts.length === 1) {
-      this.k.gemm(...wasmArgs('gemm', { ...whole, ...parts[0]!, scratch: this.scratchFor(1)[0]! }));
+      callExport('gemm', this.k.gemm, whole(parts[0]!, this.scratchFor(1)[0]!));
       return;
     }
     const table: number[] = [];
     for (const p of parts) for (const name of GEMM_CHUNK) table.push(p[name]);
-    this.pool!.run('gemm', wasmArgs('gemm', { ...whole, scratch: 0 }), GEMM_CHUNK_SLOTS, table, GEMM_SCRATCH_SLOT, this.scratchFor(this.threads), this.k);
+    this.pool!.run('gemm', wasmArgs('gemm', whole(g, 0)), GEMM_CHUNK_SLOTS, table, GEMM_SCRATCH_SLOT, this.scratchFor(this.threads), this.k);
   }
 
   /** Per-thread packing buffers, allocated on first use. */
@@ -260,16 +264,16 @@ class WasmBackend implements Backend {
     checkActivation(kind);
     const order = derivativeOrder(derivative);
     checkSameSize('x', tx, 'y', ty);
-    const args = wasmArgs('activation', { x: tx.ptr, y: ty.ptr, n: tx.size, kind: ACTIVATION_CODES[kind].code, derivative: order });
+    const args = { x: tx.ptr, y: ty.ptr, n: tx.size, kind: ACTIVATION_CODES[kind].code, derivative: order };
     const smooth = kind === 'tanh' || kind === 'sigmoid';
     if (!this.pool || tx.size < (smooth ? THREAD_MIN_SMOOTH : THREAD_MIN_ELEMENTS)) {
-      this.k.activation(...args);
+      callExport('activation', this.k.activation, args);
       return;
     }
     // Elementwise: ranges of elements (multiples of 4, so every chunk keeps the SIMD loop).
     const table: number[] = [];
     for (const [lo, hi] of this.ranges(tx.size)) table.push(tx.ptr + 4 * lo, ty.ptr + 4 * lo, hi - lo);
-    this.pool.run('activation', args, argSlots('activation', ['x', 'y', 'n']), table, -1, [], this.k);
+    this.pool.run('activation', wasmArgs('activation', args), argSlots('activation', ['x', 'y', 'n']), table, -1, [], this.k);
   }
 
   /** Up to 2 ranges per thread covering [0, n), boundaries on multiples of 4. */
@@ -287,27 +291,27 @@ class WasmBackend implements Backend {
     checkFinite('alpha', alpha);
     const tx = this.own('x', x, 'f32'), ty = this.own('y', y, 'f32');
     checkSameSize('x', tx, 'y', ty);
-    this.k.axpy(...wasmArgs('axpy', { alpha, x: tx.ptr, y: ty.ptr, n: tx.size }));
+    callExport('axpy', this.k.axpy, { alpha, x: tx.ptr, y: ty.ptr, n: tx.size });
   }
 
   scale(alpha: number, x: Tensor): void {
     checkFinite('alpha', alpha);
     const tx = this.own('x', x, 'f32');
-    this.k.scale(...wasmArgs('scale', { alpha, x: tx.ptr, n: tx.size }));
+    callExport('scale', this.k.scale, { alpha, x: tx.ptr, n: tx.size });
   }
 
   mul(x: Tensor, y: Tensor, out: Tensor): void {
     const tx = this.own('x', x, 'f32'), ty = this.own('y', y, 'f32'), to = this.own('out', out, 'f32');
     checkSameSize('x', tx, 'y', ty);
     checkSameSize('x', tx, 'out', to);
-    const args = wasmArgs('mul', { x: tx.ptr, y: ty.ptr, out: to.ptr, n: tx.size });
+    const args = { x: tx.ptr, y: ty.ptr, out: to.ptr, n: tx.size };
     if (!this.pool || tx.size < THREAD_MIN_ELEMENTS) {
-      this.k.mul(...args);
+      callExport('mul', this.k.mul, args);
       return;
     }
     const table: number[] = [];
     for (const [lo, hi] of this.ranges(tx.size)) table.push(tx.ptr + 4 * lo, ty.ptr + 4 * lo, to.ptr + 4 * lo, hi - lo);
-    this.pool.run('mul', args, argSlots('mul', ['x', 'y', 'out', 'n']), table, -1, [], this.k);
+    this.pool.run('mul', wasmArgs('mul', args), argSlots('mul', ['x', 'y', 'out', 'n']), table, -1, [], this.k);
   }
 
   reduce(op: ReduceOp, x: Tensor, y: Tensor | null, out: Tensor, outOffset = 0): void {
@@ -321,14 +325,17 @@ class WasmBackend implements Backend {
     }
     const to = this.own('out', out, 'f32');
     checkRange('out', to, outOffset, 1);
-    this.k.reduce(...wasmArgs('reduce', { op: REDUCE_CODES[op], x: tx.ptr, y: yPtr, n: tx.size, out: to.ptr + 4 * outOffset }));
+    callExport('reduce', this.k.reduce, { op: REDUCE_CODES[op], x: tx.ptr, y: yPtr, n: tx.size, out: to.ptr + 4 * outOffset });
   }
 
   mask(out: Tensor, opts: MaskOptions): void {
     this.alive();
     const r = resolveMask(this, out, opts);
     const to = this.own('out', out, 'f32');
-    this.k.mask(...wasmArgs('mask', { ...r, out: to.ptr }));
+    callExport('mask', this.k.mask, {
+      out: to.ptr, seed: r.seed, step: r.step, layer: r.layer, units: r.units, samples: r.samples,
+      unitOffset: r.unitOffset, sampleOffset: r.sampleOffset, threshold: r.threshold, invKeep: r.invKeep,
+    });
   }
 
   broadcast(x: Tensor, v: Tensor, out: Tensor, opts: BroadcastOptions): void {
@@ -336,9 +343,9 @@ class WasmBackend implements Backend {
     const r = resolveBroadcast(this, x, v, out, opts);
     const tx = this.own('x', x), tv = this.own('v', v), to = this.own('out', out);
     const vp = tv.ptr + 4 * r.vOffset;
-    const args = wasmArgs('broadcast', { ...r, x: tx.ptr, v: vp, out: to.ptr, op: BROADCAST_CODES[r.op] });
+    const args = { x: tx.ptr, v: vp, out: to.ptr, rows: r.rows, cols: r.cols, op: BROADCAST_CODES[r.op], batch: r.batch, vStride: r.vStride };
     if (!this.pool || r.rows * r.cols * r.batch < THREAD_MIN_ELEMENTS) {
-      this.k.broadcast(...args);
+      callExport('broadcast', this.k.broadcast, args);
       return;
     }
     // Chunks of whole batch entries where every thread gets one, else row ranges of each entry
@@ -361,21 +368,21 @@ class WasmBackend implements Backend {
         }
       }
     }
-    this.pool.run('broadcast', args, argSlots('broadcast', ['x', 'v', 'out', 'rows', 'batch']), table, -1, [], this.k);
+    this.pool.run('broadcast', wasmArgs('broadcast', args), argSlots('broadcast', ['x', 'v', 'out', 'rows', 'batch']), table, -1, [], this.k);
   }
 
   softmaxXent(logits: Tensor, targets: Tensor, grad: Tensor, loss: Tensor, opts: RowsOptions): void {
     this.alive();
     const r = resolveSoftmaxXent(this, logits, targets, grad, loss, opts);
     const [tl, tt, tg, tlo] = [this.own('logits', logits), this.own('targets', targets), this.own('grad', grad), this.own('loss', loss)];
-    this.k.softmax_xent(...wasmArgs('softmax_xent', { ...r, logits: tl.ptr, targets: tt.ptr, grad: tg.ptr, loss: tlo.ptr }));
+    callExport('softmax_xent', this.k.softmax_xent, { logits: tl.ptr, targets: tt.ptr, grad: tg.ptr, loss: tlo.ptr, rows: r.rows, cols: r.cols });
   }
 
   gatherRows(src: Tensor, index: Tensor, dst: Tensor, opts: RowsOptions): void {
     this.alive();
     const r = resolveGatherRows(this, src, index, dst, opts);
     const ts = this.own('src', src), ti = this.own('index', index), td = this.own('dst', dst);
-    this.k.gather_rows(...wasmArgs('gather_rows', { ...r, src: ts.ptr, index: ti.ptr, dst: td.ptr }));
+    callExport('gather_rows', this.k.gather_rows, { src: ts.ptr, index: ti.ptr, dst: td.ptr, rows: r.rows, cols: r.cols, srcRows: r.srcRows });
   }
 
   async flush(): Promise<void> {

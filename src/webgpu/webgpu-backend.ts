@@ -374,7 +374,11 @@ export class WebGPUBackend implements Backend {
   private gemmDispatch(defines: GemmDefines, [a, b, c]: GPUBindingResource[], p: GemmBlock): void {
     const pipeline = this.pipelines.get('gemm', defines);
     for (const ch of gemmChunks({ m: p.m, n: p.n, batch: p.batch }, this.maxPerDim, defines.TILE)) {
-      const params = this.rec.params('gemm', { ...p, betaZero: p.betaZero ? 1 : 0, batch0: ch.batch0, tileX0: ch.tileX0, tileY0: ch.tileY0 });
+      // An object literal, not a spread of p: a spread object is slow to read field by field.
+      const params = this.rec.params('gemm', {
+        m: p.m, n: p.n, k: p.k, betaZero: p.betaZero ? 1 : 0, strideA: p.strideA, strideB: p.strideB, strideC: p.strideC, batch0: ch.batch0,
+        offA: p.offA, offB: p.offB, offC: p.offC, tileX0: ch.tileX0, alpha: p.alpha, beta: p.beta, tileY0: ch.tileY0, lda: p.lda, ldb: p.ldb, ldc: p.ldc,
+      });
       this.rec.dispatch(pipeline, [params, a!, b!, c!], ch.x, ch.y, ch.z);
     }
   }

@@ -63,6 +63,16 @@ export function checkRange(name: string, t: Tensor, offset: number, length: numb
   }
 }
 
+/** copy(src, dst, …): live tensors of `owner` of one dtype, both ranges inside them; the length copied. */
+export function resolveCopy(owner: TensorOwner, src: unknown, dst: unknown, srcOffset: number, dstOffset: number, length?: number): { s: OwnedTensor; d: OwnedTensor; len: number } {
+  const s = checkTensor('src', src, owner);
+  const d = checkTensor('dst', dst, owner, s.dtype);
+  const len = length ?? s.size - srcOffset;
+  checkRange('src', s, srcOffset, len);
+  checkRange('dst', d, dstOffset, len);
+  return { s, d, len };
+}
+
 export function checkSameSize(nameA: string, a: Tensor, nameB: string, b: Tensor): void {
   if (a.size !== b.size) throw new ArgumentError(nameB, `${a.size} elements like ${nameA}`, b.size);
 }

@@ -9,7 +9,7 @@ import type {
 } from '../backend/backend.js';
 import { ACTIVATION_CODES, BROADCAST_CODES, REDUCE_CODES } from '../backend/kernel-declarations.js';
 import {
-  checkActivation, checkCreate, checkFromArray, checkRange, checkReduceOp, checkSameSize, checkTensor, checkWriteData, derivativeOrder,
+  checkActivation, checkCreate, checkFromArray, checkRange, checkReduceOp, checkSameSize, checkTensor, checkWriteData, resolveCopy, derivativeOrder,
   destroyedError, isDisposedOf, resolveBroadcast, resolveGatherRows, resolveGemm, resolveMask, resolveSoftmaxXent,
 } from '../backend/tensor-checks.js';
 import { checkFinite, checkInt } from '../backend/validate.js';
@@ -194,11 +194,9 @@ class WasmBackend implements Backend {
   }
 
   copy(src: Tensor, dst: Tensor, srcOffset = 0, dstOffset = 0, length?: number): void {
-    const s = this.own('src', src);
-    const d = this.own('dst', dst, s.dtype);
-    const len = length ?? s.size - srcOffset;
-    checkRange('src', s, srcOffset, len);
-    checkRange('dst', d, dstOffset, len);
+    this.alive();
+    const r = resolveCopy(this, src, dst, srcOffset, dstOffset, length);
+    const s = r.s as WasmTensor, d = r.d as WasmTensor, len = r.len;
     const u32 = this.alloc.u32();
     const from = (s.ptr >>> 2) + srcOffset;
     u32.copyWithin((d.ptr >>> 2) + dstOffset, from, from + len);

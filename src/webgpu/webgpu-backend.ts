@@ -9,7 +9,7 @@ import type {
 import { ACTIVATIONS } from '../backend/backend.js';
 import { ACTIVATION_CODES, type ParamValues } from '../backend/kernel-declarations.js';
 import {
-  checkActivation, checkCreate, checkFromArray, checkRange, checkReduceOp, checkSameSize, checkTensor, checkWriteData, derivativeOrder,
+  checkActivation, checkCreate, checkFromArray, checkRange, checkReduceOp, checkSameSize, checkTensor, checkWriteData, resolveCopy, derivativeOrder,
   destroyedError, isDisposedOf, resolveBroadcast, resolveGatherRows, resolveGemm, resolveMask, resolveSoftmaxXent, type ResolvedGemm,
 } from '../backend/tensor-checks.js';
 import { checkFinite, checkInt } from '../backend/validate.js';
@@ -233,11 +233,8 @@ export class WebGPUBackend implements Backend {
 
   copy(src: Tensor, dst: Tensor, srcOffset = 0, dstOffset = 0, length?: number): void {
     this.begin();
-    const s = this.tensor('src', src);
-    const d = this.tensor('dst', dst, s.dtype);
-    const len = length ?? s.size - srcOffset;
-    checkRange('src', s, srcOffset, len);
-    checkRange('dst', d, dstOffset, len);
+    const r = resolveCopy(this, src, dst, srcOffset, dstOffset, length);
+    const s = r.s as WebGPUTensor, d = r.d as WebGPUTensor, len = r.len;
     if (len === 0) return;
     if (s.buffer === d.buffer) {
       if (srcOffset === dstOffset) return;

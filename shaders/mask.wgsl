@@ -7,7 +7,7 @@
 struct Params {
   seed: u32, step: u32, layer: u32, units: u32,
   total: u32, unitOffset: u32, sampleOffset: u32, threshold: u32,
-  invKeepBits: u32, first: u32, pad1: u32, pad2: u32,
+  invKeepBits: u32, first: u32, pad0: u32, pad1: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;

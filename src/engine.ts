@@ -2,16 +2,14 @@
  * The facade: createEngine picks a backend at runtime and hands out the algorithms, which are
  * written once against the Backend interface.
  */
-import type { Backend, BackendInfo, BackendName } from './backend/backend.js';
-import { selectBackend, type BackendRequest } from './backend/select.js';
-import type { DeviceLimitCaps } from './webgpu/limits.js';
+import type { Backend, BackendName, Tensor } from './backend/backend.js';
+import type { EngineBackendInfo, EngineOptions } from './backend/engine-options.js';
+import { selectBackend } from './backend/select.js';
 import { DisposedError } from './errors.js';
 import type { HostDataset } from './data/dataset-types.js';
 import { DeviceDataset } from './model/dataset.js';
-import { Mlp, type MlpOptions } from './model/mlp.js';
+import { Mlp, type HessianOf, type MlpOptions } from './model/mlp.js';
 import { train, type TrainOptions, type TrainResult } from './train/train.js';
-import type { HessianOf } from './model/mlp.js';
-import type { Tensor } from './backend/backend.js';
 import { lanczosEigen, type EigenOptions, type EigenResult } from './curvature/eigen.js';
 import { hutchinson, type TraceResult } from './curvature/trace.js';
 import { lanczosDensity, type DensityOptions, type DensityResult } from './curvature/density.js';
@@ -29,49 +27,14 @@ import { matchedNoise, type MatchedNoise } from './structure/matched-noise.js';
 import { compareNoise, type CompareNoiseOptions, type CompareNoiseResult } from './structure/compare-noise.js';
 import { predictWindow, type WindowPrediction, type WindowPredictionOptions } from './structure/window-prediction.js';
 
+export type { EngineBackendInfo, EngineOptions } from './backend/engine-options.js';
+
 /** Which Hessian, and Monte Carlo settings where L_S has no closed form. */
 export interface HessianChoice {
   /** The Hessian of R_S ('loss', default), of L_S ('modified') or of R_S^drop with one mask draw. */
   of?: HessianOf;
   /** Mask samples of the Monte Carlo L_S Hessian (two or more hidden layers, or cross-entropy; default 64). */
   samples?: number;
-}
-
-/** Options of {@link createEngine}. */
-export interface EngineOptions {
-  /** 'auto' (default) tries WebGPU, then falls back to WASM and records why. */
-  backend?: BackendRequest;
-  /**
-   * The GPU object to use instead of discovering one (navigator.gpu, or Node's `webgpu` package);
-   * null disables WebGPU discovery, as on a machine without it.
-   */
-  gpu?: GPU | null;
-  /**
-   * WASM threads, the caller's included: an integer from 1 (no workers) to 64, or 'auto' (default):
-   * the machine's cores (navigator.hardwareConcurrency, os.availableParallelism()), where shared
-   * memory and blocking waits are allowed (Node, Deno, a cross-origin-isolated worker). The threads
-   * share large GEMMs (training, HVPs, the batched mask-gradient and SME passes, Lanczos'
-   * reorthogonalisation) and large elementwise kernels. Checked whichever backend runs.
-   */
-  threads?: number | 'auto';
-  /** WASM build: 'auto' picks relaxed SIMD, else SIMD, else scalar, by runtime validation. */
-  simd?: 'auto' | 'relaxed' | 'simd' | 'scalar';
-  /**
-   * WebGPU only, a testing hook: plan work as if the device had these lower limits (bytes for the
-   * sizes), e.g. { maxComputeWorkgroupsPerDimension: 8, maxStorageBufferBindingSize: 4096 }, so
-   * the split dispatches that large problems need run on small ones. Results stay the same.
-   */
-  limits?: DeviceLimitCaps;
-}
-
-/** The backend an engine runs on, and why ({@link Engine.backendInfo}). */
-export interface EngineBackendInfo extends BackendInfo {
-  /** What the caller asked for. */
-  requested: BackendRequest;
-  /** Why this backend runs: under 'auto', why WebGPU was or was not chosen. */
-  reason: string;
-  /** Set when the WebGPU device was lost (the reason); every later call throws DeviceLostError. */
-  deviceLost?: string;
 }
 
 /**

@@ -25,7 +25,7 @@ export type { DeviceLimitCaps } from './webgpu/limits.js';
 export type {
   Backend, BackendInfo, BackendName, Tensor, DType, Activation, ReduceOp, GemmOptions, MaskOptions,
 } from './backend/backend.js';
-export type { BackendRequest } from './backend/select.js';
+export type { BackendRequest } from './backend/engine-options.js';
 export { ACTIVATIONS, REDUCE_OPS } from './backend/backend.js';
 export { DropoutSmeError, ArgumentError, BackendUnavailableError, DisposedError, DivergenceError, DeviceLostError } from './errors.js';
 export type { TrainCheckpoint } from './errors.js';

@@ -16,7 +16,7 @@ export type Activation = 'tanh' | 'relu' | 'sigmoid' | 'identity';
 /** Reductions to one number: Σx (sum), Σx·y (dot), Σx² (sumsq). */
 export type ReduceOp = 'sum' | 'dot' | 'sumsq';
 
-/** Every {@link Activation}, in the order the kernels number them. */
+/** Every {@link Activation} (the kernels' codes for them: kernel-declarations.ts). */
 export const ACTIVATIONS: readonly Activation[] = ['tanh', 'relu', 'sigmoid', 'identity'];
 /** Every {@link ReduceOp}. */
 export const REDUCE_OPS: readonly ReduceOp[] = ['sum', 'dot', 'sumsq'];
@@ -188,6 +188,11 @@ export interface Backend {
 
   /** Resolves when all enqueued work has finished. */
   flush(): Promise<void>;
+  /**
+   * Calls `listener` with the reason once the backend's device is lost (at once if it already
+   * was), not on destroy(); a WASM backend's memory cannot be lost, so it never calls back.
+   */
+  onLost(listener: (reason: string) => void): void;
   /** Tensors created and not yet disposed. */
   liveTensors(): number;
   /**

@@ -4,14 +4,10 @@
  */
 import { ArgumentError, BackendUnavailableError } from '../errors.js';
 import { checkThreads, createWasmBackend } from '../wasm/wasm-backend.js';
-import { createWebGPUBackend, WebGPUBackend } from '../webgpu/webgpu-backend.js';
+import { createWebGPUBackend } from '../webgpu/webgpu-backend.js';
 import { checkLimitCaps } from '../webgpu/limits.js';
 import type { Backend } from './backend.js';
-import type { EngineBackendInfo, EngineOptions } from '../engine.js';
-
-/** What {@link createEngine} is asked for: 'auto' (WebGPU, else WASM), 'webgpu' or 'wasm'. */
-export type BackendRequest = 'auto' | 'webgpu' | 'wasm';
-export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'webgpu', 'wasm'];
+import { BACKEND_REQUESTS, type EngineBackendInfo, type EngineOptions } from './engine-options.js';
 
 export async function selectBackend(options: EngineOptions): Promise<{ backend: Backend; info: EngineBackendInfo }> {
   if (options === null || typeof options !== 'object') throw new ArgumentError('options', 'an object', options);
@@ -44,8 +40,8 @@ export async function selectBackend(options: EngineOptions): Promise<{ backend: 
   }
 }
 
-/** engine.backendInfo.deviceLost records a lost WebGPU device (its reason). */
+/** engine.backendInfo.deviceLost records a lost device (its reason), as the backend reports it. */
 function recordLoss(backend: Backend, info: EngineBackendInfo): EngineBackendInfo {
-  if (backend instanceof WebGPUBackend) backend.onLost((reason) => { info.deviceLost = reason; });
+  backend.onLost((reason) => { info.deviceLost = reason; });
   return info;
 }

@@ -1,14 +1,11 @@
 /**
- * Argument checks shared by both backends, so the same mistake gets the same message whichever
- * backend runs. Each check throws ArgumentError / DisposedError naming the argument.
+ * Value checks of the public API (models, algorithms, host-side analyses) and of the backends'
+ * scalar arguments: each throws an ArgumentError naming the argument and the expectation.
+ * Checks of tensors and kernel options are the backends' own, in tensor-checks.ts.
  */
-import { ArgumentError, DisposedError } from '../errors.js';
-import type { Activation, BackendName, BroadcastOptions, DType, GemmOptions, MaskOptions, ReduceOp, RowsOptions, Tensor } from './backend.js';
-import { ACTIVATIONS, REDUCE_OPS } from './backend.js';
+import { ArgumentError } from '../errors.js';
 
-/** Largest u32, the bound for counters and seeds. */
-const U32_MAX = 0xffffffff;
-
+/** An integer in [min, max]. */
 export function checkInt(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
     throw new ArgumentError(name, `an integer in [${min}, ${max}]`, v);
@@ -16,180 +13,11 @@ export function checkInt(name: string, v: unknown, min: number, max = Number.MAX
   return v;
 }
 
+/** A finite number. */
 export function checkFinite(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new ArgumentError(name, 'a finite number', v);
   return v;
 }
-
-export function checkTensor(name: string, t: unknown, backend: BackendName, dtype?: DType): Tensor {
-  if (t === null || typeof t !== 'object' || typeof (t as Tensor).size !== 'number') {
-    throw new ArgumentError(name, 'a Tensor', t);
-  }
-  const tensor = t as Tensor;
-  if (tensor.disposed) throw new DisposedError(`${name}: tensor was disposed`);
-  if (tensor.backend !== backend) {
-    throw new ArgumentError(name, `a tensor of the ${backend} backend`, `a tensor of the ${tensor.backend} backend`);
-  }
-  if (dtype && tensor.dtype !== dtype) throw new ArgumentError(name, `a ${dtype} tensor`, `a ${tensor.dtype} tensor`);
-  return tensor;
-}
-
-export function checkRange(name: string, t: Tensor, offset: number, length: number): void {
-  checkInt(`${name} offset`, offset, 0);
-  checkInt(`${name} length`, length, 0);
-  if (offset + length > t.size) {
-    throw new ArgumentError(name, `at least ${offset + length} elements (offset ${offset} + length ${length})`, t.size);
-  }
-}
-
-export function checkSameSize(nameA: string, a: Tensor, nameB: string, b: Tensor): void {
-  if (a.size !== b.size) throw new ArgumentError(nameB, `${a.size} elements like ${nameA}`, b.size);
-}
-
-export function checkActivation(kind: unknown): Activation {
-  if (!ACTIVATIONS.includes(kind as Activation)) throw new ArgumentError('kind', `one of ${ACTIVATIONS.join(', ')}`, kind);
-  return kind as Activation;
-}
-
-/** The derivative order of an activation call: false/0, true/1 or 2. */
-export function derivativeOrder(d: unknown): 0 | 1 | 2 {
-  if (d === undefined || d === false || d === 0) return 0;
-  if (d === true || d === 1) return 1;
-  if (d === 2) return 2;
-  throw new ArgumentError('derivative', 'false/0, true/1 or 2', d);
-}
-
-export function checkReduceOp(op: unknown): ReduceOp {
-  if (!REDUCE_OPS.includes(op as ReduceOp)) throw new ArgumentError('op', `one of ${REDUCE_OPS.join(', ')}`, op);
-  return op as ReduceOp;
-}
-
-export type ResolvedGemm = Required<GemmOptions>;
-
-/** Fills defaults and checks that every batch entry of A, B and C lies inside its tensor. */
-export function resolveGemm(backend: BackendName, a: Tensor, b: Tensor, c: Tensor, opts: GemmOptions): ResolvedGemm {
-  checkTensor('a', a, backend, 'f32');
-  checkTensor('b', b, backend, 'f32');
-  checkTensor('c', c, backend, 'f32');
-  if (opts === null || typeof opts !== 'object') throw new ArgumentError('opts', 'an object with m, n, k');
-  const m = checkInt('opts.m', opts.m, 1);
-  const n = checkInt('opts.n', opts.n, 1);
-  const k = checkInt('opts.k', opts.k, 1);
-  const batch = checkInt('opts.batch', opts.batch ?? 1, 1);
-  const r: ResolvedGemm = {
-    m, n, k, batch,
-    transA: !!opts.transA,
-    transB: !!opts.transB,
-    alpha: checkFinite('opts.alpha', opts.alpha ?? 1),
-    beta: checkFinite('opts.beta', opts.beta ?? 0),
-    strideA: checkInt('opts.strideA', opts.strideA ?? m * k, 0),
-    strideB: checkInt('opts.strideB', opts.strideB ?? k * n, 0),
-    strideC: checkInt('opts.strideC', opts.strideC ?? m * n, 0),
-    offsetA: checkInt('opts.offsetA', opts.offsetA ?? 0, 0),
-    offsetB: checkInt('opts.offsetB', opts.offsetB ?? 0, 0),
-    offsetC: checkInt('opts.offsetC', opts.offsetC ?? 0, 0),
-  };
-  const need = (name: string, t: Tensor, offset: number, stride: number, len: number) => {
-    const last = offset + stride * (batch - 1) + len;
-    if (last > t.size) throw new ArgumentError(name, `at least ${last} elements for this gemm shape`, t.size);
-  };
-  need('a', a, r.offsetA, r.strideA, m * k);
-  need('b', b, r.offsetB, r.strideB, k * n);
-  need('c', c, r.offsetC, r.strideC, m * n);
-  if (r.strideC === 0 && batch > 1) throw new ArgumentError('opts.strideC', 'a positive stride when batch > 1 (outputs may not overlap)', 0);
-  return r;
-}
-
-export type ResolvedMask = Required<MaskOptions> & { threshold: number; invKeep: number };
-
-/** Fills defaults, checks ranges and derives the integer threshold floor(keep · 2^31). */
-export function resolveMask(backend: BackendName, out: Tensor, opts: MaskOptions): ResolvedMask {
-  checkTensor('out', out, backend, 'f32');
-  if (opts === null || typeof opts !== 'object') throw new ArgumentError('opts', 'an object with seed, step, layer, units, samples, keep');
-  const keep = opts.keep;
-  if (typeof keep !== 'number' || !(keep > 0 && keep <= 1)) throw new ArgumentError('opts.keep', 'a number in (0, 1]', keep);
-  const units = checkInt('opts.units', opts.units, 1);
-  const samples = checkInt('opts.samples', opts.samples, 1);
-  if (units * samples > out.size) throw new ArgumentError('out', `at least ${units * samples} elements (samples × units)`, out.size);
-  return {
-    seed: checkInt('opts.seed', opts.seed, 0, U32_MAX),
-    step: checkInt('opts.step', opts.step, 0, U32_MAX),
-    layer: checkInt('opts.layer', opts.layer, 0, U32_MAX),
-    units, samples, keep,
-    unitOffset: checkInt('opts.unitOffset', opts.unitOffset ?? 0, 0, U32_MAX),
-    sampleOffset: checkInt('opts.sampleOffset', opts.sampleOffset ?? 0, 0, U32_MAX),
-    threshold: keepThreshold(keep),
-    invKeep: Math.fround(1 / keep),
-  };
-}
-
-/** floor(keep · 2^31): B = 1 iff (hash >> 1) < threshold, so keep = 1 keeps every unit. */
-export function keepThreshold(keep: number): number {
-  return Math.floor(keep * 2147483648);
-}
-
-/** create(size, dtype): size a positive integer, dtype 'f32' or 'u32'. */
-export function checkCreate(size: unknown, dtype: unknown): { size: number; dtype: DType } {
-  checkInt('size', size, 1);
-  if (dtype !== 'f32' && dtype !== 'u32') throw new ArgumentError('dtype', "'f32' or 'u32'", dtype);
-  return { size: size as number, dtype };
-}
-
-/** fromArray/write data: a Float32Array or Uint32Array (its type gives the dtype). */
-export function checkData(name: string, data: unknown): DType {
-  if (data instanceof Float32Array) return 'f32';
-  if (data instanceof Uint32Array) return 'u32';
-  throw new ArgumentError(name, 'a Float32Array or Uint32Array', data);
-}
-
-/** rows × cols with both positive; returns them. */
-export function checkRows(opts: unknown): RowsOptions {
-  if (opts === null || typeof opts !== 'object') throw new ArgumentError('opts', 'an object with rows and cols', opts);
-  const o = opts as RowsOptions;
-  return { rows: checkInt('opts.rows', o.rows, 1), cols: checkInt('opts.cols', o.cols, 1) };
-}
-
-/** Tensor `name` holds at least rows·cols elements. */
-export function checkMatrix(name: string, t: Tensor, rows: number, cols: number): void {
-  if (t.size < rows * cols) throw new ArgumentError(name, `at least ${rows * cols} elements (${rows} × ${cols})`, t.size);
-}
-
-export function resolveBroadcast(backend: BackendName, x: Tensor, v: Tensor, out: Tensor, opts: BroadcastOptions): Required<BroadcastOptions> {
-  for (const [n, t] of [['x', x], ['v', v], ['out', out]] as const) checkTensor(n, t, backend, 'f32');
-  const { rows, cols } = checkRows(opts);
-  const op = opts.op;
-  if (op !== 'add' && op !== 'mul') throw new ArgumentError('opts.op', "'add' or 'mul'", op);
-  const vOffset = checkInt('opts.vOffset', opts.vOffset ?? 0, 0);
-  const batch = checkInt('opts.batch', opts.batch ?? 1, 1);
-  const vStride = checkInt('opts.vStride', opts.vStride ?? 0, 0);
-  checkMatrix('x', x, batch * rows, cols);
-  checkMatrix('out', out, batch * rows, cols);
-  checkRange('v', v, vOffset, vStride * (batch - 1) + cols);
-  return { rows, cols, op, vOffset, batch, vStride };
-}
-
-export function resolveSoftmaxXent(backend: BackendName, logits: Tensor, targets: Tensor, grad: Tensor, loss: Tensor, opts: RowsOptions): RowsOptions {
-  for (const [n, t] of [['logits', logits], ['targets', targets], ['grad', grad], ['loss', loss]] as const) checkTensor(n, t, backend, 'f32');
-  const r = checkRows(opts);
-  checkMatrix('logits', logits, r.rows, r.cols);
-  checkMatrix('targets', targets, r.rows, r.cols);
-  checkMatrix('grad', grad, r.rows, r.cols);
-  checkMatrix('loss', loss, r.rows, 1);
-  return r;
-}
-
-export function resolveGatherRows(backend: BackendName, src: Tensor, index: Tensor, dst: Tensor, opts: RowsOptions): RowsOptions & { srcRows: number } {
-  checkTensor('src', src, backend);
-  checkTensor('index', index, backend, 'u32');
-  checkTensor('dst', dst, backend);
-  if (src.dtype !== dst.dtype) throw new ArgumentError('dst', `a ${src.dtype} tensor like src`, `a ${dst.dtype} tensor`);
-  const r = checkRows(opts);
-  checkMatrix('index', index, r.rows, 1);
-  checkMatrix('dst', dst, r.rows, r.cols);
-  return { ...r, srcRows: Math.floor(src.size / r.cols) };
-}
-
-// ---- value checks shared by the public API (models, algorithms, host-side analyses) ----
 
 /** An options argument: undefined gives {}, anything but a plain object is refused. */
 export function checkOptions<T extends object>(name: string, o: T | undefined, expected = 'an object'): T {

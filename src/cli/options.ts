@@ -1,7 +1,7 @@
 /** Option parsing shared by the subcommands (node:util parseArgs), with checks in plain words. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ArgumentError } from '../errors.js';
-import type { BackendRequest } from '../backend/select.js';
+import type { BackendRequest } from '../backend/engine-options.js';
 import type { Shard } from '../experiments/runner.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;

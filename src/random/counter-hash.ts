@@ -38,3 +38,8 @@ export function counterHash(seed: number, step: number, layer: number, unit: num
 export function maskValue(hash: number, threshold: number, invKeep: number): number {
   return hash >>> 1 < threshold ? invKeep : 0;
 }
+
+/** floor(keep · 2^31), the `threshold` of {@link maskValue}: keep = 1 keeps every unit. */
+export function keepThreshold(keep: number): number {
+  return Math.floor(keep * 2147483648);
+}

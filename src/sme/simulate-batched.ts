@@ -31,8 +31,7 @@ import { allocateHvp, batchedHvp, hvpFloats, type HvpBuffers } from './path-hvp.
 import { allocatePass, passBackward, passFloats, passForward, passLossHead, passOnes, repeatRows, shareLayer0, type PassBuffers } from './path-pass.js';
 import { isSme, needsHvp, pathSource, recordTimes, type PathsResult, type ResolvedSimulate } from './path-options.js';
 import { frozenGaussians, pairWeights } from './samplers.js';
-import { keepThreshold } from '../backend/validate.js';
-import { counterHash, maskValue } from '../random/counter-hash.js';
+import { counterHash, keepThreshold, maskValue } from '../random/counter-hash.js';
 
 /** Floats the batched buffers of one batch may take (about 64 MiB, as for the mask passes). */
 export const PATH_BUDGET = 1 << 24;

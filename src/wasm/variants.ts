@@ -9,6 +9,7 @@ import simdSharedBytes from '../../build/wasm/simd-shared.wasm';
 import relaxedBytes from '../../build/wasm/relaxed.wasm';
 import relaxedSharedBytes from '../../build/wasm/relaxed-shared.wasm';
 import { BackendUnavailableError } from '../errors.js';
+import type { WasmKernelName } from '../backend/kernel-declarations.js';
 
 export type SimdFlavour = 'relaxed' | 'simd' | 'scalar';
 export type SimdRequest = 'auto' | SimdFlavour;
@@ -67,34 +68,17 @@ export function pickVariant(request: SimdRequest, shared: boolean): Variant {
   throw new BackendUnavailableError(`wasm: ${why}`);
 }
 
-/** The exports of every build (assembly/index.ts). Pointers are byte offsets in linear memory. */
-export interface Kernels {
+/**
+ * The exports of every build (assembly/index.ts). Pointers are byte offsets in linear memory; the
+ * kernels' arguments are declared in src/backend/kernel-declarations.ts (call them through
+ * wasm-args.ts).
+ */
+export type Kernels = {
   heapBase(): number;
   gemmScratchBytes(): number;
   gemmTileRows(): number;
   gemmTileCols(): number;
-  gemm(
-    m: number, n: number, k: number,
-    a: number, lda: number, transA: number,
-    b: number, ldb: number, transB: number,
-    c: number, ldc: number,
-    alpha: number, beta: number,
-    batch: number, strideA: number, strideB: number, strideC: number,
-    scratch: number,
-  ): void;
-  activation(x: number, y: number, n: number, kind: number, derivative: number): void;
-  axpy(alpha: number, x: number, y: number, n: number): void;
-  scale(alpha: number, x: number, n: number): void;
-  mul(x: number, y: number, out: number, n: number): void;
-  reduce(op: number, x: number, y: number, n: number, out: number): void;
-  mask(
-    out: number, seed: number, step: number, layer: number, units: number, samples: number,
-    unitOffset: number, sampleOffset: number, threshold: number, invKeep: number,
-  ): void;
-  broadcast(x: number, v: number, out: number, rows: number, cols: number, op: number, batch: number, vStride: number): void;
-  softmax_xent(logits: number, targets: number, grad: number, loss: number, rows: number, cols: number): void;
-  gather_rows(src: number, index: number, dst: number, rows: number, cols: number, srcRows: number): void;
-}
+} & Readonly<Record<WasmKernelName, (...args: number[]) => void>>;
 
 /** Maximum pages a shared memory may declare (the builds' --maximumMemory). */
 export const MAX_PAGES = 65536;

@@ -7,15 +7,17 @@
 import type {
   Activation, Backend, BackendInfo, BroadcastOptions, DType, GemmOptions, MaskOptions, ReduceOp, RowsOptions, Tensor,
 } from '../backend/backend.js';
-import { ACTIVATIONS } from '../backend/backend.js';
+import { ACTIVATION_CODES, BROADCAST_CODES, REDUCE_CODES } from '../backend/kernel-declarations.js';
 import {
-  checkActivation, checkFinite, derivativeOrder, checkInt, checkRange, checkReduceOp, checkSameSize, checkTensor,
-  resolveBroadcast, resolveGatherRows, resolveGemm, resolveMask, resolveSoftmaxXent,
-} from '../backend/validate.js';
-import { ArgumentError, DisposedError } from '../errors.js';
+  checkActivation, checkCreate, checkFromArray, checkRange, checkReduceOp, checkSameSize, checkTensor, checkWriteData, resolveCopy, derivativeOrder,
+  destroyedError, isDisposedOf, resolveBroadcast, resolveGatherRows, resolveGemm, resolveMask, resolveSoftmaxXent,
+} from '../backend/tensor-checks.js';
+import { checkFinite, checkInt } from '../backend/validate.js';
+import { ArgumentError } from '../errors.js';
 import { Allocator } from './allocator.js';
-import { splitGemm } from './gemm-split.js';
+import { splitGemm, type GemmPart } from './gemm-split.js';
 import { WasmTensor } from './tensor.js';
+import { argSlots, callExport, wasmArgs } from './wasm-args.js';
 import { canBlock, CONTROL_BYTES, COUNTER_BYTES, hardwareThreads, ThreadPool } from './threads.js';
 import { createMemory, instantiate, pickVariant, supportedSimd, type Kernels, type SimdRequest, type Variant } from './variants.js';
 
@@ -30,9 +32,10 @@ export interface WasmBackendOptions {
   simd?: SimdRequest;
 }
 
-/** gemm argument indices a chunk overrides: m, n, batch, a, b, c. */
-const GEMM_CHUNK_SLOTS = [0, 1, 13, 3, 6, 9];
-const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, dot: 1, sumsq: 2 };
+/** The gemm arguments a thread-pool chunk overrides, and the slot of each thread's scratch. */
+const GEMM_CHUNK = ['m', 'n', 'batch', 'a', 'b', 'c'] as const;
+const GEMM_CHUNK_SLOTS = argSlots('gemm', GEMM_CHUNK);
+const GEMM_SCRATCH_SLOT = argSlots('gemm', ['scratch'])[0]!;
 /** Most threads a backend runs (the thread pool's job block holds a gemm split for 64). */
 export const MAX_THREADS = 64;
 /**
@@ -147,23 +150,19 @@ class WasmBackend implements Backend {
 
   // ---- tensors -------------------------------------------------------------------------------
 
+  /** `t` checked as a live tensor of this backend (the shared checks: only ours have this owner). */
   private own(name: string, t: unknown, dtype?: DType): WasmTensor {
     this.alive();
-    const tensor = checkTensor(name, t, 'wasm', dtype);
-    if (!(tensor instanceof WasmTensor) || tensor.owner !== this) {
-      throw new DisposedError(`${name}: tensor belongs to another engine`);
-    }
-    return tensor;
+    return checkTensor(name, t, this, dtype) as WasmTensor;
   }
 
   private alive(): void {
-    if (this.destroyed) throw new DisposedError('wasm backend: destroyed');
+    if (this.destroyed) throw destroyedError(this);
   }
 
   create(size: number, dtype: DType = 'f32'): Tensor {
     this.alive();
-    checkInt('size', size, 1);
-    if (dtype !== 'f32' && dtype !== 'u32') throw new ArgumentError('dtype', "'f32' or 'u32'", dtype);
+    checkCreate(size, dtype);
     const ptr = this.alloc.alloc(size * 4);
     this.alloc.u32().fill(0, ptr >>> 2, (ptr >>> 2) + size);
     const t = new WasmTensor(size, dtype, ptr, this);
@@ -173,9 +172,7 @@ class WasmBackend implements Backend {
 
   fromArray(data: Float32Array | Uint32Array): Tensor {
     this.alive();
-    const dtype = data instanceof Float32Array ? 'f32' : data instanceof Uint32Array ? 'u32' : null;
-    if (!dtype) throw new ArgumentError('data', 'a Float32Array or Uint32Array', data);
-    if (data.length < 1) throw new ArgumentError('data', 'at least 1 element', `${data.length}`);
+    const dtype = checkFromArray(data);
     const t = this.create(data.length, dtype) as WasmTensor;
     this.view(dtype).set(data, t.ptr >>> 2);
     return t;
@@ -183,8 +180,7 @@ class WasmBackend implements Backend {
 
   write(t: Tensor, data: Float32Array | Uint32Array, offset = 0): void {
     const wt = this.own('t', t);
-    const want = wt.dtype === 'f32' ? Float32Array : Uint32Array;
-    if (!(data instanceof want)) throw new ArgumentError('data', `a ${want.name} for a ${wt.dtype} tensor`, data);
+    checkWriteData(wt, data);
     checkRange('t', wt, offset, data.length);
     this.view(wt.dtype).set(data, (wt.ptr >>> 2) + offset);
   }
@@ -198,12 +194,9 @@ class WasmBackend implements Backend {
   }
 
   copy(src: Tensor, dst: Tensor, srcOffset = 0, dstOffset = 0, length?: number): void {
-    const s = this.own('src', src);
-    const d = this.own('dst', dst);
-    if (s.dtype !== d.dtype) throw new ArgumentError('dst', `a ${s.dtype} tensor like src`, `a ${d.dtype} tensor`);
-    const len = length ?? s.size - srcOffset;
-    checkRange('src', s, srcOffset, len);
-    checkRange('dst', d, dstOffset, len);
+    this.alive();
+    const r = resolveCopy(this, src, dst, srcOffset, dstOffset, length);
+    const s = r.s as WasmTensor, d = r.d as WasmTensor, len = r.len;
     const u32 = this.alloc.u32();
     const from = (s.ptr >>> 2) + srcOffset;
     u32.copyWithin((d.ptr >>> 2) + dstOffset, from, from + len);
@@ -218,7 +211,7 @@ class WasmBackend implements Backend {
   }
 
   dispose(t: Tensor): void {
-    if (t instanceof WasmTensor && t.owner === this && t.disposed) return;
+    if (isDisposedOf(t, this)) return;
     const wt = this.own('t', t);
     wt.markDisposed();
     this.live.delete(wt);
@@ -233,7 +226,7 @@ class WasmBackend implements Backend {
 
   gemm(a: Tensor, b: Tensor, c: Tensor, opts: GemmOptions): void {
     this.alive();
-    const r = resolveGemm('wasm', a, b, c, opts);
+    const r = resolveGemm(this, a, b, c, opts);
     const ta = this.own('a', a), tb = this.own('b', b), tc = this.own('c', c);
     const g = {
       m: r.m, n: r.n, k: r.k, batch: r.batch,
@@ -244,17 +237,18 @@ class WasmBackend implements Backend {
     };
     const alpha = Math.fround(r.alpha), beta = Math.fround(r.beta);
     const parts = this.pool ? splitGemm(g, this.threads, this.tileRows, this.tileCols) : [{ m: g.m, n: g.n, batch: g.batch, a: g.a, b: g.b, c: g.c }];
+    // Object literals, never spreads: a spread object is slow to read (see wasm-args.ts).
+    const whole = (p: GemmPart, scratch: number) => ({
+      m: p.m, n: p.n, k: g.k, a: p.a, lda: g.lda, transA: +g.transA, b: p.b, ldb: g.ldb, transB: +g.transB, c: p.c, ldc: g.ldc,
+      alpha, beta, batch: p.batch, strideA: g.strideA, strideB: g.strideB, strideC: g.strideC, scratch,
+    });
     if (parts.length === 1) {
-      const p = parts[0]!;
-      const s = this.scratchFor(1)[0]!;
-      this.k.gemm(p.m, p.n, g.k, p.a, g.lda, +g.transA, p.b, g.ldb, +g.transB, p.c, g.ldc, alpha, beta, p.batch, g.strideA, g.strideB, g.strideC, s);
+      callExport('gemm', this.k.gemm, whole(parts[0]!, this.scratchFor(1)[0]!));
       return;
     }
-    // Argument slots a chunk overrides: m, n, batch, a, b, c; slot 17 is the thread's scratch.
-    const args = [g.m, g.n, g.k, g.a, g.lda, +g.transA, g.b, g.ldb, +g.transB, g.c, g.ldc, alpha, beta, g.batch, g.strideA, g.strideB, g.strideC, 0];
     const table: number[] = [];
-    for (const p of parts) table.push(p.m, p.n, p.batch, p.a, p.b, p.c);
-    this.pool!.run('gemm', args, GEMM_CHUNK_SLOTS, table, 17, this.scratchFor(this.threads), this.k as unknown as Record<string, (...a: number[]) => void>);
+    for (const p of parts) for (const name of GEMM_CHUNK) table.push(p[name]);
+    this.pool!.run('gemm', wasmArgs('gemm', whole(g, 0)), GEMM_CHUNK_SLOTS, table, GEMM_SCRATCH_SLOT, this.scratchFor(this.threads), this.k);
   }
 
   /** Per-thread packing buffers, allocated on first use. */
@@ -268,16 +262,16 @@ class WasmBackend implements Backend {
     checkActivation(kind);
     const order = derivativeOrder(derivative);
     checkSameSize('x', tx, 'y', ty);
-    const code = ACTIVATIONS.indexOf(kind);
+    const args = { x: tx.ptr, y: ty.ptr, n: tx.size, kind: ACTIVATION_CODES[kind].code, derivative: order };
     const smooth = kind === 'tanh' || kind === 'sigmoid';
     if (!this.pool || tx.size < (smooth ? THREAD_MIN_SMOOTH : THREAD_MIN_ELEMENTS)) {
-      this.k.activation(tx.ptr, ty.ptr, tx.size, code, order);
+      callExport('activation', this.k.activation, args);
       return;
     }
     // Elementwise: ranges of elements (multiples of 4, so every chunk keeps the SIMD loop).
     const table: number[] = [];
     for (const [lo, hi] of this.ranges(tx.size)) table.push(tx.ptr + 4 * lo, ty.ptr + 4 * lo, hi - lo);
-    this.pool.run('activation', [tx.ptr, ty.ptr, tx.size, code, order], [0, 1, 2], table, -1, [], this.local());
+    this.pool.run('activation', wasmArgs('activation', args), argSlots('activation', ['x', 'y', 'n']), table, -1, [], this.k);
   }
 
   /** Up to 2 ranges per thread covering [0, n), boundaries on multiples of 4. */
@@ -291,34 +285,31 @@ class WasmBackend implements Backend {
     return out;
   }
 
-  private local(): Record<string, (...a: number[]) => void> {
-    return this.k as unknown as Record<string, (...a: number[]) => void>;
-  }
-
   axpy(alpha: number, x: Tensor, y: Tensor): void {
     checkFinite('alpha', alpha);
     const tx = this.own('x', x, 'f32'), ty = this.own('y', y, 'f32');
     checkSameSize('x', tx, 'y', ty);
-    this.k.axpy(alpha, tx.ptr, ty.ptr, tx.size);
+    callExport('axpy', this.k.axpy, { alpha, x: tx.ptr, y: ty.ptr, n: tx.size });
   }
 
   scale(alpha: number, x: Tensor): void {
     checkFinite('alpha', alpha);
     const tx = this.own('x', x, 'f32');
-    this.k.scale(alpha, tx.ptr, tx.size);
+    callExport('scale', this.k.scale, { alpha, x: tx.ptr, n: tx.size });
   }
 
   mul(x: Tensor, y: Tensor, out: Tensor): void {
     const tx = this.own('x', x, 'f32'), ty = this.own('y', y, 'f32'), to = this.own('out', out, 'f32');
     checkSameSize('x', tx, 'y', ty);
     checkSameSize('x', tx, 'out', to);
+    const args = { x: tx.ptr, y: ty.ptr, out: to.ptr, n: tx.size };
     if (!this.pool || tx.size < THREAD_MIN_ELEMENTS) {
-      this.k.mul(tx.ptr, ty.ptr, to.ptr, tx.size);
+      callExport('mul', this.k.mul, args);
       return;
     }
     const table: number[] = [];
     for (const [lo, hi] of this.ranges(tx.size)) table.push(tx.ptr + 4 * lo, ty.ptr + 4 * lo, to.ptr + 4 * lo, hi - lo);
-    this.pool.run('mul', [tx.ptr, ty.ptr, to.ptr, tx.size], [0, 1, 2, 3], table, -1, [], this.local());
+    this.pool.run('mul', wasmArgs('mul', args), argSlots('mul', ['x', 'y', 'out', 'n']), table, -1, [], this.k);
   }
 
   reduce(op: ReduceOp, x: Tensor, y: Tensor | null, out: Tensor, outOffset = 0): void {
@@ -332,23 +323,27 @@ class WasmBackend implements Backend {
     }
     const to = this.own('out', out, 'f32');
     checkRange('out', to, outOffset, 1);
-    this.k.reduce(REDUCE_CODES[op], tx.ptr, yPtr, tx.size, to.ptr + 4 * outOffset);
+    callExport('reduce', this.k.reduce, { op: REDUCE_CODES[op], x: tx.ptr, y: yPtr, n: tx.size, out: to.ptr + 4 * outOffset });
   }
 
   mask(out: Tensor, opts: MaskOptions): void {
     this.alive();
-    const r = resolveMask('wasm', out, opts);
+    const r = resolveMask(this, out, opts);
     const to = this.own('out', out, 'f32');
-    this.k.mask(to.ptr, r.seed, r.step, r.layer, r.units, r.samples, r.unitOffset, r.sampleOffset, r.threshold, r.invKeep);
+    callExport('mask', this.k.mask, {
+      out: to.ptr, seed: r.seed, step: r.step, layer: r.layer, units: r.units, samples: r.samples,
+      unitOffset: r.unitOffset, sampleOffset: r.sampleOffset, threshold: r.threshold, invKeep: r.invKeep,
+    });
   }
 
   broadcast(x: Tensor, v: Tensor, out: Tensor, opts: BroadcastOptions): void {
     this.alive();
-    const r = resolveBroadcast('wasm', x, v, out, opts);
+    const r = resolveBroadcast(this, x, v, out, opts);
     const tx = this.own('x', x), tv = this.own('v', v), to = this.own('out', out);
-    const vp = tv.ptr + 4 * r.vOffset, op = r.op === 'add' ? 0 : 1;
+    const vp = tv.ptr + 4 * r.vOffset;
+    const args = { x: tx.ptr, v: vp, out: to.ptr, rows: r.rows, cols: r.cols, op: BROADCAST_CODES[r.op], batch: r.batch, vStride: r.vStride };
     if (!this.pool || r.rows * r.cols * r.batch < THREAD_MIN_ELEMENTS) {
-      this.k.broadcast(tx.ptr, vp, to.ptr, r.rows, r.cols, op, r.batch, r.vStride);
+      callExport('broadcast', this.k.broadcast, args);
       return;
     }
     // Chunks of whole batch entries where every thread gets one, else row ranges of each entry
@@ -371,27 +366,29 @@ class WasmBackend implements Backend {
         }
       }
     }
-    // Slots: x, v, out, rows, batch.
-    this.pool.run('broadcast', [tx.ptr, vp, to.ptr, r.rows, r.cols, op, r.batch, r.vStride], [0, 1, 2, 3, 6], table, -1, [], this.local());
+    this.pool.run('broadcast', wasmArgs('broadcast', args), argSlots('broadcast', ['x', 'v', 'out', 'rows', 'batch']), table, -1, [], this.k);
   }
 
   softmaxXent(logits: Tensor, targets: Tensor, grad: Tensor, loss: Tensor, opts: RowsOptions): void {
     this.alive();
-    const r = resolveSoftmaxXent('wasm', logits, targets, grad, loss, opts);
+    const r = resolveSoftmaxXent(this, logits, targets, grad, loss, opts);
     const [tl, tt, tg, tlo] = [this.own('logits', logits), this.own('targets', targets), this.own('grad', grad), this.own('loss', loss)];
-    this.k.softmax_xent(tl.ptr, tt.ptr, tg.ptr, tlo.ptr, r.rows, r.cols);
+    callExport('softmax_xent', this.k.softmax_xent, { logits: tl.ptr, targets: tt.ptr, grad: tg.ptr, loss: tlo.ptr, rows: r.rows, cols: r.cols });
   }
 
   gatherRows(src: Tensor, index: Tensor, dst: Tensor, opts: RowsOptions): void {
     this.alive();
-    const r = resolveGatherRows('wasm', src, index, dst, opts);
+    const r = resolveGatherRows(this, src, index, dst, opts);
     const ts = this.own('src', src), ti = this.own('index', index), td = this.own('dst', dst);
-    this.k.gather_rows(ts.ptr, ti.ptr, td.ptr, r.rows, r.cols, r.srcRows);
+    callExport('gather_rows', this.k.gather_rows, { src: ts.ptr, index: ti.ptr, dst: td.ptr, rows: r.rows, cols: r.cols, srcRows: r.srcRows });
   }
 
   async flush(): Promise<void> {
     this.alive();
   }
+
+  /** Linear memory is not a device that can be lost: the listener is never called. */
+  onLost(_listener: (reason: string) => void): void {}
 
   liveTensors(): number {
     return this.live.size;

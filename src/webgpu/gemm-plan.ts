@@ -5,7 +5,7 @@
  * cut into pieces (batch entries, blocks of rows, columns and k) whose bindings fit
  * maxStorageBufferBindingSize.
  */
-import type { ResolvedGemm } from '../backend/validate.js';
+import type { ResolvedGemm } from '../backend/tensor-checks.js';
 import { ArgumentError } from '../errors.js';
 
 export type GemmTile = 16 | 32 | 64;

@@ -3,6 +3,7 @@
  * Every kernel's entry point is `main`; layouts are 'auto' (each variant declares only the
  * bindings it uses, and uses every binding it declares).
  */
+import type { KernelName } from '../backend/kernel-declarations.js';
 import { definesKey, preprocess, type Defines } from './preprocess.js';
 import gemm from '../../shaders/gemm.wgsl';
 import activation from '../../shaders/activation.wgsl';
@@ -16,8 +17,8 @@ import broadcast from '../../shaders/broadcast.wgsl';
 import softmax_xent from '../../shaders/softmax_xent.wgsl';
 import gather_rows from '../../shaders/gather_rows.wgsl';
 
-export const SHADERS = { gemm, activation, axpy, scale, mul, reduce, mask, fill, broadcast, softmax_xent, gather_rows } as const;
-export type KernelName = keyof typeof SHADERS;
+/** Each declared kernel's WGSL source (src/backend/kernel-declarations.ts names them). */
+export const SHADERS: Readonly<Record<KernelName, string>> = { gemm, activation, axpy, scale, mul, reduce, mask, fill, broadcast, softmax_xent, gather_rows };
 
 export class PipelineCache {
   private readonly pipelines = new Map<string, GPUComputePipeline>();

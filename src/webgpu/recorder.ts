@@ -7,10 +7,12 @@
  * ordered with the recorded work without a submit. Temporary buffers are destroyed after the
  * submit that uses them.
  */
+import type { KernelName, ParamValues } from '../backend/kernel-declarations.js';
 import { USAGE } from './tensor.js';
+import { packParams, PARAM_WORDS } from './uniforms.js';
 
-/** Bytes of uniform parameters each dispatch may use (20 words; gemm uses them all). */
-export const PARAM_BYTES = 80;
+/** Bytes of uniform parameters each dispatch binds: the largest declared Params struct. */
+export const PARAM_BYTES = PARAM_WORDS * 4;
 const RING_SLOTS = 256;
 const MAX_COMMANDS = 512;
 
@@ -21,6 +23,8 @@ export class Recorder {
   private readonly slotBytes: number;
   private readonly ring: GPUBuffer;
   private readonly ringHost: ArrayBuffer;
+  private readonly ringU32: Uint32Array;
+  private readonly ringF32: Float32Array;
   private slotsUsed = 0;
   private afterSubmit: GPUBuffer[] = [];
   /** Number of queue submits so far (for tests and diagnostics). */
@@ -30,6 +34,8 @@ export class Recorder {
     this.slotBytes = Math.max(256, device.limits.minUniformBufferOffsetAlignment);
     this.ring = device.createBuffer({ label: 'uniform ring', size: this.slotBytes * RING_SLOTS, usage: USAGE.UNIFORM | USAGE.COPY_DST });
     this.ringHost = new ArrayBuffer(this.slotBytes * RING_SLOTS);
+    this.ringU32 = new Uint32Array(this.ringHost);
+    this.ringF32 = new Float32Array(this.ringHost);
   }
 
   /** True when commands are recorded and not yet submitted. */
@@ -50,15 +56,13 @@ export class Recorder {
   }
 
   /**
-   * A uniform slot for one dispatch: `write` fills its 20 words (u32 and f32 views of the same
-   * memory); returns the binding to pass as the dispatch's binding 0.
+   * A uniform slot for one dispatch of `kernel`, holding `values` packed as its declaration says
+   * (uniforms.ts); returns the binding to pass as the dispatch's binding 0.
    */
-  params(write: (u32: Uint32Array, f32: Float32Array) => void): GPUBufferBinding {
+  params<K extends KernelName>(kernel: K, values: ParamValues<K>): GPUBufferBinding {
     if (this.slotsUsed === RING_SLOTS) this.submit();
     const offset = this.slotsUsed++ * this.slotBytes;
-    const u32 = new Uint32Array(this.ringHost, offset, PARAM_BYTES / 4);
-    u32.fill(0);
-    write(u32, new Float32Array(this.ringHost, offset, PARAM_BYTES / 4));
+    packParams(kernel, values, this.ringU32, this.ringF32, offset / 4);
     this.enc();
     return { buffer: this.ring, offset, size: PARAM_BYTES };
   }

@@ -6,11 +6,14 @@
 import type {
   Activation, Backend, BackendInfo, BroadcastOptions, DType, GemmOptions, MaskOptions, ReduceOp, RowsOptions, Tensor,
 } from '../backend/backend.js';
+import { ACTIVATIONS } from '../backend/backend.js';
+import { ACTIVATION_CODES, type ParamValues } from '../backend/kernel-declarations.js';
 import {
-  checkActivation, derivativeOrder, checkCreate, checkData, checkFinite, checkInt, checkRange, checkReduceOp, checkSameSize, checkTensor, resolveGemm,
-  resolveBroadcast, resolveGatherRows, resolveMask, resolveSoftmaxXent, type ResolvedGemm,
-} from '../backend/validate.js';
-import { ArgumentError, BackendUnavailableError, DeviceLostError, DisposedError, DropoutSmeError } from '../errors.js';
+  checkActivation, checkCreate, checkFromArray, checkRange, checkReduceOp, checkSameSize, checkTensor, checkWriteData, resolveCopy, derivativeOrder,
+  destroyedError, isDisposedOf, resolveBroadcast, resolveGatherRows, resolveGemm, resolveMask, resolveSoftmaxXent, type ResolvedGemm,
+} from '../backend/tensor-checks.js';
+import { checkFinite, checkInt } from '../backend/validate.js';
+import { ArgumentError, BackendUnavailableError, DeviceLostError, DropoutSmeError } from '../errors.js';
 import { getGPU, NODE_HINT, runtimeName } from './gpu-provider.js';
 import { PipelineCache } from './pipelines.js';
 import { Recorder } from './recorder.js';
@@ -22,7 +25,8 @@ const U32_MAX = 0xffffffff;
 const TENSOR_USAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
 /** Workgroups of the first reduction pass: at most this many partial sums. */
 const REDUCE_GROUPS = 1024;
-const ACTIVATION_DEFINES: Record<Activation, string> = { tanh: 'KIND_TANH', relu: 'KIND_RELU', sigmoid: 'KIND_SIGMOID', identity: 'KIND_IDENTITY' };
+/** One block of a gemm: its Params fields but the grid chunk's (batch0, tileX0, tileY0), and its batch. */
+type GemmBlock = Omit<ParamValues<'gemm'>, 'betaZero' | 'batch0' | 'tileX0' | 'tileY0'> & { batch: number; betaZero: boolean };
 
 export interface WebGPUBackendOptions {
   /** A GPU object to use instead of navigator.gpu / the `webgpu` package; null disables WebGPU. */
@@ -91,7 +95,7 @@ export class WebGPUBackend implements Backend {
   // ---- bookkeeping ----
 
   private alive(): void {
-    if (this.destroyed) throw new DisposedError('webgpu backend was destroyed');
+    if (this.destroyed) throw destroyedError(this);
     if (this.lostReason) throw new DeviceLostError(this.lostReason);
   }
 
@@ -130,12 +134,9 @@ export class WebGPUBackend implements Backend {
     return [this.bind(buffer, lo, end - lo), start - lo];
   }
 
+  /** `t` checked as a live tensor of this backend (the shared checks: only ours have this owner). */
   private tensor(name: string, t: unknown, dtype?: DType): WebGPUTensor {
-    const tensor = checkTensor(name, t, 'webgpu', dtype);
-    if (!(tensor instanceof WebGPUTensor) || tensor.owner !== this) {
-      throw new DisposedError(`${name}: tensor belongs to another webgpu backend`);
-    }
-    return tensor;
+    return checkTensor(name, t, this, dtype) as WebGPUTensor;
   }
 
   private throwGpuErrors(): void {
@@ -189,8 +190,7 @@ export class WebGPUBackend implements Backend {
 
   fromArray(data: Float32Array | Uint32Array): Tensor {
     this.alive();
-    const dtype = checkData('data', data);
-    checkInt('data.length', data.length, 1);
+    const dtype = checkFromArray(data);
     this.checkFits('data.length', data.length);
     return this.newTensor(data.length, dtype, data);
   }
@@ -198,9 +198,7 @@ export class WebGPUBackend implements Backend {
   write(t: Tensor, data: Float32Array | Uint32Array, offset = 0): void {
     this.begin();
     const tensor = this.tensor('t', t);
-    if (checkData('data', data) !== tensor.dtype) {
-      throw new ArgumentError('data', `a ${tensor.dtype === 'f32' ? 'Float32Array' : 'Uint32Array'} for a ${tensor.dtype} tensor`, data);
-    }
+    checkWriteData(tensor, data);
     checkRange('t', tensor, offset, data.length);
     this.rec.upload(data, tensor.buffer, offset * 4);
   }
@@ -235,11 +233,8 @@ export class WebGPUBackend implements Backend {
 
   copy(src: Tensor, dst: Tensor, srcOffset = 0, dstOffset = 0, length?: number): void {
     this.begin();
-    const s = this.tensor('src', src);
-    const d = this.tensor('dst', dst, s.dtype);
-    const len = length ?? s.size - srcOffset;
-    checkRange('src', s, srcOffset, len);
-    checkRange('dst', d, dstOffset, len);
+    const r = resolveCopy(this, src, dst, srcOffset, dstOffset, length);
+    const s = r.s as WebGPUTensor, d = r.d as WebGPUTensor, len = r.len;
     if (len === 0) return;
     if (s.buffer === d.buffer) {
       if (srcOffset === dstOffset) return;
@@ -267,31 +262,25 @@ export class WebGPUBackend implements Backend {
       return;
     }
     for (const { start, count } of spans(tensor.size, perDispatch(this.limits), this.limits.align)) {
-      const params = this.rec.params((u) => {
-        u[0] = count;
-        u[1] = bits;
-      });
+      const params = this.rec.params('fill', { n: count, bits });
       const [x, y] = grid1D(count, this.maxPerDim);
       this.rec.dispatch(this.pipelines.get('fill'), [params, this.bind(tensor.buffer, start, count)], x, y);
     }
   }
 
   dispose(t: Tensor): void {
-    if (t instanceof WebGPUTensor && t.owner === this) {
-      if (t.disposed) return;
-      t.markDisposed();
-      this.live.delete(t);
-      if (!this.destroyed) this.rec.release(t.buffer);
-      return;
-    }
-    this.tensor('t', t); // throws the right error for foreign or invalid tensors
+    if (isDisposedOf(t, this)) return;
+    const tensor = this.tensor('t', t);
+    tensor.markDisposed();
+    this.live.delete(tensor);
+    if (!this.destroyed) this.rec.release(tensor.buffer);
   }
 
   // ---- kernels ----
 
   gemm(a: Tensor, b: Tensor, c: Tensor, opts: GemmOptions): void {
     this.begin();
-    const g = resolveGemm('webgpu', a, b, c, opts);
+    const g = resolveGemm(this, a, b, c, opts);
     const A = this.tensor('a', a);
     const B = this.tensor('b', b);
     const C = this.tensor('c', c);
@@ -379,18 +368,13 @@ export class WebGPUBackend implements Backend {
   }
 
   /** Dispatches shaders/gemm.wgsl over one block (its Params fields), in grid chunks the device allows. */
-  private gemmDispatch(defines: GemmDefines, [a, b, c]: GPUBindingResource[], p: {
-    m: number; n: number; k: number; batch: number; betaZero: boolean; alpha: number; beta: number;
-    strideA: number; strideB: number; strideC: number; offA: number; offB: number; offC: number; lda: number; ldb: number; ldc: number;
-  }): void {
+  private gemmDispatch(defines: GemmDefines, [a, b, c]: GPUBindingResource[], p: GemmBlock): void {
     const pipeline = this.pipelines.get('gemm', defines);
     for (const ch of gemmChunks({ m: p.m, n: p.n, batch: p.batch }, this.maxPerDim, defines.TILE)) {
-      const params = this.rec.params((u, f) => {
-        u[0] = p.m; u[1] = p.n; u[2] = p.k; u[3] = p.betaZero ? 1 : 0;
-        u[4] = p.strideA; u[5] = p.strideB; u[6] = p.strideC; u[7] = ch.batch0;
-        u[8] = p.offA; u[9] = p.offB; u[10] = p.offC; u[11] = ch.tileX0;
-        f[12] = p.alpha; f[13] = p.beta; u[14] = ch.tileY0; u[15] = p.lda;
-        u[16] = p.ldb; u[17] = p.ldc;
+      // An object literal, not a spread of p: a spread object is slow to read field by field.
+      const params = this.rec.params('gemm', {
+        m: p.m, n: p.n, k: p.k, betaZero: p.betaZero ? 1 : 0, strideA: p.strideA, strideB: p.strideB, strideC: p.strideC, batch0: ch.batch0,
+        offA: p.offA, offB: p.offB, offC: p.offC, tileX0: ch.tileX0, alpha: p.alpha, beta: p.beta, tileY0: ch.tileY0, lda: p.lda, ldb: p.ldb, ldc: p.ldc,
       });
       this.rec.dispatch(pipeline, [params, a!, b!, c!], ch.x, ch.y, ch.z);
     }
@@ -399,10 +383,7 @@ export class WebGPUBackend implements Backend {
   private elementwise(kernel: 'activation' | 'axpy' | 'scale' | 'mul', defines: Record<string, boolean>, n: number, alpha: number, buffers: GPUBuffer[]): void {
     const pipeline = this.pipelines.get(kernel, defines);
     for (const { start, count } of spans(n, perDispatch(this.limits), this.limits.align)) {
-      const params = this.rec.params((u, f) => {
-        u[0] = count;
-        f[1] = alpha;
-      });
+      const params = this.rec.params(kernel, { n: count, alpha });
       const [x, y] = grid1D(count, this.maxPerDim);
       this.rec.dispatch(pipeline, [params, ...buffers.map((b) => this.bind(b, start, count))], x, y);
     }
@@ -416,10 +397,8 @@ export class WebGPUBackend implements Backend {
     const order = derivativeOrder(derivative);
     checkSameSize('x', X, 'y', Y);
     const inplace = X === Y;
-    const defines: Record<string, boolean> = {
-      KIND_TANH: false, KIND_RELU: false, KIND_SIGMOID: false, KIND_IDENTITY: false, DERIV: order === 1, DERIV2: order === 2, INPLACE: inplace,
-    };
-    defines[ACTIVATION_DEFINES[kind]] = true;
+    const defines: Record<string, boolean> = { DERIV: order === 1, DERIV2: order === 2, INPLACE: inplace };
+    for (const a of ACTIVATIONS) defines[ACTIVATION_CODES[a].define] = a === kind;
     this.elementwise('activation', defines, X.size, 0, inplace ? [X.buffer] : [X.buffer, Y.buffer]);
   }
 
@@ -474,10 +453,7 @@ export class WebGPUBackend implements Backend {
     const acc = chunks.length > 1 ? this.rec.temp(stride * 4, TENSOR_USAGE, 'reduce carry') : null;
     chunks.forEach(({ start, count }, c) => {
       const carryIn = c > 0, carryOut = c < chunks.length - 1;
-      const p1 = this.rec.params((u) => {
-        u[0] = count;
-        u[1] = groups;
-      });
+      const p1 = this.rec.params('reduce', { n: count, groups });
       const d1 = { FINAL: false, OP_DOT: op === 'dot', OP_SUMSQ: op === 'sumsq', CARRY_IN: carryIn, CARRY_OUT: carryOut };
       const b1: GPUBindingResource[] = [p1, this.bind(X.buffer, start, count), carryOut ? { buffer: acc! } : { buffer: this.reduceScratch }];
       if (Y) b1.push(this.bind(Y.buffer, start, count));
@@ -485,10 +461,7 @@ export class WebGPUBackend implements Backend {
       this.rec.dispatch(this.pipelines.get('reduce', d1), b1, gx, gy);
     });
     if (acc) this.rec.release(acc);
-    const p2 = this.rec.params((u) => {
-      u[0] = n;
-      u[1] = groups;
-    });
+    const p2 = this.rec.params('reduce', { n, groups });
     const d2 = { FINAL: true, OP_DOT: false, OP_SUMSQ: false, CARRY_IN: false, CARRY_OUT: false };
     this.rec.dispatch(this.pipelines.get('reduce', d2), [p2, { buffer: this.reduceScratch }], 1);
     this.rec.copy(this.reduceScratch, groups * 4, O.buffer, outOffset * 4, 4);
@@ -505,7 +478,7 @@ export class WebGPUBackend implements Backend {
 
   broadcast(x: Tensor, v: Tensor, out: Tensor, opts: BroadcastOptions): void {
     this.begin();
-    const r = resolveBroadcast('webgpu', x, v, out, opts);
+    const r = resolveBroadcast(this, x, v, out, opts);
     const X = this.tensor('x', x, 'f32'), V = this.tensor('v', v, 'f32'), O = this.tensor('out', out, 'f32');
     const n = r.batch * r.rows * r.cols, temps: GPUBuffer[] = [];
     const inplace = X.buffer === O.buffer;
@@ -525,9 +498,7 @@ export class WebGPUBackend implements Backend {
     for (const { start, count } of spans(n, max, lim.align)) {
       const b0 = Math.floor(start / matrix), b1 = Math.floor((start + count - 1) / matrix);
       const [wv, vo] = this.window(vb, vOffset + b0 * r.vStride, vOffset + b1 * r.vStride + r.cols);
-      const params = this.rec.params((u) => {
-        u[0] = count; u[1] = r.cols; u[2] = vo; u[3] = matrix; u[4] = r.vStride; u[5] = start; u[6] = b0;
-      });
+      const params = this.rec.params('broadcast', { n: count, cols: r.cols, vOffset: vo, matrix, vStride: r.vStride, first: start, b0 });
       const [gx, gy] = grid1D(count, this.maxPerDim);
       const buffers = inplace ? [O.buffer] : [xb, O.buffer];
       this.rec.dispatch(pipeline, [params, wv, ...buffers.map((b) => this.bind(b, start, count))], gx, gy);
@@ -537,7 +508,7 @@ export class WebGPUBackend implements Backend {
 
   softmaxXent(logits: Tensor, targets: Tensor, grad: Tensor, loss: Tensor, opts: RowsOptions): void {
     this.begin();
-    const r = resolveSoftmaxXent('webgpu', logits, targets, grad, loss, opts);
+    const r = resolveSoftmaxXent(this, logits, targets, grad, loss, opts);
     const L = this.tensor('logits', logits, 'f32'), T = this.tensor('targets', targets, 'f32');
     const G = this.tensor('grad', grad, 'f32'), LO = this.tensor('loss', loss, 'f32');
     if (G.buffer === LO.buffer) throw new ArgumentError('loss', 'a tensor other than grad', 'the same tensor');
@@ -554,7 +525,7 @@ export class WebGPUBackend implements Backend {
       const [wt] = this.window(tb, e0, e1);
       const [wg] = this.window(G.buffer, e0, e1);
       const [wlo, lossOff] = this.window(LO.buffer, start, start + count);
-      const params = this.rec.params((u) => { u[0] = count; u[1] = r.cols; u[2] = off; u[3] = lossOff; });
+      const params = this.rec.params('softmax_xent', { rows: count, cols: r.cols, off, lossOff });
       const groups = Math.ceil(count / 64);
       const gx = Math.min(groups, this.maxPerDim), gy = Math.ceil(groups / gx);
       this.rec.dispatch(pipeline, [params, wl, wt, wg, wlo], gx, gy);
@@ -564,7 +535,7 @@ export class WebGPUBackend implements Backend {
 
   gatherRows(src: Tensor, index: Tensor, dst: Tensor, opts: RowsOptions): void {
     this.begin();
-    const r = resolveGatherRows('webgpu', src, index, dst, opts);
+    const r = resolveGatherRows(this, src, index, dst, opts);
     const S = this.tensor('src', src), I = this.tensor('index', index, 'u32'), D = this.tensor('dst', dst);
     const temps: GPUBuffer[] = [], n = r.rows * r.cols;
     const [sb] = this.readOnly(S, 0, S.size, [D.buffer], temps);
@@ -582,9 +553,8 @@ export class WebGPUBackend implements Backend {
       const [gx, gy] = grid1D(count, this.maxPerDim);
       windows.forEach(([sLo, sHi], w) => {
         const [ws, sOff] = this.window(sb, sLo * cols, Math.max(sHi, sLo + 1) * cols);
-        const params = this.rec.params((u) => {
-          u[0] = count; u[1] = cols; u[2] = r.srcRows; u[3] = start; u[4] = row0 - iOff;
-          u[5] = sLo; u[6] = sHi; u[7] = sOff; u[8] = w === 0 ? 1 : 0;
+        const params = this.rec.params('gather_rows', {
+          n: count, cols, srcRows: r.srcRows, first: start, iLo: row0 - iOff, sLo, sHi, sOff, zero: w === 0 ? 1 : 0,
         });
         this.rec.dispatch(pipeline, [params, ws, wi, this.bind(D.buffer, start, count)], gx, gy);
       });
@@ -595,13 +565,12 @@ export class WebGPUBackend implements Backend {
   mask(out: Tensor, opts: MaskOptions): void {
     this.begin();
     const O = this.tensor('out', out, 'f32');
-    const r = resolveMask('webgpu', O, opts);
+    const r = resolveMask(this, O, opts);
     const total = r.units * r.samples;
     for (const { start, count } of spans(total, perDispatch(this.limits), this.limits.align)) {
-      const params = this.rec.params((u) => {
-        u[0] = r.seed; u[1] = r.step; u[2] = r.layer; u[3] = r.units;
-        u[4] = count; u[5] = r.unitOffset; u[6] = r.sampleOffset; u[7] = r.threshold;
-        u[8] = f32Bits(r.invKeep); u[9] = start;
+      const params = this.rec.params('mask', {
+        seed: r.seed, step: r.step, layer: r.layer, units: r.units, total: count,
+        unitOffset: r.unitOffset, sampleOffset: r.sampleOffset, threshold: r.threshold, invKeepBits: f32Bits(r.invKeep), first: start,
       });
       const [x, y] = grid1D(count, this.maxPerDim);
       this.rec.dispatch(this.pipelines.get('mask'), [params, this.bind(O.buffer, start, count)], x, y);

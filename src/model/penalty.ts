@@ -39,14 +39,30 @@ function colSum(k: Backend, s: PassShape, src: Tensor, dst: Tensor, rows: number
   k.gemm(s.one, src, dst, { m: 1, n: h0, k: rows, batch: s.sets, strideA: 0, strideB: rows * h0, strideC: h0, alpha });
 }
 
+/**
+ * The column terms and their R share one form (q, s from z⊙z and W⊙W; R(q), R(s) from 2 z⊙R(z)
+ * and 2 W⊙V): rowTerm = alpha Σ_i z ⊙ z2, colTerm = alpha Σ_c W_out ⊙ w2, per set.
+ */
+function columnTerms(
+  k: Backend, s: PassShape, b: PenaltyBuffers, tmp: Tensor, z: Tensor, z2: Tensor, w2: Tensor, rowTerm: Tensor, colTerm: Tensor, alpha: number,
+): void {
+  const { n, c } = dims(s);
+  k.mul(z, z2, tmp);
+  colSum(k, s, tmp, rowTerm, n, alpha);
+  k.mul(b.wOut, w2, b.wSq);
+  colSum(k, s, b.wSq, colTerm, c, alpha);
+}
+
+/** W_out of every set (from θ or a direction v) into dst (P × c·h0). */
+function outWeights(k: Backend, s: PassShape, src: Tensor, dst: Tensor): void {
+  const { P, size, wOffset } = dims(s);
+  strided(k, s.one, src, dst, size, P, { srcOffset: wOffset, srcStride: s.stride, dstStride: size });
+}
+
 /** q from z (sets × n × h0) and s from θ's W_out; leaves W_out in b.wOut. */
 export function penaltyColumns(k: Backend, s: PassShape, b: PenaltyBuffers, z: Tensor, theta: Tensor): void {
-  const { P, n, c, size, wOffset } = dims(s);
-  k.mul(z, z, b.tmp);
-  colSum(k, s, b.tmp, b.q, n, 1);
-  strided(k, s.one, theta, b.wOut, size, P, { srcOffset: wOffset, srcStride: s.stride, dstStride: size });
-  k.mul(b.wOut, b.wOut, b.wSq);
-  colSum(k, s, b.wSq, b.s, c, 1);
+  outWeights(k, s, theta, b.wOut);
+  columnTerms(k, s, b, b.tmp, z, z, b.wOut, b.q, b.s, 1);
 }
 
 /** After penaltyColumns: coef·W_out ⊙ q into out's W_out block of every set (overwriting it; b.wOut is spent). */
@@ -65,12 +81,8 @@ export function penaltyHiddenGrad(k: Backend, s: PassShape, b: PenaltyBuffers, z
 
 /** After penaltyColumns (b.wOut still W_out): R(q), R(s) from z, R(z) and the direction v. */
 export function penaltyColumnsR(k: Backend, s: PassShape, b: PenaltyBuffers, r: PenaltyRBuffers, z: Tensor, rz: Tensor, v: Tensor): void {
-  const { P, n, c, size, wOffset } = dims(s);
-  k.mul(z, rz, r.tmp);
-  colSum(k, s, r.tmp, r.rq, n, 2);
-  strided(k, s.one, v, r.vOut, size, P, { srcOffset: wOffset, srcStride: s.stride, dstStride: size });
-  k.mul(b.wOut, r.vOut, b.wSq);
-  colSum(k, s, b.wSq, r.rs, c, 2);
+  outWeights(k, s, v, r.vOut);
+  columnTerms(k, s, b, r.tmp, z, rz, r.vOut, r.rq, r.rs, 2);
 }
 
 /** R(∂P/∂W_out) = coef (V_out ⊙ q + W_out ⊙ R(q)) into hv's W_out block (b.wOut and r.vOut are spent). */

@@ -55,8 +55,9 @@ export type LossSums = null | { total: Tensor; slot: number } | { perSet: Tensor
 
 /**
  * After forwardLayers: ∂loss/∂output (divided by n) into dPre[last], and the row-loss sums as asked
- * (the per-set MSE sums overwrite the output pre[last]). y (n × c) serves every block; `targets`
- * holds it repeated over the blocks for cross-entropy (y itself when there is one block).
+ * (the per-set MSE sums overwrite the output pre[last]). `targets` holds y (n × c) repeated over
+ * every block (y itself when there is one block); cross-entropy needs it, MSE uses it where given
+ * and otherwise subtracts y from every block in one GEMM.
  * Returns the loss divisor: 2n for MSE, n for cross-entropy.
  */
 export function lossHeadLayers(
@@ -67,8 +68,8 @@ export function lossHeadLayers(
   const out = b.pre[last]!, d = b.dPre[last]!;
   if (loss === 'mse') {
     k.copy(out, d);
-    // d −= y for every block: one axpy, or alpha −1 on 1·y added to d when y repeats.
-    if (total === n) k.axpy(-1, y, d);
+    // d −= y for every block: one axpy with the repeated targets, or alpha −1 on 1·y added to d.
+    if (targets) k.axpy(-1, targets, d);
     else k.gemm(s.one, y, d, { m: 1, n: n * c, k: 1, batch: total / n, strideA: 0, strideB: 0, strideC: n * c, alpha: -1, beta: 1 });
     if (sums && 'total' in sums) k.reduce('sumsq', d, null, sums.total, sums.slot);
     else if (sums) {

@@ -11,10 +11,12 @@ export function repeatRows(k: Backend, one: Tensor, src: Tensor, dst: Tensor, le
 
 /**
  * For each of `sets` sources of `len` elements, `times` copies side by side into dst (set s's
- * copies at s·times·len): a plain copy when times is 1, else one GEMM of ones (m = times) with src.
+ * copies at s·times·len). One set: `times` copy kernels (a copy moves memory faster than a k = 1
+ * GEMM); several: one GEMM of ones (m = times) with src for all of them (one launch, not sets·times).
  */
 export function repeatBlocks(k: Backend, one: Tensor, src: Tensor, dst: Tensor, len: number, times: number, sets: number): void {
   if (times === 1) k.copy(src, dst);
+  else if (sets === 1) for (let j = 0; j < times; j++) k.copy(src, dst, 0, j * len, len);
   else k.gemm(one, src, dst, { m: times, n: len, k: 1, batch: sets, strideA: 0, strideB: len, strideC: times * len });
 }
 

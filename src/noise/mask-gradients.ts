@@ -24,10 +24,10 @@ import { repeatBlocks } from '../model/strided.js';
  */
 interface BatchBuffers extends LayerBuffers {
   shape: PassShape;
-  /** One mask row; cross-entropy's row losses and targets repeated per mask. */
+  /** One mask row; cross-entropy's row losses; the targets repeated per mask. */
   row: Tensor;
   rowLoss: Tensor | null;
-  targets: Tensor | null;
+  targets: Tensor;
   owned: OwnedTensors;
 }
 
@@ -36,7 +36,7 @@ function allocate(k: Backend, model: Mlp, data: DeviceDataset, masks: number): B
   const layers = model.layout.layers, rows = data.n, c = data.outDim;
   const hidden = layers.slice(0, -1), h0 = layers[0]!.outDim;
   const xent = model.options.loss === 'xent';
-  const one = make(Math.max(rows, masks));
+  const one = make(rows);
   k.fill(one, 1);
   const act0 = make(rows * h0);
   const b: BatchBuffers = {
@@ -53,10 +53,10 @@ function allocate(k: Backend, model: Mlp, data: DeviceDataset, masks: number): B
     sum0: null,
     row: make(Math.max(...hidden.map((l) => l.outDim))),
     rowLoss: xent ? make(masks * rows) : null,
-    targets: xent ? make(masks * rows * c) : null,
+    targets: make(masks * rows * c),
     owned,
   };
-  if (b.targets) repeatBlocks(k, one, data.y, b.targets, rows * c, masks, 1);
+  repeatBlocks(k, one, data.y, b.targets, rows * c, masks, 1);
   return b;
 }
 

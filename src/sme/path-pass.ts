@@ -22,7 +22,8 @@ import type { LayerBuffers, PassShape } from '../model/pass-shape.js';
 import { penaltyColumns, penaltyHiddenGrad, penaltyWeightGrad, type PenaltyBuffers } from '../model/penalty.js';
 import { repeatBlocks, repeatRows } from '../model/strided.js';
 
-export { repeatRows } from '../model/strided.js';
+// Where sme/ imported these helpers from before they moved to model/strided.ts (simulate-batched.ts uses repeatRows).
+export { repeatRows, strided } from '../model/strided.js';
 
 /*
  * The buffers alias where a value's last use comes before the next one's first write: dPre[l] is

@@ -1,6 +1,6 @@
 /**
  * A dropout MLP on the device: parameters live in one flat tensor (layout.ts); every quantity is a
- * few kernel launches (network.ts) over workspaces cached per batch size.
+ * few kernel launches (network.ts over layer-pass.ts) over workspaces cached per batch size.
  */
 import type { Activation, Backend, Tensor } from '../backend/backend.js';
 import { ACTIVATIONS } from '../backend/backend.js';
@@ -223,7 +223,7 @@ export class Mlp {
         forward(k, this.net, this.params, data.x, ws, null);
         lossHead(k, this.net, data.y, ws, this.#scalars, 0);
         penaltyTerms(k, this.net, this.params, ws, this.#scalars, 1);
-        const hook = penaltyGradient(k, this.net, this.params, ws);
+        const hook = penaltyGradient(k, this.net, ws);
         backward(k, this.net, this.params, data.x, ws, false, hook, true);
         return ws.grad;
       }

@@ -5,23 +5,17 @@
  */
 import type { Backend, Tensor } from '../backend/backend.js';
 import type { MlpLayout } from './layout.js';
+import { ownedTensors } from './owned-tensors.js';
+import type { PenaltyRBuffers } from './penalty.js';
+import type { RBuffers } from './r-pass.js';
 
-export interface RWorkspace {
-  /** R(pre-activation) and R(∂loss/∂pre) per layer (rows × out). */
-  rPre: Tensor[];
-  rDPre: Tensor[];
-  /** R(hidden output) and a σ'' scratch per hidden layer (rows × out). */
-  rHidden: Tensor[];
-  second: Tensor[];
-  /** R(q) and R(s) of the modified-loss penalty (hidden width). */
-  rColA: Tensor[];
-  rColB: Tensor[];
-  /** A second scratch shaped like the last layer's weights. */
-  lastW2: Tensor;
-  /** Softmax probabilities and their R (rows × out), and row sums (rows), for cross-entropy. */
-  prob: Tensor;
-  rProb: Tensor;
-  rowSum: Tensor;
+export interface RWorkspace extends RBuffers {
+  /*
+   * From RBuffers: rPre, rDPre per layer (rows × out); rHid and the σ″ scratch `second` per hidden
+   * layer; prob, rProb (rows × out) and rowSum (rows) for cross-entropy.
+   */
+  /** The penalty's R-terms (its z-sized scratch is second[0], free whenever they run). */
+  penalty: PenaltyRBuffers;
   /** The direction v and the product Hv (D). */
   v: Tensor;
   hv: Tensor;
@@ -29,29 +23,21 @@ export interface RWorkspace {
 }
 
 export function createRWorkspace(k: Backend, layout: MlpLayout, rows: number): RWorkspace {
-  const all: Tensor[] = [];
-  const make = (size: number) => {
-    const t = k.create(Math.max(1, size));
-    all.push(t);
-    return t;
-  };
+  const { make, dispose } = ownedTensors(k);
   const hidden = layout.layers.slice(0, -1);
-  const last = layout.layers[layout.layers.length - 1]!;
+  const first = layout.layers[0]!, last = layout.layers[layout.layers.length - 1]!;
+  const second = hidden.map((l) => make(rows * l.outDim));
   return {
     rPre: layout.layers.map((l) => make(rows * l.outDim)),
     rDPre: layout.layers.map((l) => make(rows * l.outDim)),
-    rHidden: hidden.map((l) => make(rows * l.outDim)),
-    second: hidden.map((l) => make(rows * l.outDim)),
-    rColA: hidden.map((l) => make(l.outDim)),
-    rColB: hidden.map((l) => make(l.outDim)),
-    lastW2: make(last.inDim * last.outDim),
+    rHid: hidden.map((l) => make(rows * l.outDim)),
+    second,
+    penalty: { rq: make(first.outDim), rs: make(first.outDim), vOut: make(last.inDim * last.outDim), tmp: second[0]! },
     prob: make(rows * last.outDim),
     rProb: make(rows * last.outDim),
     rowSum: make(rows),
     v: make(layout.size),
     hv: make(layout.size),
-    dispose: () => {
-      for (const t of all) if (!t.disposed) k.dispose(t);
-    },
+    dispose,
   };
 }

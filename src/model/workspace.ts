@@ -5,22 +5,19 @@
  */
 import type { Backend, Tensor } from '../backend/backend.js';
 import type { MlpLayout } from './layout.js';
+import { ownedTensors } from './owned-tensors.js';
+import type { LayerBuffers } from './pass-shape.js';
+import type { PenaltyBuffers } from './penalty.js';
 
-export interface Workspace {
+export interface Workspace extends LayerBuffers {
   rows: number;
-  /** Per layer: pre-activations (rows × out); the last is the network output. */
-  pre: Tensor[];
-  /** Per layer: ∂loss/∂pre-activation (rows × out). */
-  dPre: Tensor[];
-  /** Per hidden layer: σ(pre) ⊙ mask (rows × out), σ'(pre) scratch, dropout multipliers. */
-  hidden: Tensor[];
-  deriv: Tensor[];
-  masks: Tensor[];
-  /** Per hidden layer: two vectors of its width (column sums, column norms). */
-  colA: Tensor[];
-  colB: Tensor[];
-  /** Scratch shaped like the last layer's weights (out × in). */
-  lastW: Tensor;
+  /*
+   * From LayerBuffers: pre, dPre per layer (rows × out; the last pre is the network output); hid
+   * (σ(pre) ⊙ mask), deriv (σ′ scratch) and eta (dropout multipliers) per hidden layer; act0 is
+   * hid[0] and deriv0 is deriv[0] (one block: nothing is repeated).
+   */
+  /** The closed-form penalty's terms (its z-sized scratch is deriv[0], free whenever it runs). */
+  penalty: PenaltyBuffers;
   /** Ones, max(rows, widest layer) long: bias gradients and column sums as GEMMs. */
   ones: Tensor;
   /** Per-row losses (cross-entropy). */
@@ -31,31 +28,26 @@ export interface Workspace {
 }
 
 export function createWorkspace(k: Backend, layout: MlpLayout, rows: number, masksPerSample: boolean): Workspace {
-  const all: Tensor[] = [];
-  const make = (size: number) => {
-    const t = k.create(Math.max(1, size));
-    all.push(t);
-    return t;
-  };
+  const { make, dispose } = ownedTensors(k);
   const hiddenLayers = layout.layers.slice(0, -1);
-  const last = layout.layers[layout.layers.length - 1]!;
+  const first = layout.layers[0]!, last = layout.layers[layout.layers.length - 1]!;
   const ones = make(Math.max(rows, ...layout.sizes));
   k.fill(ones, 1);
+  const hid = hiddenLayers.map((l) => make(rows * l.outDim));
+  const deriv = hiddenLayers.map((l) => make(rows * l.outDim));
+  const lastW = () => make(last.inDim * last.outDim);
   return {
     rows,
     pre: layout.layers.map((l) => make(rows * l.outDim)),
     dPre: layout.layers.map((l) => make(rows * l.outDim)),
-    hidden: hiddenLayers.map((l) => make(rows * l.outDim)),
-    deriv: hiddenLayers.map((l) => make(rows * l.outDim)),
-    masks: hiddenLayers.map((l) => make((masksPerSample ? rows : 1) * l.outDim)),
-    colA: hiddenLayers.map((l) => make(l.outDim)),
-    colB: hiddenLayers.map((l) => make(l.outDim)),
-    lastW: make(last.inDim * last.outDim),
+    hid, deriv,
+    act0: hid[0]!, deriv0: deriv[0]!,
+    eta: hiddenLayers.map((l) => make((masksPerSample ? rows : 1) * l.outDim)),
+    sum0: null,
+    penalty: { q: make(first.outDim), s: make(first.outDim), wOut: lastW(), wSq: lastW(), tmp: deriv[0]! },
     ones,
     rowLoss: make(rows),
     grad: make(layout.size),
-    dispose: () => {
-      for (const t of all) if (!t.disposed) k.dispose(t);
-    },
+    dispose,
   };
 }

@@ -21,6 +21,7 @@
  * pairWeights); antithetic paths share their seed and flip their Gaussians (path-options.ts pathSource).
  */
 import { checkAbort } from '../abort.js';
+import { ownedTensors } from '../model/owned-tensors.js';
 import type { Backend, Tensor } from '../backend/backend.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
@@ -89,12 +90,7 @@ export async function simulateBatched(
   const frozen = sme && o.noise === 'frozen', S = o.samples;
   const hiddenWidths = model.layout.layers.slice(0, -1).map((L) => L.outDim);
 
-  const owned: Tensor[] = [];
-  const make = (size: number) => {
-    const t = k.create(Math.max(1, size));
-    owned.push(t);
-    return t;
-  };
+  const owned = ownedTensors(k), make = owned.make;
   const one = make(Math.max(passOnes(model, n, Math.max(1, noiseBlocks)), P, S));
   k.fill(one, 1);
   const theta0 = make(D), loss = make(records * o.paths), norm = make(records * o.paths);
@@ -236,7 +232,7 @@ export async function simulateBatched(
     k.copy(theta0, model.params);
     if (batch) disposeBatch(k, batch);
     maskBatches?.dispose();
-    for (const t of owned) k.dispose(t);
+    owned.dispose();
   }
 
   /**
@@ -254,12 +250,7 @@ export async function simulateBatched(
 }
 
 function allocateBatch(k: Backend, model: Mlp, data: DeviceDataset, P: number, noiseBlocks: number, hvp: boolean, samples: number, one: Tensor): Batch {
-  const all: Tensor[] = [];
-  const make = (size: number) => {
-    const t = k.create(Math.max(1, size));
-    all.push(t);
-    return t;
-  };
+  const { make, all } = ownedTensors(k);
   const D = model.size;
   const b: Batch = {
     paths: P,

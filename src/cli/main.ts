@@ -22,7 +22,7 @@ const experiment = (name: string, what: string, sections: SectionName[]): Comman
 /** Each command: what it does (its line in the help) and how it runs. */
 const COMMANDS: Record<string, Command> = {
   reproduce: experiment('reproduce', "the paper's experiments on the embedded data: report.html, results.json, arrays (default)",
-    ['sme', 'weakOrder', 'sweep', 'flatness', 'alignment']),
+    [...SECTIONS]),
   sme: experiment('sme', 'dropout GD against its SME: loss bands, weak order, the ε × p sweep', ['sme', 'weakOrder', 'sweep']),
   flatness: experiment('flatness', 'the inverse variance–flatness relation, dropout and SGD, trajectory and gradient samples', ['flatness']),
   align: experiment('align', 'the Hessian–variance alignment over training, and noise variance along eigenvectors', ['alignment']),

@@ -7,7 +7,7 @@ export { preset, PRESETS, type PresetName, type ReproduceConfig } from './preset
 export { applyOverrides, checkConfig, parseConfigText } from './config.js';
 export { runUnits, assemble, resultsText, memoryStore, planUnits, shardUnits, missingUnits, type UnitStore, type Shard, type Progress, type RunOptions } from './runner.js';
 export { Workloads, type DataChoice, type DataSource } from './workloads.js';
-export { provenance, runtimeName } from './provenance.js';
+export { provenance, runtimeVersion } from './provenance.js';
 export type { Experiment, Unit, Json } from './units.js';
 export { reproduce, reproduceConfig, type ReproduceOptions } from './reproduce.js';
 export { checkMemory, checkSettings, memoryBudget, modelNeed, eigenNeed, MNIST_TRAIN_ROWS, WASM_MEMORY_BYTES, type MemoryBudget, type DataDims } from './limits.js';

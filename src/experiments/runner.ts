@@ -5,7 +5,7 @@
  * a resumed and a merged run aggregate exactly the same values.
  */
 import type { Engine } from '../engine.js';
-import { RESULTS_SCHEMA, type Provenance, type Results } from '../report/results.js';
+import { RESULTS_SCHEMA, SECTIONS, type Provenance, type Results } from '../report/results.js';
 import { ArgumentError } from '../errors.js';
 import { checkAbort } from '../abort.js';
 import { canonical, type Experiment, type Json, type Unit } from './units.js';
@@ -121,15 +121,13 @@ export function missingUnits(experiments: Experiment[], store: UnitStore): strin
   return planUnits(experiments).filter((u) => store.get(u.key) === undefined).map((u) => u.key);
 }
 
-const SECTION_ORDER = ['sme', 'weakOrder', 'sweep', 'flatness', 'alignment'] as const;
-
 /** results.json's object from the stored units; keys in a fixed order, so its text is stable. */
 export function assemble(experiments: Experiment[], store: UnitStore, provenance: Provenance): Results {
   const missing = missingUnits(experiments, store);
   if (missing.length) throw new ArgumentError('units', 'every planned unit finished (run the missing shards, or --resume)', `${missing.length} missing, e.g. ${missing[0]}`);
   const get = (key: string) => store.get(key)!;
   const results: Results = { schema: RESULTS_SCHEMA, provenance };
-  for (const name of SECTION_ORDER) {
+  for (const name of SECTIONS) {
     const e = experiments.find((x) => x.name === name);
     if (e) (results as unknown as Record<string, unknown>)[name] = canonical(e.aggregate(get));
   }

@@ -1,5 +1,5 @@
 /** The experiments of each results.json section, built from a reproduction's configuration. */
-import type { SectionName } from '../report/results.js';
+import { SECTIONS, type SectionName } from '../report/results.js';
 import { alignmentExperiment } from './alignment.js';
 import { flatnessExperiment } from './flatness.js';
 import type { ReproduceConfig } from './presets.js';
@@ -8,9 +8,7 @@ import { sweepExperiment } from './sweep.js';
 import type { Experiment } from './units.js';
 import { weakOrderExperiment } from './weak-order.js';
 
-export type { SectionName };
-/** The sections of results.json, in report order. */
-export const SECTIONS: readonly SectionName[] = ['sme', 'weakOrder', 'sweep', 'flatness', 'alignment'];
+export { SECTIONS, type SectionName };
 
 /** The experiments of the given sections (default all) built from a configuration. */
 export function experimentsFor(c: ReproduceConfig, sections: readonly SectionName[] = SECTIONS): Experiment[] {

@@ -233,8 +233,9 @@ export interface Provenance {
   config: Record<string, unknown>;
 }
 
-/** The sections of results.json, each drawn by one or more figures. */
-export type SectionName = 'sme' | 'weakOrder' | 'sweep' | 'flatness' | 'alignment';
+/** The sections of results.json in report order, each drawn by one or more figures: the one list of them. */
+export const SECTIONS = ['sme', 'weakOrder', 'sweep', 'flatness', 'alignment'] as const;
+export type SectionName = (typeof SECTIONS)[number];
 
 /**
  * The object results.json holds (schema 'dropout-sme/results@3'): provenance and one optional

@@ -4,6 +4,9 @@
  * a page): then an absent adapter makes the suite fail instead of quietly running WASM alone.
  */
 import { BackendUnavailableError, createEngine, type Engine } from 'dropout-sme';
+import { runtimeName } from '../../src/webgpu/gpu-provider.js';
+
+export { runtimeName };
 
 type Env = Record<string, string | undefined>;
 
@@ -14,13 +17,6 @@ function environment(): Env {
   return {};
 }
 
-export function runtimeName(): string {
-  const g = globalThis as { Deno?: unknown; process?: { versions?: { node?: string } }; document?: unknown };
-  if (g.Deno) return 'deno';
-  if (g.document) return 'browser';
-  if (g.process?.versions?.node) return 'node';
-  return 'unknown';
-}
 
 export function webgpuRequired(): boolean {
   const flag = (globalThis as { DROPOUT_SME_REQUIRE_WEBGPU?: unknown }).DROPOUT_SME_REQUIRE_WEBGPU;

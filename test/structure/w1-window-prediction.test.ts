@@ -4,7 +4,7 @@
  *
  * Declared before the measurement ran (commit "W1 window-prediction test: declaration"):
  * - Start: test/fixtures/w1-window-start.npy (see test/fixtures/README.md): protocol P5 of
- *   scripts/w1-long-window.mjs with 1,000,000 dropout-SGD approach steps and 10,000 full-batch
+ *   protocols/w1-long-window.mjs with 1,000,000 dropout-SGD approach steps and 10,000 full-batch
  *   dropout-GD steps, then the window's 500 burn-in steps; the state where P5's samples start.
  * - Window: P5's, unchanged: full-batch dropout GD, ε = 0.1, seed 1 from step 500, S = 40 samples
  *   every 25 steps; PCA, K = 15 directions, interval flatness of R_S with c = 2, seed 1.
@@ -33,7 +33,7 @@
  *
  * Measured (2026-11-29, commit f2c40eb's fixture): (a), (b), (c) and (d)'s Spearman held; (d)'s
  * median ratio did not: 0.15, the window's PCA variances about 7 times the predicted ones. Checks
- * declared afterwards and run by scripts/w1-window-prediction.mjs trace it to PCA's selection bias
+ * declared afterwards and run by protocols/w1-window-prediction.mjs trace it to PCA's selection bias
  * (S = 40 samples in D = 42,310 dimensions): along the same directions a held-out window gives
  * predicted/held-out 0.67 (in-sample/held-out 4.4), and along the top Hessian eigenvectors
  * (directions chosen without the samples) predicted/measured is 0.94. The test states (d)'s ratio

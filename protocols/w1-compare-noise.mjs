@@ -1,9 +1,13 @@
-// docs/math.md §6 comparisons on W1 with trajectory samples, on WASM (needs a build: node scripts/build.mjs).
-// Protocol: W1 (784-50-50-10, tanh, keep 0.9, MSE, 8000 MNIST digits, init seed 1); approach a
-// minimum with 40000 dropout-SGD steps (batch 100, lr 0.1, seed 1); then engine.compareNoise with
-// lr 0.1, 400 burn-in steps, S = 40 samples every 4 steps, K = 15, c = 2, seed 1. Prints ψ per
-// method and the stationarity checks (training-loss halves; plain GD's spread against dropout's).
-// Usage: node scripts/w1-compare-noise.mjs [methods, comma-separated]   (about 8 min on 2 loaded cores)
+// Protocol: trajectory noise compared on W1 (docs/math.md §6), on WASM.
+// Runs: W1 (784-50-50-10, tanh, keep 0.9, MSE, 8000 MNIST digits, init seed 1); 40,000 dropout-SGD
+//   steps (batch 100, lr 0.1, seed 1) to approach a minimum; then engine.compareNoise with lr 0.1,
+//   400 burn-in steps, S = 40 samples every 4 steps, K = 15, c = 2, seed 1, for each method given
+//   (default dropout, sgd, isotropic, gd).
+// Measures: ψ with its bootstrap interval and Spearman ρ(F, σ²) per method; the stationarity checks
+//   (training loss over the window's two halves; plain GD's spread against dropout's).
+// Declared checks: none (a comparison; its numbers are read, not tested).
+// Usage: node protocols/w1-compare-noise.mjs [methods, comma-separated]   (needs node scripts/build.mjs;
+//   about 8 min on 2 loaded cores)
 import { createEngine } from '../dist/index.js';
 import { loadMnist } from '../dist/mnist.js';
 

@@ -1,11 +1,14 @@
-// Exploratory pipeline check, not a declared protocol: the Feng–Tu setting (plain SGD, softmax
-// cross-entropy, batch 50, lr 0.1, no dropout) on W1's architecture, long enough for the loss to
-// settle, then trajectory samples through the same PCA, interval flatness (c = 2, of the training
-// loss) and fit as issue 6's dropout windows. Prints ψ over the top K directions, and over
-// directions 2…K as well: under cross-entropy the weights' norm keeps growing, and PC1 is that drift.
-// --keep p < 1 trains and samples with dropout SGD instead; --loss mse for W1's loss.
-// Usage: node scripts/w1-sgd-xent-window.mjs [--steps N] [--batch B] [--samples S] [--every s]
-//          [--keep p] [--loss xent|mse]   (about 1.5 min on 2 cores)
+// Exploratory pipeline check (not a declared protocol): does the code find Feng–Tu's inverse
+// variance–flatness relation in their setting?
+// Runs: W1's architecture with plain SGD (batch 50, lr 0.1, no dropout), softmax cross-entropy,
+//   --steps steps for the loss to settle; then S = --samples trajectory samples every --every steps,
+//   the same PCA, interval flatness (c = 2, of the training loss) and fit as the dropout windows.
+//   --keep p < 1 trains and samples with dropout SGD instead; --loss mse for W1's loss.
+// Measures: ψ over the top K directions, and over directions 2…K (under cross-entropy the weights'
+//   norm keeps growing and PC1 is that drift); the variances and flatnesses per direction.
+// Declared checks: none.
+// Usage: node protocols/w1-sgd-xent-window.mjs [--steps N] [--batch B] [--samples S] [--every s]
+//          [--keep p] [--loss xent|mse]   (needs a build; about 1.5 min on 2 cores)
 import { parseArgs } from 'node:util';
 import { createEngine, fitPsi } from '../dist/index.js';
 import { loadMnist } from '../dist/mnist.js';

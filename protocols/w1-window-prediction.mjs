@@ -1,26 +1,23 @@
-// Issue 15: the W1 plateau window of test/structure/w1-window-prediction.test.ts (the same fixture,
-// window, K, c and seeds) against its linear-response prediction in each basis of --bases, with
-// every per-direction number; the Hessian basis (top-K eigenvectors of H of L_S at the window's
-// mean, Lanczos on 16-mask HVPs) is too slow for the test on a CPU. Needs a build.
-//
-// Declared 2026-11-29 04:05 UTC, after the test's measurement and before this script ran on W1:
-// the test found the window-predicted variances along the PCA directions at a median 0.15 of the
-// measured ones (its declared band was [1/2, 2]), with the ranking kept (Spearman 0.77). PCA of
-// S = 40 samples in D = 42,310 dimensions picks the directions where these samples happened to
-// vary most, so its variances exceed the variance along the same fixed directions (selection
-// bias). Two checks, thresholds fixed here:
-//   (e) held out: a second window (the same fixture and schedule, sampling seed 2) measured along
-//       the first window's PCA directions: predicted/held-out median ratio within [1/2, 2];
+// Protocol: W1's plateau window against its linear-response prediction, per basis.
+// Runs: from test/fixtures/w1-window-start.npy (or --theta), the window of
+//   test/structure/w1-window-prediction.test.ts (lr 0.1, startStep 500, S = 40 every 25, K = 15,
+//   c = 2, seed 1) and a held-out window (the same start and schedule, sampling seed --heldout-seed);
+//   then engine.predictWindow in each basis of --bases: 'pca' (the window's PCA directions) and
+//   'hessian' (top-K eigenvectors of H of L_S at the window's mean, Lanczos on --hvp-samples-mask
+//   HVPs; too slow for the test on a CPU).
+// Measures: measured, window-predicted and stationary ψ; predicted/measured and predicted/held-out
+//   median variance ratios and Spearman; the noise–curvature exponent β; every per-direction number
+//   (written to --out).
+// Declared checks (fixed before it ran on W1), which separate PCA's selection bias (S = 40 samples
+// in D = 42,310 dimensions) from a failure of the linear response:
+//   (e) held out: predicted/held-out median ratio in the PCA basis within [1/2, 2];
 //   (f) Hessian basis (directions that do not depend on the samples): predicted/measured median
 //       ratio within [1/2, 2] and Spearman ≥ 0.5.
-// If (e) and (f) hold, the factor 0.15 is PCA's selection bias, not a failure of the linear
-// response; if they fail too, the linear model misses variance along these directions.
-// Measured (WASM, 22 min on the shared 2 cores): (e) held: predicted/held-out 0.67 (in-sample/held-out
-// 4.39). (f) the ratio held, 0.94 (0.87 against the held-out window); the Spearman did not: 0.16.
-// The top 15 eigenvalues cluster at 5.70 and 6.32, and 14 of the measured variances lie within
-// 1.0–2.6e-5, inside the ±23 % sampling error of a variance from 40 independent samples.
-// Usage: node scripts/w1-window-prediction.mjs [--backend wasm|webgpu|auto] [--theta FILE.npy]
+//   If (e) and (f) hold, the low in-sample ratio is the selection bias; if they fail too, the
+//   linear model misses variance along these directions. Outcome: the README's W1 section.
+// Usage: node protocols/w1-window-prediction.mjs [--backend wasm|webgpu|auto] [--theta FILE.npy]
 //          [--bases pca,hessian] [--hvp-samples 16] [--noise-samples 64] [--heldout-seed 2] [--out FILE.json]
+//   (needs a build; about 22 min on 2 shared cores)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createEngine, projectedVariance, readNpy, varianceAgreement } from '../dist/index.js';

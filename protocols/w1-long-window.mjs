@@ -1,36 +1,26 @@
-// Issue 6, protocol P4 (declared 2026-11-27 04:28 UTC, before it ran; results in the README's W1
-// section): does W1's dropout-GD trajectory reach a stationary window after a long relaxation, and
-// what ψ does that window give? Needs a build (node scripts/build.mjs).
-//   W1 = 784-50-50-10 tanh, keep 0.9, MSE, loadMnist() train (8000 digits), init seed 1.
-//   approach: 15,000 dropout-SGD steps, batch 100, lr 0.1, seed 1 (skipped with --from);
-//   long phase: full-batch dropout GD, lr 0.1, seed 7, chunks of 10,000 steps (startStep carries on),
-//     until --max-steps or --budget seconds; R_S, L_S and |Δθ| printed per chunk, θ saved per chunk;
-//   window: engine.compareNoise dropout only, lr 0.1, burnIn 500, S = 40 every 25, K = 15, c = 2,
-//     seed 1; flatness of R_S (primary) and of L_S (secondary) on the same samples.
-//
-// Protocol P5 (declared 2026-11-27 07:31 UTC in commit 7db7038, before it ran): P4's stated next
-// step, a run to the loss plateau, made affordable on a CPU. Dropout SGD has dropout GD's expected
-// gradient, so it drifts along flat valleys as fast per step, at 1/80 of a full-batch step's cost.
-//   approach: 2,000,000 dropout-SGD steps, batch 100, lr 0.1, seed 1, in chunks of 100,000
-//     (θ saved after each);
-//   long phase: 10,000 full-batch dropout-GD steps, lr 0.1, seed 7, to settle from SGD's noise to
-//     dropout GD's;
-//   window: as P2/P4, unchanged; flatness of R_S only (--no-secondary: L_S is slow on a CPU).
-//   Trend run, declared with it: the same long phase and window from the approach θ at 1,000,000.
-//   Acceptance of the window as near-stationary: drift ≤ 0.63, as P4. ψ is reported whatever it is;
-//   no change of protocol, seed or window after seeing it. If ψ > 0 with its interval excluding 0
-//   in a stationary window, the test starts from the θ after the long phase (a committed fixture)
-//   and runs the window.
-//   node scripts/w1-long-window.mjs --backend wasm --approach 2000000 --max-steps 10000 --out w1-p5 --no-secondary
-//   node scripts/w1-long-window.mjs --backend wasm --from w1-p5/theta-approach-1000000.npy --from-step 0 \
+// Protocols P4 and P5: does W1's dropout-GD trajectory reach a stationary window after a long
+// relaxation, and what ψ does that window give? (Results: the README's W1 section.)
+// Runs: W1 = 784-50-50-10 tanh, keep 0.9, MSE, loadMnist() train (8000 digits), init seed 1, then
+//   approach: --approach dropout-SGD steps (batch 100, lr 0.1, seed 1) in chunks of --approach-chunk,
+//     θ saved after each (skipped with --from θ.npy);
+//   long phase: full-batch dropout GD (lr 0.1, seed 7) in chunks of --chunk steps, startStep carried
+//     on, until --max-steps or --budget seconds; R_S, L_S and |Δθ| printed per chunk, θ saved per chunk;
+//   window: engine.compareNoise, dropout only, lr 0.1, 500 burn-in steps, S = 40 samples every 25,
+//     K = 15, c = 2, seed 1; flatness of R_S (primary) and of L_S (secondary, off with --no-secondary).
+// Measures: the window's ψ [95 % interval], Spearman, drift ‖θ̄₂ − θ̄₁‖/√tr C and tr C; writes
+//   window.json and theta-window-start.npy (the θ where the samples' schedule starts).
+// Declared checks (fixed before the runs): the window is accepted as near-stationary when its drift
+//   is ≤ 0.63; ψ is reported whatever it is, with no change of protocol, seed or window after seeing it.
+//   P4: --approach 15000, long phase to the budget. P5: --approach 2000000 --max-steps 10000
+//   --no-secondary, and its trend run from the θ at 1,000,000 approach steps:
+//   node protocols/w1-long-window.mjs --backend wasm --approach 2000000 --max-steps 10000 --out w1-p5 --no-secondary
+//   node protocols/w1-long-window.mjs --backend wasm --from w1-p5/theta-approach-1000000.npy --from-step 0 \
 //     --max-steps 10000 --out w1-p5-1m --no-secondary
-// Issue 15's W1 fixture (test/fixtures/w1-window-start.npy) is the θ this script saves as
-// theta-window-start.npy: P5 with the 1,000,000-step approach, after the window's 500 burn-in steps
-// (where its samples' schedule starts). From P5's theta-long.npy, --from-step 10000 --max-steps 10000
-// runs no long-phase step and only the window.
-// Usage: node scripts/w1-long-window.mjs [--backend webgpu|wasm] [--budget S] [--max-steps N]
+//   test/fixtures/w1-window-start.npy is the trend run's theta-window-start.npy (test/fixtures/README.md).
+//   From a saved theta-long.npy, --from-step 10000 --max-steps 10000 runs only the window.
+// Usage: node protocols/w1-long-window.mjs [--backend webgpu|wasm] [--budget S] [--max-steps N]
 //          [--out DIR] [--from theta.npy --from-step N] [--no-secondary]
-//          [--approach N] [--approach-chunk N] [--chunk N] [--window burnIn,S,every]
+//          [--approach N] [--approach-chunk N] [--chunk N] [--window burnIn,S,every]   (needs a build)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

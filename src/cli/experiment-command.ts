@@ -58,7 +58,7 @@ export const experimentHelp = (command: string, what: string, sections: readonly
 ${what}
 
 Options:
-  --quick                       small settings (under a minute on 2 CPU cores)
+  --quick                       small settings (about 80 s of CPU time on 2 cores)
   --full                        the paper's scale (hours on a CPU; flatness at keeps 0.5, 0.7, 0.9)
 ${sections.includes('flatness') ? FLATNESS_HELP : ''}  --config <file.json>          override any setting of the preset (see config.json of a run)
   --sections <a,b,…>            only these of its sections: ${sections.join(', ')}

@@ -1,6 +1,6 @@
 /**
- * The reproduction's settings at three sizes. 'quick' finishes in under a minute on 2 CPU
- * cores (WASM), 'default' within fifteen, 'full' is the paper's scale (W1–W4 of docs/math.md §7 at full
+ * The reproduction's settings at three sizes. 'quick' takes about 80 s of CPU time on 2 CPU
+ * cores (WASM), 'default' in about twenty minutes of CPU time, 'full' is the paper's scale (W1–W4 of docs/math.md §7 at full
  * size; hours on a CPU). Every number here is written into results.json's provenance.
  */
 import type { AlignmentConfig } from './alignment.js';
@@ -11,7 +11,7 @@ import type { SweepConfig } from './sweep.js';
 import type { WeakOrderConfig } from './weak-order.js';
 import type { SmeCurvesConfig } from './sme-curves.js';
 
-/** The reproduction's sizes: 'quick' (under a minute on 2 cores), 'default', 'full' (the paper's scale). */
+/** The reproduction's sizes: 'quick' (about 80 s of CPU time on 2 cores), 'default', 'full' (the paper's scale). */
 export type PresetName = 'quick' | 'default' | 'full';
 /** Every {@link PresetName}. */
 export const PRESETS: readonly PresetName[] = ['quick', 'default', 'full'];

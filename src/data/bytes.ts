@@ -116,7 +116,7 @@ export async function gunzip(input: BytesLike, opts: GunzipOptions = {}): Promis
     reader.cancel().catch(() => {});
     throw e;
   }
-  return chunks.length === 1 ? chunks[0] : concat(chunks, total);
+  return chunks.length === 1 ? chunks[0]! : concat(chunks, total);
 }
 
 /** gzip-compresses bytes with CompressionStream (for writing test fixtures and .gz outputs). */

@@ -54,7 +54,7 @@ export function checkHostDataset(d: unknown, name = ''): HostDataset {
     }
     if (labels.length !== n) throw new ArgumentError(arg('labels'), `n = ${n} values`, labels);
     for (let i = 0; i < n; i++) {
-      const c = labels[i];
+      const c = labels[i]!;
       if (c < 0 || c >= outDim) {
         throw formatError(arg('labels'), `class indices in [0, ${outDim - 1}] (outDim ${outDim})`, `${c} at index ${i}`);
       }
@@ -74,7 +74,7 @@ function checkDim(name: string, v: unknown, min: number): number {
 /** Throws "x: expected finite values, got NaN at index 1234 (row 1, column 450)" on the first bad value. */
 export function checkFiniteValues(name: string, a: ArrayLike<number>, cols: number): void {
   for (let i = 0; i < a.length; i++) {
-    const v = a[i];
+    const v = a[i]!;
     // v - v is 0 for finite v and NaN for ±Infinity and NaN: one comparison per value.
     if (v - v !== 0) {
       const e = new ArgumentError(name, 'finite values', v);

@@ -69,15 +69,15 @@ function parseHeader(name: string, b: Uint8Array, partial: boolean): IdxHeader |
     if (partial) return undefined;
     throw formatError(name, 'an IDX file of at least 4 bytes', `${b.length} (truncated)`);
   }
-  if (b[0] !== 0 || b[1] !== 0 || !Object.hasOwn(TYPES, b[2])) {
+  if (b[0] !== 0 || b[1] !== 0 || !Object.hasOwn(TYPES, b[2]!)) {
     throw formatError(
       name,
       'an IDX file (magic 00 00 <type> <rank>, type 08 u8, 09 i8, 0b i16, 0c i32, 0d f32 or 0e f64)',
       hexPrefix(b, 4),
     );
   }
-  const { type, size } = TYPES[b[2]];
-  const nd = b[3];
+  const { type, size } = TYPES[b[2]!]!;
+  const nd = b[3]!; // b.length ≥ 4, checked above
   if (nd === 0) throw formatError(name, 'an IDX file of rank ≥ 1 (byte 3)', 'rank 0');
   const dataStart = 4 + 4 * nd;
   if (b.length < dataStart) {
@@ -195,7 +195,7 @@ export function writeIdx(data: IdxData, shape?: readonly number[]): Uint8Array {
   dims.forEach((d, i) => checkInt(`shape[${i}]`, d, 0, 0xffffffff));
   const count = dims.reduce((a, d) => a * d, 1);
   if (count !== data.length) throw new ArgumentError('data', `${count} values for shape [${dims.join(', ')}]`, data);
-  const size = TYPES[CODES[type]].size;
+  const size = TYPES[CODES[type]]!.size;
   const start = 4 + 4 * dims.length;
   const out = new Uint8Array(start + count * size);
   const view = new DataView(out.buffer);
@@ -203,7 +203,7 @@ export function writeIdx(data: IdxData, shape?: readonly number[]): Uint8Array {
   out[3] = dims.length;
   dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
   for (let i = 0; i < count; i++) {
-    const o = start + i * size, v = data[i];
+    const o = start + i * size, v = data[i]!;
     switch (type) {
       case 'u8': out[o] = v; break;
       case 'i8': view.setInt8(o, v); break;
@@ -272,7 +272,7 @@ export async function loadIdxDataset(
   if (lab.shape.length !== 1) {
     throw formatError('labels', 'an IDX array of rank 1 ([n])', `shape [${lab.shape.join(', ')}] (is it the images file?)`);
   }
-  const n = img.shape[0];
+  const n = img.shape[0]!; // rank ≥ 2, checked above
   const inDim = img.shape.slice(1).reduce((a, d) => a * d, 1);
   if (n < 1) throw new ArgumentError('images', 'at least one image', n);
   if (inDim < 1) throw formatError('images', 'images of at least one value', `shape [${img.shape.join(', ')}]`);
@@ -281,7 +281,7 @@ export async function loadIdxDataset(
 
   let maxLabel = 0;
   for (let i = 0; i < n; i++) {
-    const c = lab.data[i];
+    const c = lab.data[i]!;
     if (c < 0) throw formatError('labels', 'non-negative class indices', `${c} at index ${i}`);
     if (classesOpt !== undefined && c >= classesOpt) {
       throw formatError('labels', `class indices below opts.classes = ${classesOpt}`, `${c} at index ${i}`);
@@ -300,7 +300,7 @@ export async function loadIdxDataset(
   if (img.type === 'u8') {
     x = new Float32Array(img.data.length);
     const src = img.data as Uint8Array;
-    for (let i = 0; i < src.length; i++) x[i] = src[i] / 255;
+    for (let i = 0; i < src.length; i++) x[i] = src[i]! / 255;
   } else if (img.type === 'f32' || img.type === 'f64') {
     x = Float32Array.from(img.data as Float32Array | Float64Array);
     checkFiniteValues('images', x, inDim);

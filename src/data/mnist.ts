@@ -99,12 +99,12 @@ export async function loadMnist(opts: MnistOptions = {}): Promise<MnistSplit> {
   const { labels, pixels, n } = await unpack();
 
   const byClass: number[][] = Array.from({ length: MNIST_CLASSES }, () => []);
-  for (let i = 0; i < n; i++) byClass[labels[i]].push(i);
+  for (let i = 0; i < n; i++) byClass[labels[i]!]!.push(i);
   const train: number[] = [], test: number[] = [];
   byClass.forEach((idx, c) => {
     const perm = shuffleInPlace(Int32Array.from(idx), createRng(seed, 1 + c));
     const k = Math.min(idx.length - 1, Math.max(1, Math.round(trainFraction * idx.length)));
-    for (let j = 0; j < perm.length; j++) (j < k ? train : test).push(perm[j]);
+    for (let j = 0; j < perm.length; j++) (j < k ? train : test).push(perm[j]!);
   });
   const trainIdx = shuffleInPlace(Int32Array.from(train), createRng(seed, 11));
   const testIdx = shuffleInPlace(Int32Array.from(test), createRng(seed, 12));
@@ -137,11 +137,11 @@ function gather(pixels: Uint8Array, labels: Uint8Array, idx: Int32Array, name: s
   const y = new Float32Array(n * MNIST_CLASSES);
   const lbl = new Uint8Array(n);
   for (let r = 0; r < n; r++) {
-    const s = idx[r];
+    const s = idx[r]!;
     const src = s * MNIST_DIM, dst = r * MNIST_DIM;
-    for (let j = 0; j < MNIST_DIM; j++) x[dst + j] = SCALE[pixels[src + j]];
-    lbl[r] = labels[s];
-    y[r * MNIST_CLASSES + labels[s]] = 1;
+    for (let j = 0; j < MNIST_DIM; j++) x[dst + j] = SCALE[pixels[src + j]!]!;
+    lbl[r] = labels[s]!;
+    y[r * MNIST_CLASSES + labels[s]!] = 1;
   }
   return { x, y, n, inDim: MNIST_DIM, outDim: MNIST_CLASSES, labels: lbl, name };
 }

@@ -242,7 +242,7 @@ class LiteralParser {
     this.ws();
     // numpy pads with spaces and "\n"; some writers pad with NULs.
     while (this.i < this.s.length && this.s[this.i] === '\0') this.i++;
-    if (this.i !== this.s.length) this.fail('nothing but spaces after the header dict', showChar(this.s[this.i]));
+    if (this.i !== this.s.length) this.fail('nothing but spaces after the header dict', showChar(this.s[this.i]!));
     return v;
   }
 
@@ -260,7 +260,7 @@ class LiteralParser {
 
   private peek(): string {
     this.ws();
-    return this.i < this.s.length ? this.s[this.i] : '';
+    return this.i < this.s.length ? this.s[this.i]! : '';
   }
 
   private value(depth: number): PyValue {
@@ -318,7 +318,7 @@ class LiteralParser {
       } else if (c !== close) this.fail(`',' or '${close}'`, showChar(c));
     }
     if (close === ']') return items;
-    if (items.length === 1 && !sawComma) return items[0];
+    if (items.length === 1 && !sawComma) return items[0]!;
     return new PyTuple(items);
   }
 
@@ -340,7 +340,7 @@ class LiteralParser {
     const start = this.i;
     if (this.s[this.i] === '-' || this.s[this.i] === '+') this.i++;
     const digitsStart = this.i;
-    while (this.i < this.s.length && this.s[this.i] >= '0' && this.s[this.i] <= '9') this.i++;
+    while (this.i < this.s.length && this.s[this.i]! >= '0' && this.s[this.i]! <= '9') this.i++;
     const digits = this.s.slice(digitsStart, this.i);
     if (digits.length === 0) this.fail('digits', JSON.stringify(this.s.slice(start, start + 10)));
     if (this.s[this.i] === 'L' || this.s[this.i] === 'l') this.i++; // Python 2 long
@@ -398,7 +398,7 @@ export function writeNpy(data: NpyData, shape?: readonly number[], opts: WriteNp
   out[o++] = 0x0a;
   if (dtype === '<i8') {
     for (let i = 0; i < count; i++) {
-      const v = src[i];
+      const v = src[i]!;
       if (!Number.isSafeInteger(v)) throw formatError('data', "safe integers for dtype '<i8'", `${v} at index ${i}`);
       view.setBigInt64(o + 8 * i, BigInt(v), true);
     }
@@ -451,18 +451,18 @@ function reorder<T extends NpyData>(src: T, fullShape: readonly number[], dir: '
   const fstride = new Array<number>(nd);
   for (let j = 0, s = 1; j < nd; j++) {
     fstride[j] = s;
-    s *= shape[j];
+    s *= shape[j]!;
   }
   const idx = new Array<number>(nd).fill(0);
   let f = 0;
   for (let c = 0; c < src.length; c++) {
-    if (dir === 'f-to-c') out[c] = src[f];
-    else out[f] = src[c];
+    if (dir === 'f-to-c') out[c] = src[f]!;
+    else out[f] = src[c]!;
     for (let j = nd - 1; j >= 0; j--) {
-      idx[j]++;
-      f += fstride[j];
-      if (idx[j] < shape[j]) break;
-      f -= fstride[j] * shape[j];
+      idx[j]!++;
+      f += fstride[j]!;
+      if (idx[j]! < shape[j]!) break;
+      f -= fstride[j]! * shape[j]!;
       idx[j] = 0;
     }
   }

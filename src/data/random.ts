@@ -72,8 +72,8 @@ export function createRng(seed: number, stream = 0): DataRng {
 export function shuffleInPlace<T extends { length: number; [i: number]: number }>(a: T, rng: DataRng): T {
   for (let i = a.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);
-    const t = a[i];
-    a[i] = a[j];
+    const t = a[i]!;
+    a[i] = a[j]!;
     a[j] = t;
   }
   return a;

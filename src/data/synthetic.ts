@@ -56,7 +56,7 @@ export function sineTask(opts: SineTaskOptions = {}): HostDataset {
   }
   const y = new Float32Array(n);
   const r = createRng(seed, 1);
-  for (let i = 0; i < n; i++) y[i] = Math.sin(frequency * x[i]) + (noise > 0 ? noise * r.normal() : 0);
+  for (let i = 0; i < n; i++) y[i] = Math.sin(frequency * x[i]!) + (noise > 0 ? noise * r.normal() : 0);
   return { x, y, n, inDim: 1, outDim: 1, name: `sine(n=${n}, noise=${noise}, seed=${seed})` };
 }
 
@@ -123,12 +123,12 @@ export function teacherTask(opts: TeacherTaskOptions = {}): HostDataset & { teac
   for (let s = 0; s < n; s++) {
     for (let k = 0; k < width; k++) {
       let z = 0;
-      for (let j = 0; j < inDim; j++) z += w1[k * inDim + j] * x[s * inDim + j];
+      for (let j = 0; j < inDim; j++) z += w1[k * inDim + j]! * x[s * inDim + j]!;
       h[k] = Math.tanh(z);
     }
     for (let o = 0; o < outDim; o++) {
       let v = 0;
-      for (let k = 0; k < width; k++) v += w2[o * width + k] * h[k];
+      for (let k = 0; k < width; k++) v += w2[o * width + k]! * h[k]!;
       y[s * outDim + o] = v + (noise > 0 ? noise * rn.normal() : 0);
     }
   }

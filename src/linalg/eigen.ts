@@ -98,7 +98,7 @@ export async function symmetricEigen(a: Float64Array, n: number, opts?: Symmetri
     }
     const vec = wantVectors ? 1 : 0;
     k.tred2(w, d, e, n, vec);
-    return finish(k, d, e, w, rot!, cap, n, vec, scale);
+    return finish(k, d, e, w, rot, cap, n, vec, scale);
   } finally {
     release(k);
   }
@@ -140,7 +140,7 @@ export async function tridiagonalEigen(alpha: Float64Array, beta: Float64Array, 
       W.fill(0);
       for (let i = 0; i < n; i++) W[i * n + i] = 1;
     }
-    return finish(k, d, e, w!, rot!, cap, n, wantVectors ? 1 : 0, scale);
+    return finish(k, d, e, w, rot, cap, n, wantVectors ? 1 : 0, scale);
   } finally {
     release(k);
   }

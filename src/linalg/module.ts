@@ -40,7 +40,7 @@ export function linalgModule(): Promise<LinalgExports> {
  * Byte pointers (16-byte aligned) for scratch regions of the given sizes, growing the memory once.
  * Views on k.memory.buffer must be taken after this call (growth detaches the old buffer).
  */
-export function scratch(k: LinalgExports, sizes: readonly number[]): number[] {
+export function scratch<S extends readonly number[]>(k: LinalgExports, sizes: readonly [...S]): { [I in keyof S]: number } {
   const ptrs: number[] = [];
   let top = align16(k.heapBase());
   for (const s of sizes) {
@@ -58,7 +58,7 @@ export function scratch(k: LinalgExports, sizes: readonly number[]): number[] {
       throw new RangeError(`linalg: could not grow WebAssembly memory to ${mib(top)} (${(err as Error).message})`);
     }
   }
-  return ptrs;
+  return ptrs as { [I in keyof S]: number }; // one pointer per size, in order
 }
 
 /** End of a call: scratch is free again; drop an instance whose memory grew past RETAIN_BYTES. */

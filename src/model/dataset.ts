@@ -31,8 +31,8 @@ export class DeviceDataset {
 
   /** @internal Use engine.dataset. */
   constructor(
-    /** The backend holding the tensors. */
-    readonly backend: Backend,
+    /** The backend (its kernel primitives, as engine.kernels) holding the tensors. */
+    readonly kernels: Backend,
     host: HostDataset,
   ) {
     checkHostDataset(host);
@@ -42,8 +42,8 @@ export class DeviceDataset {
     this.name = host.name ?? 'data';
     this.labels = host.labels ? Int32Array.from(host.labels) : null;
     this.targetsAreDistributions = rowsAreDistributions(host.y, host.n, host.outDim);
-    this.x = backend.fromArray(host.x.length === host.n * host.inDim ? host.x : host.x.subarray(0, host.n * host.inDim));
-    this.y = backend.fromArray(host.y.length === host.n * host.outDim ? host.y : host.y.subarray(0, host.n * host.outDim));
+    this.x = kernels.fromArray(host.x.length === host.n * host.inDim ? host.x : host.x.subarray(0, host.n * host.inDim));
+    this.y = kernels.fromArray(host.y.length === host.n * host.outDim ? host.y : host.y.subarray(0, host.n * host.outDim));
   }
 
   /** True once disposed. */
@@ -61,8 +61,8 @@ export class DeviceDataset {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.backend.dispose(this.x);
-    this.backend.dispose(this.y);
+    this.kernels.dispose(this.x);
+    this.kernels.dispose(this.y);
   }
 }
 

@@ -110,16 +110,16 @@ export class Mlp {
 
   /** @internal Use engine.mlp. */
   constructor(
-    /** The backend holding the parameters. */
-    readonly backend: Backend,
+    /** The backend (its kernel primitives, as engine.kernels) holding the parameters. */
+    readonly kernels: Backend,
     options: MlpOptions,
   ) {
     this.options = resolveMlpOptions(options);
     const o = this.options;
     this.layout = mlpLayout(o.sizes, o.bias);
     this.net = { layout: this.layout, activation: o.activation, keep: o.keep, loss: o.loss, masksPerSample: o.masks === 'per-sample' };
-    this.params = backend.fromArray(initialParams(this.layout, o.seed));
-    this.#scalars = backend.create(4);
+    this.params = kernels.fromArray(initialParams(this.layout, o.seed));
+    this.#scalars = kernels.create(4);
   }
 
   /** Number of parameters D. */
@@ -134,7 +134,7 @@ export class Mlp {
 
   /** A copy of θ (length D, the flat layout). */
   async getParams(): Promise<Float32Array> {
-    return (await this.backend.read(this.live().params)) as Float32Array;
+    return (await this.kernels.read(this.live().params)) as Float32Array;
   }
 
   /**
@@ -145,22 +145,22 @@ export class Mlp {
   setParams(p: Float32Array): void {
     this.live();
     checkF32Vector('params', p, this.size);
-    this.backend.write(this.params, p);
+    this.kernels.write(this.params, p);
   }
 
   /** R_S(θ) on `data`: the loss without dropout (squared error / 2, or cross-entropy, averaged over rows). */
   async loss(data: DeviceDataset): Promise<number> {
     const ws = this.prepare(data);
-    forward(this.backend, this.net, this.params, data.x, ws, null);
-    const div = lossHead(this.backend, this.net, data.y, ws, this.#scalars, 0);
+    forward(this.kernels, this.net, this.params, data.x, ws, null);
+    const div = lossHead(this.kernels, this.net, data.y, ws, this.#scalars, 0);
     return (await this.readScalar(0)) / div;
   }
 
   /** R_S^drop(θ; η) for the masks drawn at (seed, step). */
   async dropoutLoss(data: DeviceDataset, draw: { seed: number; step: number }): Promise<number> {
     const ws = this.prepare(data);
-    forward(this.backend, this.net, this.params, data.x, ws, checkDraw(draw, 'draw'));
-    const div = lossHead(this.backend, this.net, data.y, ws, this.#scalars, 0);
+    forward(this.kernels, this.net, this.params, data.x, ws, checkDraw(draw, 'draw'));
+    const div = lossHead(this.kernels, this.net, data.y, ws, this.#scalars, 0);
     return (await this.readScalar(0)) / div;
   }
 
@@ -171,7 +171,7 @@ export class Mlp {
   async modifiedLoss(data: DeviceDataset, opts: { samples?: number; seed?: number } = {}): Promise<ModifiedLoss> {
     const ws = this.prepare(data);
     monteCarlo(checkOptions('opts', opts), 2); // checks samples/seed even where the closed form ignores them
-    const k = this.backend;
+    const k = this.kernels;
     if (this.keep === 1 || hasClosedForm(this.net)) {
       forward(k, this.net, this.params, data.x, ws, null);
       const div = lossHead(k, this.net, data.y, ws, this.#scalars, 0);
@@ -203,14 +203,14 @@ export class Mlp {
    */
   async gradient(data: DeviceDataset, opts: { mask?: MaskArg; samples?: number; seed?: number } = {}): Promise<Float32Array> {
     const grad = this.gradientTensor(data, opts);
-    return (await this.backend.read(grad)) as Float32Array;
+    return (await this.kernels.read(grad)) as Float32Array;
   }
 
   /** @internal The gradient left in the workspace (valid until the next pass on this batch size). */
   gradientTensor(data: DeviceDataset, opts: { mask?: MaskArg; samples?: number; seed?: number } = {}): Tensor {
     const ws = this.prepare(data);
     monteCarlo(checkOptions('opts', opts), 1);
-    const k = this.backend;
+    const k = this.kernels;
     const mask = opts.mask ?? 'none';
     if (mask === 'none' || (mask === 'expected' && this.keep === 1)) {
       forward(k, this.net, this.params, data.x, ws, null);
@@ -251,8 +251,8 @@ export class Mlp {
     const ws = this.prepare(data);
     checkF32Vector('v', v, this.size);
     const rws = this.rWorkspace(ws);
-    this.backend.write(rws.v, v);
-    return (await this.backend.read(this.hvpTensor(data, null, opts))) as Float32Array;
+    this.kernels.write(rws.v, v);
+    return (await this.kernels.read(this.hvpTensor(data, null, opts))) as Float32Array;
   }
 
   /** @internal H·v on the device: v copied from a tensor (or already in place when null). */
@@ -260,7 +260,7 @@ export class Mlp {
     const ws = this.prepare(data);
     monteCarlo(checkOptions('opts', opts), 1);
     const rws = this.rWorkspace(ws);
-    const k = this.backend;
+    const k = this.kernels;
     if (v) k.copy(v, rws.v);
     const of = opts.of ?? 'loss';
     const pass = (draw: MaskDraw, penalty: boolean) => {
@@ -297,7 +297,7 @@ export class Mlp {
   private rWorkspace(ws: Workspace): RWorkspace {
     let r = this.#rWorkspaces.get(ws.rows);
     if (!r) {
-      r = createRWorkspace(this.backend, this.layout, ws.rows);
+      r = createRWorkspace(this.kernels, this.layout, ws.rows);
       this.#rWorkspaces.set(ws.rows, r);
     }
     return r;
@@ -306,8 +306,8 @@ export class Mlp {
   /** Network outputs (n × out) without dropout. */
   async predict(data: DeviceDataset): Promise<Float32Array> {
     const ws = this.prepare(data);
-    forward(this.backend, this.net, this.params, data.x, ws, null);
-    return (await this.backend.read(ws.pre[ws.pre.length - 1]!)) as Float32Array;
+    forward(this.kernels, this.net, this.params, data.x, ws, null);
+    return (await this.kernels.read(ws.pre[ws.pre.length - 1]!)) as Float32Array;
   }
 
   /** Fraction of rows whose largest output is the true class (needs labels or one-hot targets). */
@@ -327,16 +327,16 @@ export class Mlp {
   /** @internal R_S's row-loss sum (no dropout) into out[slot]; returns the divisor (2n for MSE, n for xent). */
   lossInto(data: DeviceDataset, out: Tensor, slot: number): number {
     const ws = this.prepare(data);
-    forward(this.backend, this.net, this.params, data.x, ws, null);
-    return lossHead(this.backend, this.net, data.y, ws, out, slot);
+    forward(this.kernels, this.net, this.params, data.x, ws, null);
+    return lossHead(this.kernels, this.net, data.y, ws, out, slot);
   }
 
   /** @internal One forward/backward pass with the given masks on a prepared workspace; loss sum into out[slot]. */
   step(data: { x: Tensor; y: Tensor }, ws: Workspace, draw: MaskDraw, out: Tensor = this.#scalars, slot = 0): number {
     const masked = draw !== null && this.keep < 1;
-    forward(this.backend, this.net, this.params, data.x, ws, masked ? draw : null);
-    const div = lossHead(this.backend, this.net, data.y, ws, out, slot);
-    backward(this.backend, this.net, this.params, data.x, ws, masked);
+    forward(this.kernels, this.net, this.params, data.x, ws, masked ? draw : null);
+    const div = lossHead(this.kernels, this.net, data.y, ws, out, slot);
+    backward(this.kernels, this.net, this.params, data.x, ws, masked);
     return div;
   }
 
@@ -345,7 +345,7 @@ export class Mlp {
     this.live();
     let ws = this.#workspaces.get(rows);
     if (!ws) {
-      ws = createWorkspace(this.backend, this.layout, rows, this.net.masksPerSample);
+      ws = createWorkspace(this.kernels, this.layout, rows, this.net.masksPerSample);
       this.#workspaces.set(rows, ws);
     }
     return ws;
@@ -358,7 +358,7 @@ export class Mlp {
       throw new ArgumentError(name, 'a dataset from engine.dataset()', data);
     }
     data.live(name);
-    if (data.backend !== this.backend) throw new ArgumentError(name, 'a dataset of the same engine as the model', 'one of another engine');
+    if (data.kernels !== this.kernels) throw new ArgumentError(name, 'a dataset of the same engine as the model', 'one of another engine');
     const sizes = this.options.sizes;
     if (data.inDim !== sizes[0]) throw new ArgumentError(name, `inDim ${sizes[0]} (the model's input size)`, data.inDim);
     if (data.outDim !== sizes[sizes.length - 1]) throw new ArgumentError(name, `outDim ${sizes[sizes.length - 1]} (the model's output size)`, data.outDim);
@@ -370,11 +370,11 @@ export class Mlp {
 
   #acc: Tensor | null = null;
   private accumulator(): Tensor {
-    return (this.#acc ??= this.backend.create(this.size));
+    return (this.#acc ??= this.kernels.create(this.size));
   }
 
   private async readScalar(slot: number): Promise<number> {
-    return ((await this.backend.read(this.#scalars, slot, 1)) as Float32Array)[0]!;
+    return ((await this.kernels.read(this.#scalars, slot, 1)) as Float32Array)[0]!;
   }
 
   /** True once disposed. */
@@ -395,7 +395,7 @@ export class Mlp {
     for (const ws of this.#rWorkspaces.values()) ws.dispose();
     this.#workspaces.clear();
     this.#rWorkspaces.clear();
-    for (const t of [this.params, this.#scalars, this.#acc]) if (t && !t.disposed) this.backend.dispose(t);
+    for (const t of [this.params, this.#scalars, this.#acc]) if (t && !t.disposed) this.kernels.dispose(t);
   }
 }
 
@@ -428,7 +428,7 @@ export function initialParams(layout: MlpLayout, seed: number): Float32Array {
 }
 
 async function labelsFromTargets(data: DeviceDataset): Promise<Int32Array> {
-  const y = (await data.backend.read(data.y)) as Float32Array;
+  const y = (await data.kernels.read(data.y)) as Float32Array;
   const labels = new Int32Array(data.n);
   for (let i = 0; i < data.n; i++) {
     let best = 0;

@@ -109,7 +109,7 @@ export class MaskGradientBatches {
   }
 
   private pass(seed: number, stepOffset: number, count: number, out: Tensor, done: number): void {
-    const k = this.model.backend;
+    const k = this.model.kernels;
     const M = Math.min(this.perPass, count - done);
     if (!this.buffers || this.buffers.shape.entries !== M) {
       this.dispose();

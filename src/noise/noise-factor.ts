@@ -39,9 +39,9 @@ export interface NoiseFactor {
  */
 export function gradientSamples(
   model: Mlp, data: DeviceDataset, count: number, seed: number, stepOffset: number,
-  out: Tensor = model.backend.create(count * model.size), batches?: MaskGradientBatches,
+  out: Tensor = model.kernels.create(count * model.size), batches?: MaskGradientBatches,
 ): Tensor {
-  const k = model.backend, d = model.size;
+  const k = model.kernels, d = model.size;
   if (model.net.masksPerSample) {
     for (let j = 0; j < count; j++) k.copy(model.gradientTensor(data, { mask: { seed, step: stepOffset + j } }), out, 0, j * d, d);
   } else if (batches) {
@@ -54,7 +54,7 @@ export function gradientSamples(
 
 /** Centres the rows of g (M × D) and scales by 1/√(M−1); writes their mean into `mean` (D). */
 export function centreRows(model: Mlp, g: Tensor, mean: Tensor, count: number): void {
-  const k = model.backend, d = model.size;
+  const k = model.kernels, d = model.size;
   const ones = k.create(count);
   k.fill(ones, 1);
   k.gemm(ones, g, mean, { m: 1, n: d, k: count, alpha: 1 / count });
@@ -74,7 +74,7 @@ export function resolveNoiseOptions(o: NoiseFactorOptions): Required<Omit<NoiseF
 
 export async function noiseFactor(model: Mlp, data: DeviceDataset, options: NoiseFactorOptions = {}): Promise<NoiseFactor> {
   const o = resolveNoiseOptions(options);
-  const k = model.backend, d = model.size, M = o.samples;
+  const k = model.kernels, d = model.size, M = o.samples;
   if (o.stepOffset + M - 1 > 0xffffffff) throw new ArgumentError('options.stepOffset', `at most ${0xffffffff - M + 1} for ${M} samples`, o.stepOffset);
   const signal = checkSignal('options.signal', options.signal);
   let g: Tensor;

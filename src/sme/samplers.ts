@@ -62,7 +62,7 @@ export function frozenGaussians(
 }
 
 export function maskPairSampler(model: Mlp, data: DeviceDataset, pairs: number, coupling = 1): NoiseSampler {
-  const k = model.backend, masks = 2 * pairs * coupling;
+  const k = model.kernels, masks = 2 * pairs * coupling;
   const w = k.create(masks), g = k.create(masks * model.size);
   const batches = new MaskGradientBatches(model, data, Math.min(masks, masksPerPass(model, data.n)));
   const host = new Float32Array(masks), z = new Float32Array(pairs);
@@ -82,7 +82,7 @@ export function maskPairSampler(model: Mlp, data: DeviceDataset, pairs: number, 
 }
 
 export function frozenFactorSampler(model: Mlp, data: DeviceDataset, samples: number, refresh: number, coupling = 1): NoiseSampler {
-  const k = model.backend;
+  const k = model.kernels;
   const z = k.create(samples), mean = k.create(model.size), host = new Float32Array(samples), scratch = new Float32Array(samples);
   const factor = k.create(samples * model.size);
   const batches = new MaskGradientBatches(model, data, Math.min(samples, masksPerPass(model, data.n)));

@@ -81,7 +81,7 @@ export async function simulateBatched(
   model: Mlp, data: DeviceDataset, o: ResolvedSimulate, onProgress?: (done: number, total: number) => void, signal?: AbortSignal,
 ): Promise<PathsResult> {
   model.prepare(data);
-  const k = model.backend, D = model.size, n = data.n, eps = o.lr, keep = model.keep;
+  const k = model.kernels, D = model.size, n = data.n, eps = o.lr, keep = model.keep;
   const { sme, pairs, noiseBlocks, perPath } = plan(model, n, o);
   const sub = sme ? o.substeps : 1, h = eps / sub, noiseScale = Math.sqrt(eps * h);
   const records = Math.floor(o.steps / o.recordEvery) + 1;

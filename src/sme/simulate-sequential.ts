@@ -18,7 +18,7 @@ export async function simulateSequential(
   model: Mlp, data: DeviceDataset, o: ResolvedSimulate, onProgress?: (done: number, total: number) => void, signal?: AbortSignal,
 ): Promise<PathsResult> {
   model.prepare(data);
-  const k = model.backend, d = model.size, eps = o.lr;
+  const k = model.kernels, d = model.size, eps = o.lr;
   const sme = isSme(o.method);
   const sub = sme ? o.substeps : 1, h = eps / sub;
   const records = Math.floor(o.steps / o.recordEvery) + 1;

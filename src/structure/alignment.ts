@@ -46,7 +46,7 @@ const NULL_STREAM = 0xa11a;
 
 /** Σ_j v_jᵀ H v_j over the rows of `rows` (count × D, device), each through one HVP. */
 async function quadraticForms(model: Mlp, data: DeviceDataset, rows: Tensor, count: number, of: HessianOf, out: Tensor, signal?: AbortSignal): Promise<void> {
-  const k = model.backend, d = model.size, v = k.create(d);
+  const k = model.kernels, d = model.size, v = k.create(d);
   try {
     for (let j = 0; j < count; j++) {
       if (signal) await checkAbort(signal);
@@ -81,7 +81,7 @@ function orthonormalRows(u: Float64Array, count: number, d: number): void {
  * α(H, Σ) for Σ = factor·factorᵀ, factor D × M row-major (as engine.noiseFactor returns it).
  */
 export async function alignment(model: Mlp, data: DeviceDataset, factor: Float32Array, m: number, options: AlignmentOptions = {}): Promise<AlignmentResult> {
-  const d = model.size, k = model.backend;
+  const d = model.size, k = model.kernels;
   model.prepare(data);
   checkOptions('options', options);
   checkInt('m', m, 1, 1 << 16);

@@ -161,7 +161,7 @@ export async function compareNoise(model: Mlp, data: DeviceDataset, options: Com
   model.prepare(data);
   const theta0 = await model.getParams();
   const matched = await matchedNoise(model, data, { seed: (o.seed + MATCH_SEED) >>> 0, ...(options.matching ?? {}), ...(signal ? { signal } : {}) });
-  const k = model.backend;
+  const k = model.kernels;
 
   let hessian: { values: Float64Array; vectors: Float32Array } | null = null;
   if (o.hessianK > 0) {

@@ -56,7 +56,7 @@ export async function intervalFlatness(
   if (tol >= 1) throw new ArgumentError('options.tol', 'a number in (0, 1)', tol);
   if (maxS < s0) throw new ArgumentError('options.maxS', `at least options.s0 = ${s0}`, maxS);
   const signal = checkSignal('options.signal', options.signal);
-  const k_ = model.backend;
+  const k_ = model.kernels;
   const saved = await model.getParams();
   const theta = k_.fromArray(Float32Array.from(centre)), dir = k_.create(d);
   const lossAt = async (s: number) => {

@@ -28,7 +28,7 @@ export async function matchedNoise(
   model: Mlp, data: DeviceDataset, opts: { samples?: number; probeBatch?: number; batches?: number; seed?: number; signal?: AbortSignal } = {},
 ): Promise<MatchedNoise> {
   if (opts === null || typeof opts !== 'object') throw new ArgumentError('options', 'an object', opts);
-  const n = data.n, d = model.size, k = model.backend;
+  const n = data.n, d = model.size, k = model.kernels;
   if (n < 2) throw new ArgumentError('data', 'at least 2 rows to compare with SGD', n);
   const m = checkInt('options.samples', opts.samples ?? 32, 2, 1 << 16);
   const b0 = checkInt('options.probeBatch', opts.probeBatch ?? Math.max(1, Math.min(100, Math.floor(n / 10))), 1, n - 1);

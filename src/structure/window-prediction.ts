@@ -173,7 +173,7 @@ export async function predictWindow(
       directions = p.components;
       measured = p.variances;
     } else {
-      const eig = await lanczosEigen(model.backend, d, (v) => model.hvpTensor(data, v, hvpOpts), { k, which: 'LA', seed });
+      const eig = await lanczosEigen(model.kernels, d, (v) => model.hvpTensor(data, v, hvpOpts), { k, which: 'LA', seed });
       directions = Float64Array.from(eig.vectors);
       measured = projectedVariance(samples, count, d, directions, k);
     }

@@ -115,7 +115,7 @@ function resolve(o: TrainOptions, n: number): Resolved {
 export async function train(model: Mlp, data: DeviceDataset, options: TrainOptions): Promise<TrainResult> {
   const ws0 = model.prepare(data);
   const o = resolve(options, data.n);
-  const k = model.backend;
+  const k = model.kernels;
   const recorded = Math.ceil(o.steps / o.lossEvery);
   const snapCount = o.snapshotEvery > 0 ? Math.floor(o.steps / o.snapshotEvery) : 0;
   const losses = k.create(recorded);

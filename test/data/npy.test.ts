@@ -65,14 +65,14 @@ function toFortran(a: NpyData, shape: number[]): number[] {
     let rem = c, f = 0, stride = 1;
     const idx = new Array<number>(nd);
     for (let j = nd - 1; j >= 0; j--) {
-      idx[j] = rem % shape[j];
-      rem = Math.floor(rem / shape[j]);
+      idx[j] = rem % shape[j]!;
+      rem = Math.floor(rem / shape[j]!);
     }
     for (let j = 0; j < nd; j++) {
-      f += idx[j] * stride;
-      stride *= shape[j];
+      f += idx[j]! * stride;
+      stride *= shape[j]!;
     }
-    out[f] = a[c];
+    out[f] = a[c]!;
   }
   return out;
 }
@@ -159,7 +159,7 @@ fx('fortran_order True is transposed to C order', () => {
   // 3-d: shape (2, 2, 2), F order value at (i, j, k) is at i + 2j + 4k.
   const c = [0, 1, 2, 3, 4, 5, 6, 7]; // C: (i, j, k) at 4i + 2j + k
   const f = new Array<number>(8);
-  for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) for (let k = 0; k < 2; k++) f[i + 2 * j + 4 * k] = c[4 * i + 2 * j + k];
+  for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) for (let k = 0; k < 2; k++) f[i + 2 * j + 4 * k] = c[4 * i + 2 * j + k]!;
   const file3 = fixture("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2, 2), }", f32bytes(f));
   assert.equal(Array.from(readNpy(file3).data), c);
 });

@@ -27,9 +27,9 @@ sine('defaults: 64 sorted points in [-π, π), y = sin(x), 1 → 1', () => {
   assert.is(d.outDim, 1);
   assert.is(d.x.length, 64);
   for (let i = 0; i < 64; i++) {
-    assert.ok(d.x[i] >= -Math.PI && d.x[i] <= Math.PI, `x[${i}] in range`);
-    if (i > 0) assert.ok(d.x[i] >= d.x[i - 1], 'sorted');
-    assert.is(d.y[i], Math.fround(Math.sin(d.x[i])));
+    assert.ok(d.x[i]! >= -Math.PI && d.x[i]! <= Math.PI, `x[${i}] in range`);
+    if (i > 0) assert.ok(d.x[i]! >= d.x[i - 1]!, 'sorted');
+    assert.is(d.y[i], Math.fround(Math.sin(d.x[i]!)));
   }
   assert.equal(sineTask().x, d.x, 'deterministic');
   assert.equal(sineTask().y, d.y, 'deterministic');
@@ -40,13 +40,13 @@ sine('noise, frequency, range, grid spacing', () => {
   const noisy = sineTask({ n: 50, seed: 3, noise: 0.1 });
   assert.equal(noisy.x, clean.x, 'noise leaves x alone');
   let ss = 0;
-  for (let i = 0; i < 50; i++) ss += (noisy.y[i] - clean.y[i]) ** 2;
+  for (let i = 0; i < 50; i++) ss += (noisy.y[i]! - clean.y[i]!) ** 2;
   const sd = Math.sqrt(ss / 50);
   assert.ok(sd > 0.05 && sd < 0.2, `noise sd ${sd}`);
   assert.equal(sineTask({ n: 50, seed: 3, noise: 0.1 }).y, noisy.y);
   const g = sineTask({ n: 5, spacing: 'grid', xRange: [0, 2], frequency: 3 });
   assert.equal(Array.from(g.x), [0, 0.5, 1, 1.5, 2]);
-  for (let i = 0; i < 5; i++) assert.is(g.y[i], Math.fround(Math.sin(3 * g.x[i])));
+  for (let i = 0; i < 5; i++) assert.is(g.y[i], Math.fround(Math.sin(3 * g.x[i]!)));
   assert.is(sineTask({ n: 1, spacing: 'grid' }).x[0], 0);
 });
 sine('bad options', () => {
@@ -74,8 +74,8 @@ teacher('shapes, determinism, targets equal the returned teacher evaluated in fl
       let v = 0;
       for (let k = 0; k < 5; k++) {
         let z = 0;
-        for (let j = 0; j < 3; j++) z += d.teacher.params[k * 3 + j] * d.x[s * 3 + j];
-        v += d.teacher.params[15 + o * 5 + k] * Math.tanh(z);
+        for (let j = 0; j < 3; j++) z += d.teacher.params[k * 3 + j]! * d.x[s * 3 + j]!;
+        v += d.teacher.params[15 + o * 5 + k]! * Math.tanh(z);
       }
       assert.is(d.y[s * 2 + o], Math.fround(v));
     }

@@ -40,7 +40,7 @@ async function stopWhen(args: string[], ready: (stderr: () => string) => boolean
 const checkpointUnits = (out: string) => (existsSync(join(out, 'checkpoint')) ? readdirSync(join(out, 'checkpoint')) : []);
 
 test('SIGINT inside a long unit: exit 130 at once, finished units kept, the unit in progress dropped; --resume takes it up', async () => {
-  // Five quick SME units, then weak-order cells of 10^7 paths each (minutes per cell).
+  // Six quick SME units (one per method of the sme section), then weak-order cells of 10^7 paths each (minutes per cell).
   const config = join(dir, 'long.json');
   writeFileSync(config, JSON.stringify({
     sme: { data: { source: 'sine', n: 8 }, net: { hidden: [4] }, steps: 2, paths: 2, recordEvery: 1 },
@@ -48,13 +48,13 @@ test('SIGINT inside a long unit: exit 130 at once, finished units kept, the unit
   }));
   const out = join(dir, 'repro');
   const args = ['reproduce', '--quick', '--config', config, '--sections', 'sme,weakOrder', '--backend', 'wasm', '--out', out];
-  const r = await stopWhen(args, () => checkpointUnits(out).filter((f) => f.endsWith('.json')).length >= 5, 'SIGINT');
+  const r = await stopWhen(args, () => checkpointUnits(out).filter((f) => f.endsWith('.json')).length >= 6, 'SIGINT');
   assert.is(r.status, 130, r.stderr);
   assert.ok(r.stopMs < STOP_MS, `stopped ${r.stopMs} ms after SIGINT`);
   assert.match(r.stderr, /dropout-sme: interrupted by SIGINT: the finished units are kept in .*checkpoint; rerun with --resume to continue/);
   assert.not.match(r.stderr, /\n\s+at .+:\d+:\d+/, 'no stack trace');
   const kept = checkpointUnits(out);
-  assert.is(kept.length, 5, `the five SME units and no partial cell or temporary file: ${kept.join(', ')}`);
+  assert.is(kept.length, 6, `the six SME units and no partial cell or temporary file: ${kept.join(', ')}`);
   for (const f of kept) assert.ok(JSON.parse(readFileSync(join(out, 'checkpoint', f), 'utf8')).key.startsWith('sme/'), f);
   assert.not.ok(existsSync(join(out, 'results.json')));
   assert.not.ok(existsSync(join(out, '.dropout-sme-run.lock')), 'the folder is released');
@@ -63,7 +63,7 @@ test('SIGINT inside a long unit: exit 130 at once, finished units kept, the unit
   const again = await stopWhen([...args, '--resume'], (err) => /dropout-sme reproduce: quick settings/.test(err()), 'SIGTERM');
   assert.is(again.status, 143, again.stderr);
   assert.ok(again.stopMs < STOP_MS, `stopped ${again.stopMs} ms after SIGTERM`);
-  assert.is(checkpointUnits(out).length, 5);
+  assert.is(checkpointUnits(out).length, 6);
 });
 
 test('SIGTERM during train: exit 143 at once, the last checkpoint kept whole; --resume continues from it', async () => {

@@ -59,8 +59,7 @@ export const FIGURES: readonly FigureEntry[] = [
   },
   {
     id: 'weak-order', section: 'weakOrder', title: 'Weak order of the SME',
-    caption: 'Each point is the gap between the mean of R_S under dropout GD and under one SME at time T, for one learning rate ε, on log–log axes: order 1, order 2, and order 2 with the diffusion corrected at O(ε) (“corrected”). '
-      + 'The left panel ends early in training, where the drift dominates; the right one later, where dropout’s noise does. '
+    caption: 'Each point is the gap between the mean of R_S under dropout GD and under one SME (order 1, order 2, or order 2 with the diffusion corrected at O(ε), “corrected”) at time T, for one learning rate ε, on log–log axes; the left panel ends early in training, where the drift dominates, the right one later, where dropout’s noise does. '
       + 'A series parallel to the grey ε (or ε²) line has weak order 1 (or 2); the legend gives the fitted slope with its bootstrap 95 % interval over the filled points. '
       + 'An error below its dashed Monte Carlo floor is sampling noise, not approximation error; the table says which SME is closest to dropout GD at each ε.',
     build: (r) => (r.weakOrder?.length ? weakOrderSpec(r.weakOrder) : null),

@@ -57,11 +57,17 @@ function sme1Step(c: StepContext, b: PathBatch, noise: NoisePart, owned: OwnedTe
   };
 }
 
-function sme2Step(c: StepContext, b: PathBatch, noise: NoisePart, owned: OwnedTensors): Step {
-  const { k, model, data } = c, D = model.size;
-  const grad = owned.make(b.paths * D), hgrad = owned.make(b.paths * D), update = owned.make(b.paths * D);
-  const hvp = allocateHvp(k, model, data.n, b.paths, c.one);
+/** The order-2 steps' buffers: ∇L_S, an increment (P × D), H times a vector (P × D) and the HVP pass. */
+function order2Buffers(c: StepContext, b: PathBatch, owned: OwnedTensors) {
+  const D = c.model.size;
+  const grad = owned.make(b.paths * D), hv = owned.make(b.paths * D), v = owned.make(b.paths * D);
+  const hvp = allocateHvp(c.k, c.model, c.data.n, b.paths, c.one);
   owned.all.push(...hvp.all);
+  return { grad, hv, v, hvp };
+}
+
+function sme2Step(c: StepContext, b: PathBatch, noise: NoisePart, owned: OwnedTensors): Step {
+  const { k, model, data } = c, { grad, hv: hgrad, v: update, hvp } = order2Buffers(c, b, owned);
   return (t, sources) => {
     noise.prepare(t, sources);
     gradient(c, b, noise, grad, hvp);
@@ -74,10 +80,7 @@ function sme2Step(c: StepContext, b: PathBatch, noise: NoisePart, owned: OwnedTe
 }
 
 function sme2cStep(c: StepContext, b: PathBatch, noise: NoisePart, owned: OwnedTensors): Step {
-  const { k, model, data } = c, D = model.size;
-  const grad = owned.make(b.paths * D), hv = owned.make(b.paths * D), v = owned.make(b.paths * D);
-  const hvp = allocateHvp(k, model, data.n, b.paths, c.one);
-  owned.all.push(...hvp.all);
+  const { k, model, data } = c, { grad, hv, v, hvp } = order2Buffers(c, b, owned);
   return (t, sources) => {
     noise.prepare(t, sources);
     gradient(c, b, noise, grad, hvp);

@@ -34,8 +34,11 @@ export function cellKey(c: LadderConfig, keep: number, i: number, method: PathMe
   return `paths/${dataKey(c.data)}/${net}/T=${c.time}/${run}/seed=${c.seed}/lr=${c.lrs[i]}/${method}`;
 }
 
-/** Seconds per path-(sub)step on 2 cores (WASM, batched paths) on the small W4 nets (measured). */
-const COST_PER_STEP: Partial<Record<PathMethod, number>> = { 'dropout-gd': 0.00001, sme1: 0.00003, sme2: 0.000045, sme2c: 0.00005 };
+/**
+ * Seconds per path-(sub)step on 2 cores (WASM, batched paths) on the small W4 nets (measured; sme2c
+ * runs sme2's passes, one HVP a step, so it takes sme2's).
+ */
+const COST_PER_STEP: Partial<Record<PathMethod, number>> = { 'dropout-gd': 0.00001, sme1: 0.00003, sme2: 0.000045, sme2c: 0.000045 };
 
 /** Paths of a run (records at 0 and T only) whose final R_S is not finite or above DIVERGED × its initial value. */
 const divergedPaths = (loss: Float32Array, paths: number) =>

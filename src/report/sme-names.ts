@@ -4,19 +4,13 @@
  * SMEs' errors exceeds twice their floors (Monte Carlo and integrator) together.
  */
 import type { SmeName, WeakOrderSection } from './results.js';
-
-/** How the report names each SME. */
-export const SME_LABELS: Record<SmeName, string> = {
-  sme1: 'order 1',
-  sme2: 'order 2',
-  sme2c: 'order 2, corrected diffusion',
-};
+import { METHOD_LABELS } from './figures/format.js';
 
 /** Short names for figure legends (a browser cuts long legend labels by their measured width). */
 export const SME_LEGEND: Record<SmeName, string> = { sme1: 'order 1', sme2: 'order 2', sme2c: 'corrected' };
 
-/** An SME's label, or its name for one the schema did not foresee. */
-export const smeLabel = (m: string): string => SME_LABELS[m as SmeName] ?? m;
+/** An SME's label: the report's method label without its 'SME ' (the context says SME), or its name. */
+export const smeLabel = (m: string): string => (METHOD_LABELS[m] ?? m).replace(/^SME /, '');
 /** An SME's legend name. */
 export const smeLegend = (m: string): string => SME_LEGEND[m as SmeName] ?? m;
 
@@ -52,7 +46,9 @@ export function closestSentence(w: WeakOrderSection): string {
   const rows = closestSme(w);
   const groups = new Map<string, number[]>();
   for (const r of rows) {
-    const key = r.separated ? `${smeLabel(r.best)} closest` : `${smeLabel(r.best)} smallest but not separated from ${smeLabel(r.runnerUp ?? r.best)}`;
+    const key = r.separated ? `${smeLabel(r.best)} closest`
+      : r.runnerUp ? `${smeLabel(r.best)} smallest but not separated from ${smeLabel(r.runnerUp)}`
+      : `${smeLabel(r.best)} the only SME`;
     groups.set(key, [...(groups.get(key) ?? []), r.eps]);
   }
   const parts = [...groups].map(([what, eps]) => `${what} at ε = ${eps.join(', ')}`);

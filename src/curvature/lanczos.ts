@@ -7,7 +7,7 @@
  */
 import type { Backend, Tensor } from '../backend/backend.js';
 import { checkAbort } from '../abort.js';
-import { streamTag, streamWord } from '../random/streams.js';
+import { streamHead, streamTag, streamTail } from '../random/streams.js';
 
 export interface LanczosRun {
   /** Diagonal α (length m) and off-diagonal β (length m − 1) of T = Qᵀ A Q. */
@@ -39,8 +39,8 @@ export interface LanczosOptions {
 /** Unit-norm random vector `index` of a stream tag (uniform signs: Rademacher / √D). */
 export function rademacher(d: number, seed: number, tag: number, index: number): Float32Array {
   const v = new Float32Array(d);
-  const s = 1 / Math.sqrt(d);
-  for (let i = 0; i < d; i++) v[i] = streamWord(seed, tag, index, i, 0) & 1 ? s : -s;
+  const s = 1 / Math.sqrt(d), head = streamHead(seed, tag, index);
+  for (let i = 0; i < d; i++) v[i] = streamTail(head, i, 0) & 1 ? s : -s;
   return v;
 }
 

@@ -6,7 +6,7 @@ import type { Activation, Backend, Tensor } from '../backend/backend.js';
 import { ACTIVATIONS } from '../backend/backend.js';
 import { checkF32Vector, checkInt, checkKeep, checkOptions } from '../backend/validate.js';
 import { ArgumentError, DisposedError } from '../errors.js';
-import { MASK_LAYERS, streamTag, streamWord } from '../random/streams.js';
+import { MASK_LAYERS, streamHead, streamTag, streamTail } from '../random/streams.js';
 import type { DeviceDataset } from './dataset.js';
 import { mlpLayout, type MlpLayout } from './layout.js';
 import { hasClosedForm, dropoutVariance, penaltyGradient, penaltyTerms } from './modified-loss.js';
@@ -415,10 +415,10 @@ function checkDraw(d: unknown, name: string): { seed: number; step: number } {
 export function initialParams(layout: MlpLayout, seed: number): Float32Array {
   const p = new Float32Array(layout.size), tag = streamTag('init');
   layout.layers.forEach((L, l) => {
-    const bound = 1 / Math.sqrt(L.inDim);
+    const bound = 1 / Math.sqrt(L.inDim), head = streamHead(seed, tag, l);
     const end = L.bOffset >= 0 ? L.bOffset + L.outDim : L.wOffset + L.inDim * L.outDim;
     for (let i = L.wOffset; i < end; i++) {
-      const u = streamWord(seed, tag, l, i - L.wOffset, 0) / 4294967296;
+      const u = streamTail(head, i - L.wOffset, 0) / 4294967296;
       p[i] = (2 * u - 1) * bound;
     }
   });

@@ -16,7 +16,7 @@
  * A tag is also a valid `layer` of the backends' mask kernel, which draws (seed, a=step, tag,
  * b=unit, c=sample) on the device (the Hutchinson probes do).
  */
-import { counterHash } from './counter-hash.js';
+import { counterHash, counterHead, counterTail } from './counter-hash.js';
 // errors.js, not backend/validate.js: random/ sits below the backends and must not import them.
 import { ArgumentError } from '../errors.js';
 
@@ -64,3 +64,11 @@ export function streamTag(name: StreamName, sub = 0): number {
 export function streamWord(seed: number, tag: number, a: number, b: number, c: number): number {
   return counterHash(seed, a, tag, b, c);
 }
+
+/** The stream's state after (seed, tag, a), for many words at one a: streamTail(head, b, c) = streamWord(seed, tag, a, b, c). */
+export function streamHead(seed: number, tag: number, a: number): number {
+  return counterHead(seed, a, tag);
+}
+
+/** Word (a, b, c) from the state `head` = streamHead(seed, tag, a). */
+export const streamTail: (head: number, b: number, c: number) => number = counterTail;

@@ -5,7 +5,7 @@
  */
 import type { Backend, Tensor } from '../backend/backend.js';
 import type { DeviceDataset } from '../model/dataset.js';
-import { streamTag, streamWord } from '../random/streams.js';
+import { streamHead, streamTag, streamTail } from '../random/streams.js';
 
 const ORDER = streamTag('batchOrder');
 
@@ -63,8 +63,9 @@ export class BatchSampler {
   private shuffle(): void {
     const o = this.order;
     for (let i = 0; i < o.length; i++) o[i] = i;
+    const head = streamHead(this.seed, ORDER, this.epoch);
     for (let i = o.length - 1; i > 0; i--) {
-      const j = streamWord(this.seed, ORDER, this.epoch, i, 0) % (i + 1);
+      const j = streamTail(head, i, 0) % (i + 1);
       const t = o[i]!;
       o[i] = o[j]!;
       o[j] = t;

@@ -11,8 +11,8 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { counterHash } from '../../src/random/counter-hash.js';
-import { MASK_LAYERS, STREAMS, SUBSTREAMS, streamTag, streamWord, type StreamName } from '../../src/random/streams.js';
+import { counterHash, counterHead, counterTail } from '../../src/random/counter-hash.js';
+import { MASK_LAYERS, STREAMS, SUBSTREAMS, streamHead, streamTag, streamTail, streamWord, type StreamName } from '../../src/random/streams.js';
 import { ArgumentError } from '../../src/errors.js';
 
 const U32_MAX = 0xffffffff;
@@ -59,6 +59,16 @@ const words = suite('stream words');
 words('a stream word is the counter hash with the tag in the layer slot', () => {
   const tag = streamTag('batchOrder', 3);
   assert.is(streamWord(7, tag, 11, 13, 17), counterHash(7, 11, tag, 13, 17));
+});
+
+words('the two-part hash (head once, tail per word) gives counterHash\'s words, at the boundaries', () => {
+  for (const seed of [0, U32_MAX]) for (const step of edges) for (const layer of [0, MASK_LAYERS - 1, streamTag('isotropic'), U32_MAX]) {
+    const head = counterHead(seed, step, layer);
+    for (const unit of edges) for (const sample of [0, 1, 2, U32_MAX]) {
+      assert.is(counterTail(head, unit, sample), counterHash(seed, step, layer, unit, sample));
+      assert.is(streamTail(streamHead(seed, layer, step), unit, sample), streamWord(seed, layer, step, unit, sample));
+    }
+  }
 });
 
 words('at equal coordinates, every pair of streams and the masks give different words', () => {

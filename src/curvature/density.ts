@@ -8,7 +8,8 @@ import type { Backend, Tensor } from '../backend/backend.js';
 import { checkInt, checkPositive } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';
 import { tridiagonalEigen } from '../linalg/index.js';
-import { lanczos, rademacher } from './lanczos.js';
+import { lanczos } from './lanczos.js';
+import { streamTag } from '../random/streams.js';
 import { checkSignal } from '../abort.js';
 
 /** Options of `engine.hessianDensity` (docs/math.md §5.5). */
@@ -43,8 +44,6 @@ export interface DensityResult {
   sigma: number;
 }
 
-const SLQ_STREAM = 0x5a1c;
-
 export async function lanczosDensity(k: Backend, d: number, apply: (q: Tensor) => Tensor, opts: DensityOptions = {}): Promise<DensityResult> {
   if (opts === null || typeof opts !== 'object') throw new ArgumentError('options', 'an object', opts);
   const probes = checkInt('options.probes', opts.probes ?? 1, 1, 1024);
@@ -56,7 +55,8 @@ export async function lanczosDensity(k: Backend, d: number, apply: (q: Tensor) =
   const nodes: number[] = [], weights: number[] = [];
   for (let p = 0; p < probes; p++) {
     const run = await lanczos(k, d, apply, {
-      steps, seed, stream: SLQ_STREAM + p, start: rademacher(d, seed, SLQ_STREAM, p), signal,
+      // Probe p's start is index 0 of its own sub-stream, its restarts the indices after it.
+      steps, seed, tag: streamTag('slqProbe', p), signal,
       onStep: opts.onProgress ? (j, m) => opts.onProgress!(p * m + j, probes * m) : undefined,
     });
     k.dispose(run.basis);

@@ -7,7 +7,7 @@
  */
 import type { Backend, Tensor } from '../backend/backend.js';
 import { checkAbort } from '../abort.js';
-import { counterHash } from '../random/counter-hash.js';
+import { streamHead, streamTag, streamTail } from '../random/streams.js';
 
 export interface LanczosRun {
   /** Diagonal α (length m) and off-diagonal β (length m − 1) of T = Qᵀ A Q. */
@@ -26,8 +26,8 @@ export interface LanczosRun {
 export interface LanczosOptions {
   steps: number;
   seed: number;
-  /** Stream of the counter generator for start/restart vectors (distinct per use). */
-  stream?: number;
+  /** Stream tag (random/streams.ts) of the start (index 0) and restart vectors (default: the lanczos stream). */
+  tag?: number;
   /** A fixed start vector (length D) instead of a random one. */
   start?: Float32Array;
   /** Called after each step with (step, steps) for progress. */
@@ -36,26 +36,24 @@ export interface LanczosOptions {
   signal?: AbortSignal;
 }
 
-/** Unit-norm random start vector from the counter generator (uniform signs: Rademacher / √D). */
-export function rademacher(d: number, seed: number, stream: number, index: number): Float32Array {
+/** Unit-norm random vector `index` of a stream tag (uniform signs: Rademacher / √D). */
+export function rademacher(d: number, seed: number, tag: number, index: number): Float32Array {
   const v = new Float32Array(d);
-  const s = 1 / Math.sqrt(d);
-  for (let i = 0; i < d; i++) v[i] = counterHash(seed, stream, index, i, 0) & 1 ? s : -s;
+  const s = 1 / Math.sqrt(d), head = streamHead(seed, tag, index);
+  for (let i = 0; i < d; i++) v[i] = streamTail(head, i, 0) & 1 ? s : -s;
   return v;
 }
 
-const LANCZOS_STREAM = 0x1a4c2;
-
 export async function lanczos(k: Backend, d: number, apply: (q: Tensor) => Tensor, opts: LanczosOptions): Promise<LanczosRun> {
   const m = Math.min(opts.steps, d);
-  const stream = opts.stream ?? LANCZOS_STREAM;
+  const tag = opts.tag ?? streamTag('lanczos');
   const basis = k.create(m * d);
   const w = k.create(d), q = k.create(d), coef = k.create(m), norm = k.create(2);
   const alpha = new Float64Array(m), beta = new Float64Array(Math.max(0, m - 1));
   const restarts: number[] = [];
   let betaLast = 0;
   try {
-    k.write(basis, opts.start ? normalised(opts.start) : rademacher(d, opts.seed, stream, 0), 0);
+    k.write(basis, opts.start ? normalised(opts.start) : rademacher(d, opts.seed, tag, 0), 0);
     let restartIndex = 1;
     for (let j = 0; j < m; j++) {
       if (opts.signal) await checkAbort(opts.signal);
@@ -82,7 +80,7 @@ export async function lanczos(k: Backend, d: number, apply: (q: Tensor) => Tenso
         // Breakdown: continue from a random vector orthogonal to the basis; T decouples (β = 0).
         restarts.push(j + 1);
         beta[j] = 0;
-        k.write(w, rademacher(d, opts.seed, stream, restartIndex++));
+        k.write(w, rademacher(d, opts.seed, tag, restartIndex++));
         for (let pass = 0; pass < 2; pass++) {
           k.gemm(basis, w, coef, { m: j + 1, n: 1, k: d });
           k.gemm(basis, coef, w, { m: d, n: 1, k: j + 1, transA: true, alpha: -1, beta: 1 });

@@ -7,9 +7,10 @@ import type { Backend, Tensor } from '../backend/backend.js';
 import { checkInt } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';
 import { checkAbort, checkSignal } from '../abort.js';
+import { streamTag } from '../random/streams.js';
 
-/** The `layer` coordinate of the probes in the counter generator (distinct from dropout layers). */
-export const PROBE_STREAM = 0x7ace;
+/** The probes' stream tag, a `layer` of the mask kernel beyond every dropout layer (random/streams.ts). */
+const PROBE = streamTag('hutchinsonProbe');
 
 /** A Hutchinson estimate of tr(H) (docs/math.md §5.4). */
 export interface TraceResult {
@@ -25,7 +26,7 @@ export interface TraceResult {
 
 /** Writes Rademacher probe `index` of `seed` into z (length d), using `ones` (length d, all 1). */
 export function rademacherProbe(k: Backend, z: Tensor, ones: Tensor, d: number, seed: number, index: number): void {
-  k.mask(z, { keep: 0.5, units: d, samples: 1, seed, step: index, layer: PROBE_STREAM });
+  k.mask(z, { keep: 0.5, units: d, samples: 1, seed, step: index, layer: PROBE });
   k.axpy(-1, ones, z);
 }
 

@@ -34,7 +34,7 @@ const W4 = (seed: number): NetSpec => ({ hidden: [16], activation: 'tanh', keep:
 export function preset(name: PresetName, seed: number): ReproduceConfig {
   const q = name === 'quick', full = name === 'full';
   // The weak-order study is declared in the drift-dominated regime (docs/math.md §4): from W4's
-  // initialisation R_S falls from 0.29 to 0.10 by t = 0.2 (λ_max ≈ 6.5, so T = 0.2 ≈ 1.3/λ_max),
+  // initialisation R_S falls from 0.27 to 0.13 by t = 0.2 (λ_max ≈ 5.4, so T = 0.2 ≈ 1.1/λ_max),
   // where the order-1 SME's missing (ε/2)H∇L_S term dominates its error. Near the plateau (T ≥ 0.8)
   // the noise dominates and both SMEs err at O(ε²) instead. g = R_S. The ladder spans a decade
   // with every T/ε whole; the SME integrates with h = 0.01 for every ε (Richardson over h, h/2,

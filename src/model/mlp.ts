@@ -6,7 +6,7 @@ import type { Activation, Backend, Tensor } from '../backend/backend.js';
 import { ACTIVATIONS } from '../backend/backend.js';
 import { checkF32Vector, checkInt, checkKeep, checkOptions } from '../backend/validate.js';
 import { ArgumentError, DisposedError } from '../errors.js';
-import { counterHash } from '../random/counter-hash.js';
+import { MASK_LAYERS, streamHead, streamTag, streamTail } from '../random/streams.js';
 import type { DeviceDataset } from './dataset.js';
 import { mlpLayout, type MlpLayout } from './layout.js';
 import { hasClosedForm, dropoutVariance, penaltyGradient, penaltyTerms } from './modified-loss.js';
@@ -57,12 +57,10 @@ export interface ModifiedLoss {
  */
 export type HessianOf = 'loss' | 'modified' | { seed: number; step: number };
 
-/** Stream of the counter generator used for initial weights (distinct from any mask layer). */
-const INIT_STREAM = 0x1ec0de;
-
 export function resolveMlpOptions(o: MlpOptions): Required<MlpOptions> {
   if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new ArgumentError('options', 'an object with sizes', o);
-  if (!Array.isArray(o.sizes) || o.sizes.length < 2) throw new ArgumentError('options.sizes', 'an array of at least two layer sizes', o.sizes);
+  // Hidden-layer indices stay below MASK_LAYERS, the masks' share of the counter generator.
+  if (!Array.isArray(o.sizes) || o.sizes.length < 2 || o.sizes.length - 2 >= MASK_LAYERS) throw new ArgumentError('options.sizes', 'an array of at least two layer sizes (below 2³¹ hidden layers)', o.sizes);
   o.sizes.forEach((s, i) => checkInt(`options.sizes[${i}]`, s, 1, 1 << 24));
   const activation = o.activation ?? 'tanh';
   if (!ACTIVATIONS.includes(activation)) throw new ArgumentError('options.activation', `one of ${ACTIVATIONS.join(', ')}`, activation);
@@ -415,12 +413,12 @@ function checkDraw(d: unknown, name: string): { seed: number; step: number } {
 
 /** U(−1/√fan_in, 1/√fan_in) for every weight and bias, from the counter generator (runtime-independent). */
 export function initialParams(layout: MlpLayout, seed: number): Float32Array {
-  const p = new Float32Array(layout.size);
+  const p = new Float32Array(layout.size), tag = streamTag('init');
   layout.layers.forEach((L, l) => {
-    const bound = 1 / Math.sqrt(L.inDim);
+    const bound = 1 / Math.sqrt(L.inDim), head = streamHead(seed, tag, l);
     const end = L.bOffset >= 0 ? L.bOffset + L.outDim : L.wOffset + L.inDim * L.outDim;
     for (let i = L.wOffset; i < end; i++) {
-      const u = counterHash(seed, INIT_STREAM, l, i - L.wOffset, 0) / 4294967296;
+      const u = streamTail(head, i - L.wOffset, 0) / 4294967296;
       p[i] = (2 * u - 1) * bound;
     }
   });

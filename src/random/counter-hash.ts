@@ -34,6 +34,19 @@ export function counterHash(seed: number, step: number, layer: number, unit: num
   return h;
 }
 
+/**
+ * counterHash in two parts, for draws that vary only (unit, sample) under a fixed (seed, step,
+ * layer): counterTail(counterHead(seed, step, layer), unit, sample) = counterHash(seed, step, layer,
+ * unit, sample), the same folds with the first three done once.
+ */
+export function counterHead(seed: number, step: number, layer: number): number {
+  return fold(fold(fmix32((seed + 0x6a09e667) >>> 0), step), layer);
+}
+
+export function counterTail(head: number, unit: number, sample: number): number {
+  return fold(fold(head, unit), sample);
+}
+
 /** The mask value of a hash word: 1/keep (as f32) if kept, else 0; `threshold` = floor(keep · 2^31). */
 export function maskValue(hash: number, threshold: number, invKeep: number): number {
   return hash >>> 1 < threshold ? invKeep : 0;

@@ -4,7 +4,7 @@
  */
 import { checkInt } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';
-import { counterHash } from '../random/counter-hash.js';
+import { streamTag, streamWord } from '../random/streams.js';
 import type { NoiseKind } from './samplers.js';
 
 /**
@@ -91,7 +91,7 @@ export interface PathsResult {
 
 export type ResolvedSimulate = Required<Omit<SimulateOptions, 'onProgress' | 'pathsPerBatch' | 'signal'>> & { pathsPerBatch: number | null };
 
-const PATH_STREAM = 0x9a7e0;
+const PATH_SEED = streamTag('pathSeed');
 
 export function resolveSimulate(o: SimulateOptions): ResolvedSimulate {
   if (o === null || typeof o !== 'object') throw new ArgumentError('options', 'an object with method, lr and steps', o);
@@ -126,7 +126,7 @@ export function resolveSimulate(o: SimulateOptions): ResolvedSimulate {
 
 /** The seed of path p: independent streams for every path of a run. */
 export function pathSeed(seed: number, p: number): number {
-  return counterHash(seed, PATH_STREAM, p, 0, 0);
+  return streamWord(seed, PATH_SEED, p, 0, 0);
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Tensor } from '../backend/backend.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
 import { gaussians } from '../noise/gaussian.js';
+import { streamTag } from '../random/streams.js';
 import { centreRows, gradientSamples } from '../noise/noise-factor.js';
 import { MaskGradientBatches, masksPerPass } from '../noise/mask-gradients.js';
 
@@ -23,8 +24,7 @@ export interface NoiseSampler {
   dispose(): void;
 }
 
-/** Counter-generator streams of the SME's Gaussians (distinct from masks, probes, init). */
-export const PAIR_STREAM = 0x5e01, FROZEN_STREAM = 0x5e02;
+const PAIR_GAUSSIANS = streamTag('pairGaussians'), FROZEN_GAUSSIANS = streamTag('frozenGaussians');
 
 /**
  * The mask-pair weights of integrator sub-step t, for a run coupled to one with r = `coupling`
@@ -39,7 +39,7 @@ export function pairWeights(
 ): Float32Array<ArrayBuffer> {
   const c = (sign * scale) / Math.sqrt(2 * pairs * coupling);
   for (let q = 0; q < coupling; q++) {
-    gaussians(pairs, seed, PAIR_STREAM, t * coupling + q, z);
+    gaussians(pairs, seed, PAIR_GAUSSIANS, t * coupling + q, z);
     for (let j = 0; j < pairs; j++) {
       out[2 * (q * pairs + j)] = c * z[j]!;
       out[2 * (q * pairs + j) + 1] = -c * z[j]!;
@@ -55,7 +55,7 @@ export function frozenGaussians(
   const c = sign / Math.sqrt(coupling);
   out.fill(0, 0, n);
   for (let q = 0; q < coupling; q++) {
-    gaussians(n, seed, FROZEN_STREAM, t * coupling + q, scratch);
+    gaussians(n, seed, FROZEN_GAUSSIANS, t * coupling + q, scratch);
     for (let i = 0; i < n; i++) out[i]! += c * scratch[i]!;
   }
   return out;

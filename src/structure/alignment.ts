@@ -14,6 +14,7 @@ import { gram, symmetricEigen } from '../linalg/index.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { HessianOf, Mlp } from '../model/mlp.js';
 import { gaussians } from '../noise/gaussian.js';
+import { streamTag } from '../random/streams.js';
 import { rademacherProbe } from '../curvature/trace.js';
 
 /** Options of `engine.alignment` (docs/math.md §6.6). */
@@ -41,8 +42,6 @@ export interface AlignmentResult {
   traceH: number;
   null: { mean: number; sd: number; samples: Float64Array; expected: number };
 }
-
-const NULL_STREAM = 0xa11a;
 
 /** Σ_j v_jᵀ H v_j over the rows of `rows` (count × D, device), each through one HVP. */
 async function quadraticForms(model: Mlp, data: DeviceDataset, rows: Tensor, count: number, of: HessianOf, out: Tensor, signal?: AbortSignal): Promise<void> {
@@ -142,7 +141,7 @@ export async function alignment(model: Mlp, data: DeviceDataset, factor: Float32
     const samples = new Float64Array(nullSamples);
     const u = new Float64Array(m * d);
     for (let q = 0; q < nullSamples; q++) {
-      for (let j = 0; j < m; j++) u.set(gaussians(d, seed, NULL_STREAM + q, j), j * d);
+      for (let j = 0; j < m; j++) u.set(gaussians(d, seed, streamTag('nullDirections', q), j), j * d);
       orthonormalRows(u, m, d);
       k.write(rows, Float32Array.from(u));
       await quadraticForms(model, data, rows, m, of, forms, signal);

@@ -5,10 +5,9 @@
  */
 import type { Backend, Tensor } from '../backend/backend.js';
 import type { DeviceDataset } from '../model/dataset.js';
-import { counterHash } from '../random/counter-hash.js';
+import { streamHead, streamTag, streamTail } from '../random/streams.js';
 
-/** Counter-generator stream of the batch order (distinct from masks and initialisation). */
-const ORDER_STREAM = 0xba7c4;
+const ORDER = streamTag('batchOrder');
 
 export class BatchSampler {
   readonly x: Tensor;
@@ -64,8 +63,9 @@ export class BatchSampler {
   private shuffle(): void {
     const o = this.order;
     for (let i = 0; i < o.length; i++) o[i] = i;
+    const head = streamHead(this.seed, ORDER, this.epoch);
     for (let i = o.length - 1; i > 0; i--) {
-      const j = counterHash(this.seed, ORDER_STREAM, this.epoch, i, 0) % (i + 1);
+      const j = streamTail(head, i, 0) % (i + 1);
       const t = o[i]!;
       o[i] = o[j]!;
       o[j] = t;

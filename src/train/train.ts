@@ -12,9 +12,9 @@ import type { DeviceDataset } from '../model/dataset.js';
 import type { Mlp } from '../model/mlp.js';
 import { BatchSampler } from './batch-sampler.js';
 import { gaussians } from '../noise/gaussian.js';
+import { streamTag } from '../random/streams.js';
 
-/** Counter-generator stream of the isotropic comparison noise. */
-const ISOTROPIC_STREAM = 0x150;
+const ISOTROPIC = streamTag('isotropic');
 
 /** Options of `engine.train` (docs/math.md §1.4). */
 export interface TrainOptions {
@@ -172,7 +172,7 @@ export async function train(model: Mlp, data: DeviceDataset, options: TrainOptio
       }
       k.axpy(-o.lr, ws.grad, model.params);
       if (noise) {
-        k.write(noise, gaussians(model.size, o.seed, ISOTROPIC_STREAM, step, noiseHost!));
+        k.write(noise, gaussians(model.size, o.seed, ISOTROPIC, step, noiseHost!));
         k.axpy(-o.lr * Math.sqrt(o.isotropic), noise, model.params);
       }
       if (snaps && (s + 1) % o.snapshotEvery === 0) {

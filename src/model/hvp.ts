@@ -1,19 +1,42 @@
 /**
  * Exact Hessian-vector products of one network on one batch: the R-operator of r-pass.ts on a
  * workspace and its R-workspace, with the closed-form penalty's R-terms (penalty.ts) for L_S.
- * Requires the forward pass (same masks) and the loss head to have run on `ws`.
+ * hvpForward runs what the R pass reads (forward, loss head, penalty terms); hvpPass then needs
+ * only the direction. A Monte Carlo L_S Hessian redoes both per mask draw (hvpMonteCarlo).
  */
 import type { Backend, Tensor } from '../backend/backend.js';
-import { dropoutVariance } from './modified-loss.js';
-import { networkShape, type NetworkSpec } from './network.js';
+import { dropoutVariance, penaltyTerms } from './modified-loss.js';
+import { forward, lossHead, networkShape, type MaskDraw, type NetworkSpec } from './network.js';
 import { penaltyColumnsR, penaltyHiddenGradR, penaltyWeightGradR } from './penalty.js';
 import { rBackward, rForward, rLossHead } from './r-pass.js';
 import type { RWorkspace } from './r-workspace.js';
 import type { Workspace } from './workspace.js';
 
 /**
- * rws.hv = H·rws.v for the loss whose forward pass and loss head just ran on ws (masked: with the
- * drawn masks; penalty: add the modified-loss penalty, which needs penaltyTerms to have run).
+ * Which passes one Hessian needs: a single R pass after one forward pass (masks of `draw`, or none;
+ * `penalty`: add the closed-form L_S penalty), or the mean of `samples` fixed-mask Hessians drawn
+ * from `seed` (L_S without a closed form).
+ */
+export type HessianPlan =
+  | { kind: 'single'; draw: MaskDraw; penalty: boolean }
+  | { kind: 'monteCarlo'; samples: number; seed: number };
+
+/** The forward pass, the loss head (its loss sum into scalars[0]) and, with `penalty`, the penalty terms (scalars[1]) at params on ws. */
+export function hvpForward(
+  k: Backend, net: NetworkSpec, params: Tensor, x: Tensor, y: Tensor, ws: Workspace, scalars: Tensor, draw: MaskDraw, penalty: boolean,
+): void {
+  forward(k, net, params, x, ws, draw);
+  lossHead(k, net, y, ws, scalars, 0);
+  if (penalty) penaltyTerms(k, net, params, ws, scalars, 1);
+}
+
+/**
+ * rws.hv = H·rws.v for the loss whose forward pass and loss head ran on ws (hvpForward; masked:
+ * with the drawn masks; penalty: add the modified-loss penalty, which needs its terms).
+ * What it reads of ws it does not write: pre, hid, eta, dPre[last], ones and the penalty's q, s,
+ * wOut. What it writes there it writes before reading: deriv (σ′, rForward), dPre of the hidden
+ * layers (from dPre[last], rBackward) and the penalty's scratch wSq. So running it again on the
+ * same ws, with any direction, gives exactly what a fresh forward pass followed by it would.
  */
 export function hvpPass(
   k: Backend, net: NetworkSpec, params: Tensor, x: Tensor, y: Tensor, ws: Workspace, rws: RWorkspace,
@@ -30,4 +53,18 @@ export function hvpPass(
     hook = (g: Tensor, rg: Tensor) => penaltyHiddenGradR(k, s, ws.penalty, rws.penalty, z, rz, g, rg, coef);
   }
   rBackward(k, s, ws, rws, params, rws.v, x, rws.hv, { masked, hook });
+}
+
+/** rws.hv = mean over draws j < samples of H_drop(seed, j)·rws.v, each with its own forward pass on ws; acc (D) is scratch. */
+export function hvpMonteCarlo(
+  k: Backend, net: NetworkSpec, params: Tensor, x: Tensor, y: Tensor, ws: Workspace, rws: RWorkspace, scalars: Tensor, acc: Tensor,
+  samples: number, seed: number,
+): void {
+  k.fill(acc, 0);
+  for (let j = 0; j < samples; j++) {
+    hvpForward(k, net, params, x, y, ws, scalars, { seed, step: j }, false);
+    hvpPass(k, net, params, x, y, ws, rws, true, false);
+    k.axpy(1 / samples, rws.hv, acc);
+  }
+  k.copy(acc, rws.hv);
 }

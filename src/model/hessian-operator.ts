@@ -2,9 +2,9 @@
  * The Hessian operator v ↦ H·v of one model on one data set at one θ (docs/math.md §5), for the
  * loops that take many products there: Lanczos, Hutchinson, SLQ, dense Hessians, the structure
  * modules. The R pass of an HVP reads the forward state at θ (activations, the loss head's δ, the
- * penalty's column terms) but does not change it (hvp.ts: hvpPass), so that state is computed once,
- * when the operator is made, and each product runs only the R pass: per product on W1 two of the
- * three n × 784 × 50 layer-0 products and no activations of the forward pass.
+ * penalty's column terms, σ′ and σ″) but does not change it (hvp.ts: hvpPass), so that state is
+ * computed once, when the operator is made, and each product runs only the R pass: on W1 two
+ * n × 784 × 50 layer-0 products per product instead of three, and no activation functions.
  *
  * It holds the Hessian at the θ of its making by construction, not by discipline: it keeps its own
  * copy of θ and its own forward workspace, so training, gradients or other HVPs on the model between
@@ -19,7 +19,7 @@
 import type { Backend, Tensor } from '../backend/backend.js';
 import { DisposedError } from '../errors.js';
 import type { DeviceDataset } from './dataset.js';
-import { hvpForward, hvpMonteCarlo, hvpPass, type HessianPlan } from './hvp.js';
+import { hvpDerivatives, hvpForward, hvpMonteCarlo, hvpPass, type HessianPlan } from './hvp.js';
 import type { NetworkSpec } from './network.js';
 import { ownedTensors } from './owned-tensors.js';
 import type { RWorkspace } from './r-workspace.js';
@@ -49,6 +49,8 @@ export class HessianOperator {
   #ws: Workspace;
   #scalars: Tensor;
   #acc: Tensor | null;
+  /** σ″ per hidden layer at θ (σ′ stays in the workspace's deriv): single plans only. */
+  #second: Tensor[] | null = null;
   #disposed = false;
 
   constructor(parts: HessianOperatorParts) {
@@ -61,7 +63,11 @@ export class HessianOperator {
     this.#scalars = this.#owned.make(2);
     this.#acc = plan.kind === 'monteCarlo' ? this.#owned.make(size) : null;
     this.#ws = createWorkspace(k, net.layout, data.n, net.masksPerSample);
-    if (plan.kind === 'single') hvpForward(k, net, this.#theta, data.x, data.y, this.#ws, this.#scalars, plan.draw, plan.penalty);
+    if (plan.kind === 'single') {
+      hvpForward(k, net, this.#theta, data.x, data.y, this.#ws, this.#scalars, plan.draw, plan.penalty);
+      this.#second = net.layout.layers.slice(0, -1).map((L) => this.#owned.make(data.n * L.outDim));
+      hvpDerivatives(k, net, this.#ws, this.#second);
+    }
   }
 
   /** H·v for a device vector v (length D), in the model's R-workspace: read or copy it before the next HVP on the model. */
@@ -72,7 +78,7 @@ export class HessianOperator {
     data.live('data');
     k.copy(v, rws.v);
     if (plan.kind === 'single') {
-      hvpPass(k, net, this.#theta, data.x, data.y, this.#ws, rws, plan.draw !== null, plan.penalty);
+      hvpPass(k, net, this.#theta, data.x, data.y, this.#ws, rws, plan.draw !== null, plan.penalty, this.#second);
     } else {
       hvpMonteCarlo(k, net, this.#theta, data.x, data.y, this.#ws, rws, this.#scalars, this.#acc!, plan.samples, plan.seed);
     }

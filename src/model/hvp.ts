@@ -31,19 +31,33 @@ export function hvpForward(
 }
 
 /**
+ * σ′ into ws.deriv and σ″ into `second` (one tensor per hidden layer) at the pre-activations of the
+ * last forward pass, for hvpPass's `secondDeriv` (after penaltyTerms, whose scratch is deriv[0]).
+ */
+export function hvpDerivatives(k: Backend, net: NetworkSpec, ws: Workspace, second: Tensor[]): void {
+  ws.deriv.forEach((d, l) => {
+    k.activation(ws.pre[l]!, d, net.activation, 1);
+    k.activation(ws.pre[l]!, second[l]!, net.activation, 2);
+  });
+}
+
+/**
  * rws.hv = H·rws.v for the loss whose forward pass and loss head ran on ws (hvpForward; masked:
- * with the drawn masks; penalty: add the modified-loss penalty, which needs its terms).
+ * with the drawn masks; penalty: add the modified-loss penalty, which needs its terms;
+ * secondDeriv: hvpDerivatives ran, so σ′ is in ws.deriv and σ″ here, and neither is evaluated).
  * What it reads of ws it does not write: pre, hid, eta, dPre[last], ones and the penalty's q, s,
- * wOut. What it writes there it writes before reading: deriv (σ′, rForward), dPre of the hidden
- * layers (from dPre[last], rBackward) and the penalty's scratch wSq. So running it again on the
- * same ws, with any direction, gives exactly what a fresh forward pass followed by it would.
+ * wOut (and deriv with secondDeriv). What it writes there it writes before reading: deriv (σ′,
+ * rForward, without secondDeriv), dPre of the hidden layers (from dPre[last], rBackward) and the
+ * penalty's scratch wSq. So running it again on the same ws, with any direction, gives exactly
+ * what a fresh forward pass followed by it would: the same kernels on the same inputs (σ′ and σ″
+ * are elementwise functions of pre, the same bits whenever evaluated).
  */
 export function hvpPass(
   k: Backend, net: NetworkSpec, params: Tensor, x: Tensor, y: Tensor, ws: Workspace, rws: RWorkspace,
-  masked: boolean, penalty: boolean,
+  masked: boolean, penalty: boolean, secondDeriv: Tensor[] | null = null,
 ): void {
   const s = networkShape(net, ws);
-  rForward(k, s, ws, rws, params, rws.v, x, masked);
+  rForward(k, s, ws, rws, params, rws.v, x, masked, secondDeriv !== null);
   rLossHead(k, s, net.loss, ws, rws, y);
   let hook = null;
   if (penalty) {
@@ -52,7 +66,7 @@ export function hvpPass(
     penaltyWeightGradR(k, s, ws.penalty, rws.penalty, rws.hv, coef);
     hook = (g: Tensor, rg: Tensor) => penaltyHiddenGradR(k, s, ws.penalty, rws.penalty, z, rz, g, rg, coef);
   }
-  rBackward(k, s, ws, rws, params, rws.v, x, rws.hv, { masked, hook });
+  rBackward(k, s, ws, rws, params, rws.v, x, rws.hv, { masked, hook, secondDeriv });
 }
 
 /** rws.hv = mean over draws j < samples of H_drop(seed, j)·rws.v, each with its own forward pass on ws; acc (D) is scratch. */

@@ -131,12 +131,19 @@ export class Engine {
     return train(model, data, options);
   }
 
-  /** The HVP operator v ↦ H v of a model's Hessian, on device vectors. */
-  private hessianOperator(model: Mlp, data: DeviceDataset, opts: HessianChoice): (v: Tensor) => Tensor {
+  /**
+   * Runs `use` with the operator v ↦ H v of the model's Hessian at its θ now, on device vectors:
+   * the forward pass runs once and each product only the R pass (model/hessian-operator.ts).
+   */
+  private async withHessian<T>(model: Mlp, data: DeviceDataset, opts: HessianChoice, use: (hv: (v: Tensor) => Tensor) => Promise<T>): Promise<T> {
     this.live();
-    model.prepare(data);
     const choice = { of: opts.of ?? 'loss', ...(opts.samples === undefined ? {} : { samples: opts.samples }) };
-    return (v) => model.hvpTensor(data, v, choice);
+    const op = model.hessianOperator(data, choice);
+    try {
+      return await use((v) => op.apply(v));
+    } finally {
+      op.dispose();
+    }
   }
 
   /**
@@ -151,7 +158,7 @@ export class Engine {
    * ```
    */
   hessianEigen(model: Mlp, data: DeviceDataset, options: EigenOptions & HessianChoice = {}): Promise<EigenResult> {
-    return lanczosEigen(this.kernels, model.size, this.hessianOperator(model, data, options), options);
+    return this.withHessian(model, data, options, (hv) => lanczosEigen(this.kernels, model.size, hv, options));
   }
 
   /**
@@ -161,7 +168,7 @@ export class Engine {
    * @throws {@link ArgumentError} for bad options (probes ≥ 2).
    */
   hessianTrace(model: Mlp, data: DeviceDataset, options: { probes?: number; seed?: number; onProgress?: (d: number, t: number) => void; signal?: AbortSignal } & HessianChoice = {}): Promise<TraceResult> {
-    return hutchinson(this.kernels, model.size, this.hessianOperator(model, data, options), options);
+    return this.withHessian(model, data, options, (hv) => hutchinson(this.kernels, model.size, hv, options));
   }
 
   /**
@@ -171,7 +178,7 @@ export class Engine {
    * @throws {@link ArgumentError} for bad options.
    */
   hessianDensity(model: Mlp, data: DeviceDataset, options: DensityOptions & HessianChoice = {}): Promise<DensityResult> {
-    return lanczosDensity(this.kernels, model.size, this.hessianOperator(model, data, options), options);
+    return this.withHessian(model, data, options, (hv) => lanczosDensity(this.kernels, model.size, hv, options));
   }
 
   /**
@@ -180,7 +187,7 @@ export class Engine {
    * @throws {@link ArgumentError} when D exceeds 5000.
    */
   hessian(model: Mlp, data: DeviceDataset, options: HessianChoice & { onProgress?: (d: number, t: number) => void } = {}): Promise<Float64Array> {
-    return denseHessian(this.kernels, model.size, this.hessianOperator(model, data, options), options.onProgress);
+    return this.withHessian(model, data, options, (hv) => denseHessian(this.kernels, model.size, hv, options.onProgress));
   }
 
   /**

@@ -12,7 +12,8 @@ import { mlpLayout, type MlpLayout } from './layout.js';
 import { hasClosedForm, dropoutVariance, penaltyGradient, penaltyTerms } from './modified-loss.js';
 import { backward, forward, lossHead, type LossKind, type MaskDraw, type NetworkSpec } from './network.js';
 import { createWorkspace, type Workspace } from './workspace.js';
-import { hvpPass } from './hvp.js';
+import { hvpForward, hvpMonteCarlo, hvpPass, type HessianPlan } from './hvp.js';
+import { HessianOperator } from './hessian-operator.js';
 import { createRWorkspace, type RWorkspace } from './r-workspace.js';
 
 /** Options of `engine.mlp` (docs/math.md §1). */
@@ -253,42 +254,61 @@ export class Mlp {
     return (await this.kernels.read(this.hvpTensor(data, null, opts))) as Float32Array;
   }
 
-  /** @internal H·v on the device: v copied from a tensor (or already in place when null). */
+  /**
+   * @internal H·v on the device: v copied from a tensor (or already in place when null), the result
+   * in the shared R-workspace (valid until the next HVP on this batch size). Each call runs the
+   * forward pass at the current θ again; for many products at one θ use {@link Mlp.hessianOperator}.
+   */
   hvpTensor(data: DeviceDataset, v: Tensor | null, opts: { of?: HessianOf; samples?: number; seed?: number } = {}): Tensor {
     const ws = this.prepare(data);
-    monteCarlo(checkOptions('opts', opts), 1);
+    const plan = this.hessianPlan(opts);
     const rws = this.rWorkspace(ws);
     const k = this.kernels;
     if (v) k.copy(v, rws.v);
-    const of = opts.of ?? 'loss';
-    const pass = (draw: MaskDraw, penalty: boolean) => {
-      forward(k, this.net, this.params, data.x, ws, draw);
-      lossHead(k, this.net, data.y, ws, this.#scalars, 0);
-      if (penalty) penaltyTerms(k, this.net, this.params, ws, this.#scalars, 1);
-      hvpPass(k, this.net, this.params, data.x, data.y, ws, rws, draw !== null, penalty);
-    };
-    if (of === 'loss' || (of === 'modified' && this.keep === 1)) {
-      pass(null, false);
-    } else if (of === 'modified') {
-      if (hasClosedForm(this.net)) {
-        pass(null, true);
-      } else {
-        const { samples, seed } = monteCarlo(opts, 1);
-        const acc = this.accumulator();
-        k.fill(acc, 0);
-        for (let j = 0; j < samples; j++) {
-          pass({ seed, step: j }, false);
-          k.axpy(1 / samples, rws.hv, acc);
-        }
-        k.copy(acc, rws.hv);
-      }
-    } else if (typeof of === 'object' && of !== null) {
-      const draw = checkDraw(of, 'opts.of');
-      pass(this.keep < 1 ? draw : null, false);
+    if (plan.kind === 'single') {
+      hvpForward(k, this.net, this.params, data.x, data.y, ws, this.#scalars, plan.draw, plan.penalty);
+      hvpPass(k, this.net, this.params, data.x, data.y, ws, rws, plan.draw !== null, plan.penalty);
     } else {
-      throw new ArgumentError('opts.of', "'loss', 'modified' or { seed, step }", of);
+      hvpMonteCarlo(k, this.net, this.params, data.x, data.y, ws, rws, this.#scalars, this.accumulator(), plan.samples, plan.seed);
     }
     return rws.hv;
+  }
+
+  /**
+   * @internal The Hessian operator v ↦ H·v at the θ the model has now, for many products at one θ
+   * (Lanczos, Hutchinson, dense Hessians): the forward pass runs once, here, and each apply runs
+   * only the R pass (hessian-operator.ts). Same options and the same results, bit for bit, as
+   * hvpTensor at this θ; later changes to θ do not reach it. Dispose it when done (the model's
+   * dispose also frees it).
+   */
+  hessianOperator(data: DeviceDataset, opts: { of?: HessianOf; samples?: number; seed?: number } = {}): HessianOperator {
+    const ws = this.prepare(data);
+    const plan = this.hessianPlan(opts);
+    const op: HessianOperator = new HessianOperator({
+      kernels: this.kernels, net: this.net, params: this.params, data, rws: this.rWorkspace(ws), plan,
+      modelLive: () => this.live(),
+      release: () => this.#operators.delete(op),
+    });
+    this.#operators.add(op);
+    return op;
+  }
+
+  #operators = new Set<HessianOperator>();
+
+  /** The passes the Hessian of `opts.of` needs, after checking the options. */
+  private hessianPlan(opts: { of?: HessianOf; samples?: number; seed?: number }): HessianPlan {
+    monteCarlo(checkOptions('opts', opts), 1);
+    const of = opts.of ?? 'loss';
+    if (of === 'loss' || (of === 'modified' && this.keep === 1)) return { kind: 'single', draw: null, penalty: false };
+    if (of === 'modified') {
+      if (hasClosedForm(this.net)) return { kind: 'single', draw: null, penalty: true };
+      return { kind: 'monteCarlo', ...monteCarlo(opts, 1) };
+    }
+    if (typeof of === 'object' && of !== null) {
+      const draw = checkDraw(of, 'opts.of');
+      return { kind: 'single', draw: this.keep < 1 ? draw : null, penalty: false };
+    }
+    throw new ArgumentError('opts.of', "'loss', 'modified' or { seed, step }", of);
   }
 
   #rWorkspaces = new Map<number, RWorkspace>();
@@ -389,6 +409,7 @@ export class Mlp {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    for (const op of [...this.#operators]) op.dispose();
     for (const ws of this.#workspaces.values()) ws.dispose();
     for (const ws of this.#rWorkspaces.values()) ws.dispose();
     this.#workspaces.clear();

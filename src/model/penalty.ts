@@ -85,12 +85,15 @@ export function penaltyColumnsR(k: Backend, s: PassShape, b: PenaltyBuffers, r: 
   columnTerms(k, s, b, r.tmp, z, rz, r.vOut, r.rq, r.rs, 2);
 }
 
-/** R(∂P/∂W_out) = coef (V_out ⊙ q + W_out ⊙ R(q)) into hv's W_out block (b.wOut and r.vOut are spent). */
+/**
+ * R(∂P/∂W_out) = coef (V_out ⊙ q + W_out ⊙ R(q)) into hv's W_out block. r.vOut and the scratch
+ * b.wSq are spent; b.wOut, q and s are only read, so products at one θ may reuse them (hessian-operator.ts).
+ */
 export function penaltyWeightGradR(k: Backend, s: PassShape, b: PenaltyBuffers, r: PenaltyRBuffers, hv: Tensor, coef: number): void {
   const { P, h0, c, size, wOffset } = dims(s);
   k.broadcast(r.vOut, b.q, r.vOut, { rows: c, cols: h0, op: 'mul', batch: P, vStride: h0 });
-  k.broadcast(b.wOut, r.rq, b.wOut, { rows: c, cols: h0, op: 'mul', batch: P, vStride: h0 });
-  k.axpy(1, b.wOut, r.vOut);
+  k.broadcast(b.wOut, r.rq, b.wSq, { rows: c, cols: h0, op: 'mul', batch: P, vStride: h0 });
+  k.axpy(1, b.wSq, r.vOut);
   strided(k, s.one, r.vOut, hv, size, P, { srcStride: size, dstOffset: wOffset, dstStride: s.stride, alpha: coef });
 }
 

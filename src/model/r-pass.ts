@@ -34,8 +34,11 @@ function linear(k: Backend, s: PassShape, a: Tensor, w: Tensor, z: Tensor, l: nu
   });
 }
 
-/** R-forward; leaves σ′(z) of every hidden layer in b.deriv (the R-backward reads it there). */
-export function rForward(k: Backend, s: PassShape, b: LayerBuffers, r: RBuffers, theta: Tensor, v: Tensor, x: Tensor, masked: boolean): void {
+/**
+ * R-forward; leaves σ′(z) of every hidden layer in b.deriv (the R-backward reads it there), or, with
+ * `derivReady`, finds it there already (products at one θ: hessian-operator.ts).
+ */
+export function rForward(k: Backend, s: PassShape, b: LayerBuffers, r: RBuffers, theta: Tensor, v: Tensor, x: Tensor, masked: boolean, derivReady = false): void {
   const last = s.layers.length - 1;
   for (let l = 0; l <= last; l++) {
     const rz = r.rPre[l]!;
@@ -43,7 +46,7 @@ export function rForward(k: Backend, s: PassShape, b: LayerBuffers, r: RBuffers,
     if (l > 0) linear(k, s, r.rHid[l - 1]!, theta, rz, l, 1);
     addBias(k, s, rz, v, s.layers[l]!, s.entries, s.rows);
     if (l === last) break;
-    k.activation(b.pre[l]!, b.deriv[l]!, s.activation, 1);
+    if (!derivReady) k.activation(b.pre[l]!, b.deriv[l]!, s.activation, 1);
     k.mul(b.deriv[l]!, rz, r.rHid[l]!);
     if (masked) applyEta(k, s, b.eta[l]!, l, r.rHid[l]!);
   }
@@ -76,15 +79,19 @@ export function rLossHead(k: Backend, s: PassShape, loss: LossKind, b: LayerBuff
  * Through σ at a hidden layer, backward and R-propagated: R(g) ← σ′(z)·R(g) + σ″(z)·R(z)·g, then
  * g ← σ′(z)·g. `deriv` and `second` are scratch of the layer's size (σ′ and σ″ land there);
  * `derivReady`: deriv already holds σ′(z) (the R-forward pass left it there), so it is not
- * evaluated again (tanh′ and sigmoid′ cost an exp an element).
+ * evaluated again (tanh′ and sigmoid′ cost an exp an element); `secondDeriv`: σ″(z) computed
+ * beforehand (products at one θ), read instead of evaluated into `second`.
  */
 export function activationBackwardR(
   k: Backend, act: Activation, pre: Tensor, rPre: Tensor, deriv: Tensor, second: Tensor, g: Tensor, rg: Tensor,
-  derivReady = false,
+  derivReady = false, secondDeriv: Tensor | null = null,
 ): void {
   if (!derivReady) k.activation(pre, deriv, act, 1);
-  k.activation(pre, second, act, 2);
-  k.mul(second, rPre, second);
+  if (secondDeriv) k.mul(secondDeriv, rPre, second);
+  else {
+    k.activation(pre, second, act, 2);
+    k.mul(second, rPre, second);
+  }
   k.mul(second, g, second);
   k.mul(rg, deriv, rg);
   k.axpy(1, second, rg);
@@ -98,6 +105,8 @@ export interface RBackwardOptions {
    * set, the last layer's weight block of hv already holds a term and is added to.
    */
   hook?: ((g: Tensor, rg: Tensor) => void) | null;
+  /** σ″(z) of every hidden layer, computed beforehand (products at one θ), instead of per pass. */
+  secondDeriv?: Tensor[] | null;
 }
 
 /** After rForward and rLossHead: hv (entry e at e·stride) = H·v, propagating δ and R(δ). */
@@ -120,7 +129,7 @@ export function rBackward(k: Backend, s: PassShape, b: LayerBuffers, r: RBuffers
     back(d, v, rg, 1);
     if (o.hook && h === 0) o.hook(g, rg);
     // rForward left σ′(z) in b.deriv[h], and nothing since has written it.
-    activationBackwardR(k, s.activation, b.pre[h]!, r.rPre[h]!, b.deriv[h]!, r.second[h]!, g, rg, true);
+    activationBackwardR(k, s.activation, b.pre[h]!, r.rPre[h]!, b.deriv[h]!, r.second[h]!, g, rg, true, o.secondDeriv?.[h] ?? null);
     if (o.masked) {
       applyEta(k, s, b.eta[h]!, h, g);
       applyEta(k, s, b.eta[h]!, h, rg);

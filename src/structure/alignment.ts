@@ -13,6 +13,7 @@ import { checkAbort, checkSignal } from '../abort.js';
 import { gram, symmetricEigen } from '../linalg/index.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { HessianOf, Mlp } from '../model/mlp.js';
+import type { HessianOperator } from '../model/hessian-operator.js';
 import { gaussians } from '../noise/gaussian.js';
 import { streamTag } from '../random/streams.js';
 import { rademacherProbe } from '../curvature/trace.js';
@@ -44,13 +45,13 @@ export interface AlignmentResult {
 }
 
 /** Σ_j v_jᵀ H v_j over the rows of `rows` (count × D, device), each through one HVP. */
-async function quadraticForms(model: Mlp, data: DeviceDataset, rows: Tensor, count: number, of: HessianOf, out: Tensor, signal?: AbortSignal): Promise<void> {
+async function quadraticForms(model: Mlp, hessian: HessianOperator, rows: Tensor, count: number, out: Tensor, signal?: AbortSignal): Promise<void> {
   const k = model.kernels, d = model.size, v = k.create(d);
   try {
     for (let j = 0; j < count; j++) {
       if (signal) await checkAbort(signal);
       k.copy(rows, v, j * d, 0, d);
-      k.reduce('dot', v, model.hvpTensor(data, v, { of }), out, j);
+      k.reduce('dot', v, hessian.apply(v), out, j);
     }
   } finally {
     k.dispose(v);
@@ -99,19 +100,22 @@ export async function alignment(model: Mlp, data: DeviceDataset, factor: Float32
   for (let i = 0; i < d; i++) for (let j = 0; j < m; j++) rows64[j * d + i] = factor[i * m + j]!;
   const rows = k.fromArray(Float32Array.from(rows64));
   const forms = k.create(Math.max(m, probes));
+  // Every HVP here is at the model's θ now: one operator runs the forward pass once for all of them.
+  let op: HessianOperator | null = null;
   try {
+    const hessian = (op = model.hessianOperator(data, { of }));
     const gg = await gram(rows64, m, d);
     let normSigma2 = 0, traceSigma = 0;
     for (let i = 0; i < m * m; i++) normSigma2 += gg[i]! ** 2;
     for (let i = 0; i < m; i++) traceSigma += gg[i * m + i]!;
     const normSigma = Math.sqrt(normSigma2);
-    await quadraticForms(model, data, rows, m, of, forms, signal);
+    await quadraticForms(model, hessian, rows, m, forms, signal);
     const traceHSigma = Array.from((await k.read(forms, 0, m)) as Float32Array).reduce((a, b) => a + b, 0);
 
     let normH: number, traceH: number;
     if (hn === 'dense') {
       const { denseHessian } = await import('../curvature/dense.js');
-      const h = await denseHessian(k, d, (v) => model.hvpTensor(data, v, { of }));
+      const h = await denseHessian(k, d, (v) => hessian.apply(v));
       normH = Math.sqrt(h.reduce((a, b) => a + b * b, 0));
       traceH = 0;
       for (let i = 0; i < d; i++) traceH += h[i * d + i]!;
@@ -123,7 +127,7 @@ export async function alignment(model: Mlp, data: DeviceDataset, factor: Float32
         for (let p = 0; p < probes; p++) {
           if (signal) await checkAbort(signal);
           rademacherProbe(k, z, ones, d, seed, p);
-          const hz = model.hvpTensor(data, z, { of });
+          const hz = hessian.apply(z);
           k.reduce('dot', z, hz, forms, p);
           k.reduce('sumsq', hz, null, sq, p);
         }
@@ -144,7 +148,7 @@ export async function alignment(model: Mlp, data: DeviceDataset, factor: Float32
       for (let j = 0; j < m; j++) u.set(gaussians(d, seed, streamTag('nullDirections', q), j), j * d);
       orthonormalRows(u, m, d);
       k.write(rows, Float32Array.from(u));
-      await quadraticForms(model, data, rows, m, of, forms, signal);
+      await quadraticForms(model, hessian, rows, m, forms, signal);
       const f = (await k.read(forms, 0, m)) as Float32Array;
       // Eigenvalue order does not matter for a Haar-random basis.
       let t = 0;
@@ -158,6 +162,7 @@ export async function alignment(model: Mlp, data: DeviceDataset, factor: Float32
       null: { mean, sd, samples, expected: (traceH * traceSigma) / (d * normH * normSigma) },
     };
   } finally {
+    op?.dispose();
     k.dispose(rows);
     k.dispose(forms);
   }

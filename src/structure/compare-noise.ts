@@ -165,8 +165,13 @@ export async function compareNoise(model: Mlp, data: DeviceDataset, options: Com
 
   let hessian: { values: Float64Array; vectors: Float32Array } | null = null;
   if (o.hessianK > 0) {
-    const eig = await lanczosEigen(k, d, (v) => model.hvpTensor(data, v, { of: o.hessianOf }), { k: o.hessianK, which: 'LA', seed: o.seed, signal });
-    hessian = { values: eig.values, vectors: eig.vectors };
+    const op = model.hessianOperator(data, { of: o.hessianOf });
+    try {
+      const eig = await lanczosEigen(k, d, (v) => op.apply(v), { k: o.hessianK, which: 'LA', seed: o.seed, signal });
+      hessian = { values: eig.values, vectors: eig.vectors };
+    } finally {
+      op.dispose();
+    }
   }
 
   const perMethod = o.burnIn + o.samples * o.every + o.k;

@@ -16,6 +16,7 @@ import { lanczosEigen } from '../curvature/eigen.js';
 import { ArgumentError } from '../errors.js';
 import type { DeviceDataset } from '../model/dataset.js';
 import type { HessianOf, Mlp } from '../model/mlp.js';
+import type { HessianOperator } from '../model/hessian-operator.js';
 import { noiseFactor } from '../noise/noise-factor.js';
 import { projectedVariance } from './alignment.js';
 import { intervalFlatness, type FlatnessOptions } from './flatness.js';
@@ -164,16 +165,20 @@ export async function predictWindow(
   // Steps for the progress callback: the basis, the flatness, the noise factor, the K HVPs.
   const total = 3 + k;
   const report = (done: number) => o.onProgress?.(done, total);
+  let op: HessianOperator | null = null;
   try {
     const p = await pca(samples, count, d, k);
     const centre = p.mean;
     model.setParams(Float32Array.from(centre));
+    // The Hessian basis and the curvature below are both at the centre: one operator (its own copy
+    // of θ) serves both, though flatness moves θ in between.
+    const hessian = (op = model.hessianOperator(data, hvpOpts));
     let directions: Float64Array, measured: Float64Array;
     if (basis === 'pca') {
       directions = p.components;
       measured = p.variances;
     } else {
-      const eig = await lanczosEigen(model.kernels, d, (v) => model.hvpTensor(data, v, hvpOpts), { k, which: 'LA', seed });
+      const eig = await lanczosEigen(model.kernels, d, (v) => hessian.apply(v), { k, which: 'LA', seed });
       directions = Float64Array.from(eig.vectors);
       measured = projectedVariance(samples, count, d, directions, k);
     }
@@ -199,10 +204,16 @@ export async function predictWindow(
     const gradient = project(directions, k, f.mean, d);
     report(3);
     const curvature = new Float64Array(k * k);
-    for (let i = 0; i < k; i++) {
-      const hv = await model.hvp(data, Float32Array.from(directions.subarray(i * d, (i + 1) * d)), hvpOpts);
-      curvature.set(project(directions, k, hv, d), i * k);
-      report(4 + i);
+    const dir = model.kernels.create(d);
+    try {
+      for (let i = 0; i < k; i++) {
+        model.kernels.write(dir, Float32Array.from(directions.subarray(i * d, (i + 1) * d)));
+        const hv = (await model.kernels.read(hessian.apply(dir))) as Float32Array;
+        curvature.set(project(directions, k, hv, d), i * k);
+        report(4 + i);
+      }
+    } finally {
+      model.kernels.dispose(dir);
     }
     const delta0 = new Float64Array(d);
     for (let j = 0; j < d; j++) delta0[j] = start[j]! - centre[j]!;
@@ -222,6 +233,7 @@ export async function predictWindow(
       noiseScaling: noiseScaling(curvature, noise, k, bootstrap, seed),
     };
   } finally {
+    op?.dispose();
     model.setParams(theta);
   }
 }

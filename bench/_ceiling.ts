@@ -9,7 +9,9 @@
  * Timing: a call of ITERATIONS iterations lasts a few milliseconds; warm-up 2 calls (V8 tiers the
  * loop up), then SAMPLES samples of ≥ MIN_SAMPLE ms; the best sample is reported — a ceiling is
  * the rate the machine reaches when nothing else disturbs it, and on shared CPUs every slower sample
- * is disturbance. All threads: each sample runs CHUNKS_PER_THREAD × threads calls taken from the
+ * is disturbance. 15 samples, not 7: on this project's VM the all-thread rate of 7 samples ranged
+ * 35–66 GFLOP/s between runs a minute apart (the host's other tenants), 15 catch a quiet window
+ * more often. All threads: each sample runs CHUNKS_PER_THREAD × threads calls taken from the
  * pool's shared counter, so a helper that wakes late only takes fewer (the rate is all calls' flops
  * over the wall time).
  */
@@ -18,7 +20,7 @@ import { ThreadPool, CONTROL_BYTES, COUNTER_BYTES, canBlock } from '../src/wasm/
 
 const ITERATIONS = 100_000;
 const CHUNKS_PER_THREAD = 8;
-const SAMPLES = 7;
+const SAMPLES = 15;
 const MIN_SAMPLE = 60;
 
 export interface Ceiling {
@@ -98,4 +100,54 @@ function best(call: () => void, calls: number, flops: number): number {
     top = Math.max(top, (n * calls * flops) / ((performance.now() - t0) * 1e6));
   }
   return top;
+}
+
+export interface NativeCeiling {
+  /** GFLOP/s with 256-bit (AVX2) and 128-bit fused multiply-adds, on one thread and on `threads`. */
+  avx2: { one: number; all: number };
+  sse: { one: number; all: number };
+  threads: number;
+  compiler: string;
+}
+
+/**
+ * The CPU's own multiply-add ceiling from bench/native/fma_peak.c, compiled here with the machine's
+ * C compiler (cc, else gcc) into a temporary directory: what native AVX2 code (OpenBLAS under numpy
+ * and PyTorch) can reach, beside WebAssembly's f32x4 ceiling. Returns why not where it cannot run
+ * (no compiler, not x86-64, no AVX2/FMA) so the bench says so and goes on.
+ */
+export async function measureNativeCeiling(threads: number): Promise<NativeCeiling | { error: string }> {
+  const { execFileSync } = await import('node:child_process');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir, arch } = await import('node:os');
+  const { join } = await import('node:path');
+  const { fileURLToPath } = await import('node:url');
+  if (arch() !== 'x64') return { error: `not x86-64 (${arch()})` };
+  // The bundled bench runs from build/bench/; the source sits in bench/native/ of the repository.
+  const source = fileURLToPath(new URL('../../bench/native/fma_peak.c', import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), 'dropout-sme-fma-'));
+  try {
+    const exe = join(dir, 'fma_peak');
+    let compiler = '';
+    for (const cc of ['cc', 'gcc']) {
+      try {
+        execFileSync(cc, ['-O2', '-mavx2', '-mfma', '-pthread', '-o', exe, source], { stdio: 'pipe' });
+        compiler = cc;
+        break;
+      } catch {
+        // try the next compiler
+      }
+    }
+    if (!compiler) return { error: 'no C compiler (cc or gcc) could build bench/native/fma_peak.c' };
+    const parse = (n: number): Record<string, number> => {
+      const out = execFileSync(exe, [String(n), '1000'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      return Object.fromEntries(out.trim().split('\n').map((l) => { const [w, , r] = l.split(' '); return [w!, Number(r)]; }));
+    };
+    const one = parse(1), all = threads > 1 ? parse(threads) : one;
+    return { avx2: { one: one['256']!, all: all['256']! }, sse: { one: one['128']!, all: all['128']! }, threads, compiler };
+  } catch (err) {
+    return { error: `fma_peak did not run: ${(err as Error).message.split('\n')[0]}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -3,7 +3,9 @@
  * PyTorch (bench/peers/*.py) — and against the machine's own ceiling, all in one run:
  *
  *   ceiling      f32x4 multiply-add throughput in WebAssembly, one thread and all threads
- *                (bench/_ceiling.ts: relaxed-SIMD FMA where the runtime validates it, else mul+add);
+ *                (bench/_ceiling.ts: relaxed-SIMD FMA where the runtime validates it, else mul+add),
+ *                and the CPU's own (bench/native/fma_peak.c: 256- and 128-bit FMA, built with the
+ *                machine's C compiler where there is one), with the load average before and after;
  *   step-W1/W2   one full-batch dropout-GD step (SPEC §7: W1 784-50-50-10, W2 784-1000-10, tanh,
  *                keep p = 0.9 on every hidden layer, biases, MSE 1/(2n) Σ‖f − y‖² on one-hot
  *                targets, all 10,000 embedded MNIST digits, lr 0.05; a fresh mask row η = B/p per
@@ -17,7 +19,8 @@
  *                (SPEC §3): dropout-sme's batched pass (gradientSamples, as engine.noiseFactor
  *                calls it, into a device tensor) vs PyTorch looping over the masks (one forward +
  *                torch.autograd.grad each, stacked 64 × D);
- *   gemm-1024    C = A·B, 1024³, float32: backend.gemm vs np.matmul and torch.mm.
+ *   gemm-1024    C = A·B, 1024³, float32: backend.gemm vs np.matmul and torch.mm;
+ *   gemm-1024-1t the same product on a 1-thread WASM backend (no peer): how the GEMM scales.
  *
  * Same function on both sides: the peers read dropout-sme's data and initial θ (written to a
  * temporary directory), and before timing the bench compares their loss and gradient without
@@ -36,25 +39,26 @@
  * Rows (--json): value = dropout-sme's median ms per call, peerValue = the peer's, ratio = peer ms
  * ÷ dropout-sme ms, the speed-up (> 1: dropout-sme is faster); peer 'numpy' or 'pytorch'. GEMM and
  * training rows carry `ceiling`: their flops per second (GEMM 2·1024³; a step's GEMM flops, as
- * train.bench counts them) as a fraction of the all-thread ceiling. The ceiling rows have value in
+ * train.bench counts them) as a fraction of the all-thread ceiling (gemm-1024-1t: of the 1-thread one). The ceiling rows have value in
  * GFLOP/s and peer 'none'.
  *
  * Run: node scripts/bench.mjs [--json] [--quick] [--threads=N] (npm run bench builds first), or
  * node build/bench/peers.bench.js [--json] [--quick] [--threads=N] [--tasks=step-W1,gemm-1024].
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngine, type Engine } from '../src/engine.js';
 import { loadMnistAll } from '../src/data/mnist.js';
 import { rademacher } from '../src/curvature/lanczos.js';
 import { gradientSamples } from '../src/noise/noise-factor.js';
 import { hardwareThreads } from '../src/wasm/threads.js';
+import { createWasmBackend } from '../src/wasm/wasm-backend.js';
 import type { Mlp } from '../src/model/mlp.js';
 import type { DeviceDataset } from '../src/model/dataset.js';
 import type { Tensor } from '../src/backend/backend.js';
 import { type Row, type Timed, JSON_OUT, QUICK, argv, log, now, sampleInterleaved, spread, stepFlops } from './_common.js';
-import { measureCeiling } from './_ceiling.js';
+import { measureCeiling, measureNativeCeiling } from './_ceiling.js';
 import { startPeer, type Peer, type PeerName } from './_peers.js';
 
 const KEEP = 0.9;
@@ -80,6 +84,8 @@ interface Task {
   name: string;
   /** Flops of one call, for the ceiling fraction (GEMM and training rows only). */
   flops?: number;
+  /** Runs on one thread: its fraction is of the 1-thread ceiling (default: all threads). */
+  oneThread?: boolean;
   /** dropout-sme's side: `count` calls, finished when it resolves. */
   run(count: number): Promise<void>;
 }
@@ -110,6 +116,9 @@ const fmtMs = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s
 log('dropout-sme (WebAssembly) against numpy and PyTorch, and against the machine\'s f32x4 ceiling, in one run');
 log(`threads: ${THREADS} for WASM and for each peer${threadsArg === undefined ? ' (the machine\'s cores; --threads=N to change)' : ' (--threads)'}`);
 
+// A busy machine makes every row and the all-thread ceiling slower: say how busy it was.
+const loadStart = loadavg()[0]!;
+log(`load average before the run: ${loadStart.toFixed(2)} (1 minute; ${THREADS} cores wanted idle)`);
 const ceilingStart = await measureCeiling(THREADS);
 const ceiling = { ...ceilingStart };
 log(`\nceiling at the start (${ceiling.build} build, f32x4 ${ceiling.op === 'fma' ? 'relaxed_madd: fused multiply-add' : 'mul + add: relaxed SIMD does not validate here'}):`);
@@ -119,6 +128,21 @@ if (ceiling.op === 'fma') {
   // Where relaxed SIMD validates, the plain SIMD build's mul + add too, for comparison (not used).
   const plain = await measureCeiling(THREADS, 'simd');
   log(`  for comparison, mul + add (${plain.build} build): 1 thread ${plain.one.toFixed(1)} GFLOP/s, ${plain.threads} threads ${plain.all.toFixed(1)} GFLOP/s`);
+}
+/** The all-thread ceiling is the cores' sum; well under it, another process held a core. */
+const scalingNote = (c: { one: number; all: number; threads: number }): string =>
+  c.threads > 1 && c.all < 0.75 * c.threads * c.one
+    ? `  WARNING: ${c.threads} threads reached ${(c.all / c.one).toFixed(2)}× one thread (an idle machine gives about ${c.threads}×): another process held a core, and every fraction of this ceiling reads high`
+    : '';
+if (scalingNote(ceiling)) log(scalingNote(ceiling));
+// The CPU's own ceiling, for the README's comparison: native fused multiply-adds, 256 and 128 bits.
+const native = await measureNativeCeiling(THREADS);
+if ('error' in native) log(`native ceiling: none (${native.error})`);
+else {
+  log(`native ceiling (bench/native/fma_peak.c, ${native.compiler} -O2 -mavx2 -mfma; fused multiply-add on registers):`);
+  log(`  256-bit (AVX2)  1 thread ${native.avx2.one.toFixed(1).padStart(6)}, ${THREADS} threads ${native.avx2.all.toFixed(1).padStart(6)} GFLOP/s`);
+  log(`  128-bit         1 thread ${native.sse.one.toFixed(1).padStart(6)}, ${THREADS} threads ${native.sse.all.toFixed(1).padStart(6)} GFLOP/s (f32x4's width)`);
+  log(`  the WASM ceiling is ${((100 * ceiling.one) / native.avx2.one).toFixed(0)} % of AVX2's and ${((100 * ceiling.one) / native.sse.one).toFixed(0)} % of 128-bit FMA's, on one thread`);
 }
 
 const host = await loadMnistAll();
@@ -202,6 +226,9 @@ const masksOut = k.create(64 * models.W1.size);
 const gemmA = k.fromArray(Float32Array.from({ length: GEMM_N * GEMM_N }, (_, i) => Math.sin(i) * 0.5));
 const gemmB = k.fromArray(Float32Array.from({ length: GEMM_N * GEMM_N }, (_, i) => Math.cos(i) * 0.5));
 const gemmC = k.create(GEMM_N * GEMM_N);
+// The same product on one thread (its own backend and memory): how the GEMM scales with threads.
+const k1 = await createWasmBackend({ threads: 1 });
+const gemm1 = [k1.fromArray(await k.read(gemmA) as Float32Array), k1.fromArray(await k.read(gemmB) as Float32Array), k1.create(GEMM_N * GEMM_N)] as const;
 const lastEigen: { values?: Float64Array } = {};
 let maskStep = 0;
 
@@ -235,8 +262,21 @@ const TASKS: Task[] = [
       await k.read(gemmC, 0, 1);
     },
   },
+  {
+    id: 'gemm-1024-1t', name: `gemm ${GEMM_N}³, 1 thread`, flops: 2 * GEMM_N ** 3, oneThread: true,
+    async run(count) {
+      for (let i = 0; i < count; i++) k1.gemm(gemm1[0], gemm1[1], gemm1[2], { m: GEMM_N, n: GEMM_N, k: GEMM_N });
+      await k1.read(gemm1[2], 0, 1);
+    },
+  },
 ];
+/** The ceiling a task's flops are a fraction of. */
+const ceilingOf = (task: Task): number => (task.oneThread ? ceiling.one : ceiling.all);
 
+const nativeRows: Row[] = 'error' in native ? [] : [
+  { name: 'native AVX2 FMA ceiling, 1 thread', backend: 'native', value: round(native.avx2.one), unit: 'GFLOP/s', peer: 'none', peerValue: round(NaN), ratio: round(NaN) },
+  { name: `native AVX2 FMA ceiling, ${native.threads} threads`, backend: 'native', value: round(native.avx2.all), unit: 'GFLOP/s', peer: 'none', peerValue: round(NaN), ratio: round(NaN) },
+];
 const rows: Row[] = [
   { name: `f32x4 multiply-add ceiling (${ceiling.op}), 1 thread`, backend: 'wasm', value: round(ceiling.one), unit: 'GFLOP/s', peer: 'none', peerValue: round(NaN), ratio: round(NaN) },
   { name: `f32x4 multiply-add ceiling (${ceiling.op}), ${ceiling.threads} threads`, backend: 'wasm', value: round(ceiling.all), unit: 'GFLOP/s', peer: 'none', peerValue: round(NaN), ratio: round(NaN) },
@@ -271,7 +311,7 @@ for (const task of TASKS) {
   const peerMs = new Map<PeerName, number>();
   cs.forEach((c, i) => {
     const rate = task.flops ? `  ${(task.flops / medians[i]! / 1e6).toFixed(1).padStart(6)} GFLOP/s` : '';
-    const frac = task.flops && i === 0 ? ` = ${((100 * task.flops) / ms / 1e6 / ceiling.all).toFixed(0)} % of the ceiling at the start` : '';
+    const frac = task.flops && i === 0 ? ` = ${((100 * task.flops) / ms / 1e6 / ceilingOf(task)).toFixed(0)} % of the ${task.oneThread ? '1-thread ' : ''}ceiling at the start` : '';
     log(`  ${c.label.padEnd(12)} ${fmtMs(medians[i]!).padStart(9)}${rate}${frac}  (${c.samples} samples × ${c.count}, range ${spread(c.times)})`);
     if (i > 0) peerMs.set(c.label as PeerName, medians[i]!);
   });
@@ -280,7 +320,7 @@ for (const task of TASKS) {
     log(`  λ₁…λ₃ dropout-sme ${Array.from(lastEigen.values.slice(0, 3), (x) => x.toPrecision(5)).join(', ')}; pytorch ${theirs.slice(0, 3).map((x) => x.toPrecision(5)).join(', ')} (other start vectors)`);
   }
   measured.push({ task, ms, peers: peerMs });
-  const frac = task.flops ? round(task.flops / ms / 1e6 / ceiling.all, 3) : undefined;
+  const frac = task.flops ? round(task.flops / ms / 1e6 / ceilingOf(task), 3) : undefined;
   const extra = frac === undefined ? {} : { ceiling: frac };
   if (!peerMs.size) rows.push({ name: task.name, backend: 'wasm', value: round(ms), unit: 'ms', peer: 'none', peerValue: round(NaN), ratio: round(NaN), ...extra });
   for (const [peer, pms] of peerMs) {
@@ -294,16 +334,18 @@ rmSync(dir, { recursive: true, force: true });
 // The ceiling again at the end: the best of both is the ceiling (any slower run was disturbed).
 const ceilingEnd = await measureCeiling(THREADS);
 log(`\nceiling at the end: 1 thread ${ceilingEnd.one.toFixed(1)} GFLOP/s, ${ceilingEnd.threads} threads ${ceilingEnd.all.toFixed(1)} GFLOP/s; the fractions use the better of start and end`);
+if (scalingNote(ceilingEnd)) log(scalingNote(ceilingEnd));
+log(`load average after the run: ${loadavg()[0]!.toFixed(2)} (the run itself adds about ${THREADS})`);
 ceiling.one = Math.max(ceilingStart.one, ceilingEnd.one);
 ceiling.all = Math.max(ceilingStart.all, ceilingEnd.all);
 rows[0]!.value = round(ceiling.one);
 rows[1]!.value = round(ceiling.all);
 for (const m of measured) {
   if (!m.task.flops) continue;
-  for (const r of rows) if (r.name === m.task.name) r.ceiling = round(m.task.flops / m.ms / 1e6 / ceiling.all, 3);
+  for (const r of rows) if (r.name === m.task.name) r.ceiling = round(m.task.flops / m.ms / 1e6 / ceilingOf(m.task), 3);
 }
 
-if (JSON_OUT) console.log(JSON.stringify(rows));
+if (JSON_OUT) console.log(JSON.stringify([...rows, ...nativeRows]));
 else {
   log(`\nSummary (speed-up = peer time ÷ dropout-sme time, > 1: dropout-sme faster; ${THREADS} threads each; same run, samples interleaved):`);
   const goals: Record<string, { peer: PeerName; min: number; text: string }> = {
@@ -322,10 +364,10 @@ else {
       verdict = pms === undefined ? `  goal ${goal.text}: no ${goal.peer}` : `  goal ${goal.text}: ${pms / ms >= goal.min ? 'met' : 'NOT met'}`;
     }
     if (task.flops) {
-      const f = task.flops / ms / 1e6 / ceiling.all;
-      verdict += `; ${(100 * f).toFixed(0)} % of the ceiling${task.id === 'gemm-1024' ? ` (goal ≥ 70 %: ${f >= 0.7 ? 'met' : 'NOT met'})` : ''}`;
+      const f = task.flops / ms / 1e6 / ceilingOf(task);
+      verdict += `; ${(100 * f).toFixed(0)} % of the ${task.oneThread ? '1-thread ' : ''}ceiling${task.id === 'gemm-1024' ? ` (goal ≥ 70 %: ${f >= 0.7 ? 'met' : 'NOT met'})` : ''}`;
     }
-    log(`${task.id.padEnd(11)} dropout-sme ${fmtMs(ms).padStart(9)}  ${parts.join('; ') || 'no peer'}${verdict}`);
+    log(`${task.id.padEnd(12)} dropout-sme ${fmtMs(ms).padStart(9)}  ${parts.join('; ') || 'no peer'}${verdict}`);
   }
 }
 
@@ -336,4 +378,5 @@ function round(v: number, digits = 2): number {
 
 // The WASM worker threads may keep handles open; a benchmark ends when it is done.
 engine.dispose();
+k1.destroy();
 (globalThis as { process?: { exit(code: number): void } }).process?.exit(0);

@@ -15,6 +15,11 @@
  * pool's shared counter, so a helper that wakes late only takes fewer (the rate is all calls' flops
  * over the wall time).
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { arch, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pickVariant, createMemory, instantiate, type Kernels } from '../src/wasm/variants.js';
 import { ThreadPool, CONTROL_BYTES, COUNTER_BYTES, canBlock } from '../src/wasm/threads.js';
 
@@ -116,12 +121,7 @@ export interface NativeCeiling {
  * and PyTorch) can reach, beside WebAssembly's f32x4 ceiling. Returns why not where it cannot run
  * (no compiler, not x86-64, no AVX2/FMA) so the bench says so and goes on.
  */
-export async function measureNativeCeiling(threads: number): Promise<NativeCeiling | { error: string }> {
-  const { execFileSync } = await import('node:child_process');
-  const { mkdtempSync, rmSync } = await import('node:fs');
-  const { tmpdir, arch } = await import('node:os');
-  const { join } = await import('node:path');
-  const { fileURLToPath } = await import('node:url');
+export function measureNativeCeiling(threads: number): NativeCeiling | { error: string } {
   if (arch() !== 'x64') return { error: `not x86-64 (${arch()})` };
   // The bundled bench runs from build/bench/; the source sits in bench/native/ of the repository.
   const source = fileURLToPath(new URL('../../bench/native/fma_peak.c', import.meta.url));

@@ -129,14 +129,15 @@ if (ceiling.op === 'fma') {
   const plain = await measureCeiling(THREADS, 'simd');
   log(`  for comparison, mul + add (${plain.build} build): 1 thread ${plain.one.toFixed(1)} GFLOP/s, ${plain.threads} threads ${plain.all.toFixed(1)} GFLOP/s`);
 }
-/** The all-thread ceiling is the cores' sum; well under it, another process held a core. */
-const scalingNote = (c: { one: number; all: number; threads: number }): string =>
-  c.threads > 1 && c.all < 0.75 * c.threads * c.one
-    ? `  WARNING: ${c.threads} threads reached ${(c.all / c.one).toFixed(2)}× one thread (an idle machine gives about ${c.threads}×): another process held a core, and every fraction of this ceiling reads high`
-    : '';
-if (scalingNote(ceiling)) log(scalingNote(ceiling));
+/** The all-thread ceiling is the cores' sum; well under it, something else took part of a core. */
+const warnIfCoreBusy = (c: { one: number; all: number; threads: number }): void => {
+  if (c.threads > 1 && c.all < 0.75 * c.threads * c.one) {
+    log(`  WARNING: ${c.threads} threads reached ${(c.all / c.one).toFixed(2)}× one thread (idle cores give about ${c.threads}×): another process, or the host's other tenants, took part of a core, and every fraction of this ceiling reads high`);
+  }
+};
+warnIfCoreBusy(ceiling);
 // The CPU's own ceiling, for the README's comparison: native fused multiply-adds, 256 and 128 bits.
-const native = await measureNativeCeiling(THREADS);
+const native = measureNativeCeiling(THREADS);
 if ('error' in native) log(`native ceiling: none (${native.error})`);
 else {
   log(`native ceiling (bench/native/fma_peak.c, ${native.compiler} -O2 -mavx2 -mfma; fused multiply-add on registers):`);
@@ -223,12 +224,13 @@ const trainTask = (id: 'W1' | 'W2', sizes: number[], name: string): Task => {
 const hvpIn = k.fromArray(v1);
 let sink: Tensor | null = null;
 const masksOut = k.create(64 * models.W1.size);
-const gemmA = k.fromArray(Float32Array.from({ length: GEMM_N * GEMM_N }, (_, i) => Math.sin(i) * 0.5));
-const gemmB = k.fromArray(Float32Array.from({ length: GEMM_N * GEMM_N }, (_, i) => Math.cos(i) * 0.5));
+const hostA = Float32Array.from({ length: GEMM_N * GEMM_N }, (_, i) => Math.sin(i) * 0.5);
+const hostB = Float32Array.from({ length: GEMM_N * GEMM_N }, (_, i) => Math.cos(i) * 0.5);
+const gemmA = k.fromArray(hostA), gemmB = k.fromArray(hostB);
 const gemmC = k.create(GEMM_N * GEMM_N);
 // The same product on one thread (its own backend and memory): how the GEMM scales with threads.
 const k1 = await createWasmBackend({ threads: 1 });
-const gemm1 = [k1.fromArray(await k.read(gemmA) as Float32Array), k1.fromArray(await k.read(gemmB) as Float32Array), k1.create(GEMM_N * GEMM_N)] as const;
+const gemm1 = [k1.fromArray(hostA), k1.fromArray(hostB), k1.create(GEMM_N * GEMM_N)] as const;
 const lastEigen: { values?: Float64Array } = {};
 let maskStep = 0;
 
@@ -334,7 +336,7 @@ rmSync(dir, { recursive: true, force: true });
 // The ceiling again at the end: the best of both is the ceiling (any slower run was disturbed).
 const ceilingEnd = await measureCeiling(THREADS);
 log(`\nceiling at the end: 1 thread ${ceilingEnd.one.toFixed(1)} GFLOP/s, ${ceilingEnd.threads} threads ${ceilingEnd.all.toFixed(1)} GFLOP/s; the fractions use the better of start and end`);
-if (scalingNote(ceilingEnd)) log(scalingNote(ceilingEnd));
+warnIfCoreBusy(ceilingEnd);
 log(`load average after the run: ${loadavg()[0]!.toFixed(2)} (the run itself adds about ${THREADS})`);
 ceiling.one = Math.max(ceilingStart.one, ceilingEnd.one);
 ceiling.all = Math.max(ceilingStart.all, ceilingEnd.all);

@@ -7,6 +7,7 @@
 import type { AlignmentSection } from '../report/results.js';
 import { spearman } from '../structure/stats.js';
 import { factorProjectedVariance } from '../structure/alignment.js';
+import { trackFactorSeed } from '../structure/alignment-track.js';
 import { netKey, withModel, type NetSpec } from './model-spec.js';
 import { numbers, finiteOrNull, type Experiment, type Json } from './units.js';
 import { dataKey, type DataChoice } from './workloads.js';
@@ -44,8 +45,8 @@ export function alignmentExperiment(c: AlignmentConfig): Experiment {
           });
           const eig = await ctx.engine.hessianEigen(model, data, { k: c.eigenpairs, seed: c.seed, of: 'loss', signal: ctx.signal });
           ctx.progress(0.95);
-          // The track's factor stream (seed + 0x5ca1e, M draws per checkpoint), continued past its last draw.
-          const f = await ctx.engine.noiseFactor(model, data, { samples: c.samples, seed: (c.seed + 0x5ca1e) >>> 0, stepOffset: points * c.samples, signal: ctx.signal });
+          // The track's factor stream (M draws per checkpoint), continued past its last draw.
+          const f = await ctx.engine.noiseFactor(model, data, { samples: c.samples, seed: trackFactorSeed(c.seed), stepOffset: points * c.samples, signal: ctx.signal });
           return {
             steps: Array.from(track.steps), alpha: Array.from(track.alpha), nullMean: Array.from(track.nullMean),
             nullSd: Array.from(track.nullSd), loss: Array.from(track.loss),

@@ -34,6 +34,15 @@ export interface AlignmentTrack {
   loss: Float64Array;
 }
 
+/**
+ * The seed of the track's noise-factor mask draws (M per checkpoint, checkpoint i at step offset
+ * i·M), apart from the training masks' seed; a caller continuing the track's factor stream past its
+ * last checkpoint draws from the same seed.
+ */
+export function trackFactorSeed(seed: number): number {
+  return (seed + 0x5ca1e) >>> 0;
+}
+
 export async function alignmentOverTraining(model: Mlp, data: DeviceDataset, o: AlignmentTrackOptions): Promise<AlignmentTrack> {
   if (o === null || typeof o !== 'object') throw new ArgumentError('options', 'an object with lr, steps and every', o);
   model.prepare(data);
@@ -58,7 +67,7 @@ export async function alignmentOverTraining(model: Mlp, data: DeviceDataset, o: 
       });
     }
     // Mask draws for the factor come from their own step range (past any training step).
-    const f = await noiseFactor(model, data, { samples: m, seed: (seed + 0x5ca1e) >>> 0, stepOffset: i * m, ...(signal ? { signal } : {}) });
+    const f = await noiseFactor(model, data, { samples: m, seed: trackFactorSeed(seed), stepOffset: i * m, ...(signal ? { signal } : {}) });
     const a = await alignment(model, data, f.factor, m, o);
     out.steps[i] = step;
     out.alpha[i] = a.alpha;

@@ -96,6 +96,8 @@ export interface BackwardOptions {
   accumulateLast?: boolean;
   /** Adds extra terms to ∂/∂(output of hidden layer l) before its mask and σ′ (the L_S penalty). */
   hook?: (l: number, dHidden: Tensor) => void;
+  /** deriv0 already holds σ′(pre[0]) at θ (kept from an earlier pass at the same θ), so it is not evaluated again. */
+  deriv0Ready?: boolean;
 }
 
 /**
@@ -133,7 +135,7 @@ export function backwardLayers(k: Backend, s: PassShape, b: LayerBuffers, theta:
       k.gemm(s.one, d0, b.sum0!, { m: 1, n: n * h0, k: R / n, batch: E, strideA: 0, strideB: R * h0, strideC: n * h0 });
       d0 = b.sum0!;
     }
-    k.activation(b.pre[0]!, b.deriv0, s.activation, 1);
+    if (!o.deriv0Ready) k.activation(b.pre[0]!, b.deriv0, s.activation, 1);
     if (E > s.sets) {
       repeatBlocks(k, s.one, b.deriv0, b.deriv[0]!, n * h0, E / s.sets, s.sets);
       k.mul(d0, b.deriv[0]!, d0);

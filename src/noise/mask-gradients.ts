@@ -4,9 +4,10 @@
  * for every sample). Mask j is the draw { seed, step: stepOffset + j }, so g_j equals
  * model.gradient(data, { mask: { seed, step: stepOffset + j } }).
  *
- * The first pre-activation does not depend on the mask and is computed once; every later GEMM is
- * batched over the M masks (weights broadcast with stride 0), and the per-mask multipliers are
- * applied by the batched broadcast kernel.
+ * Layer 0 does not depend on the mask: its pre-activation, σ and σ′ are computed once per run (on
+ * its first pass) and kept for the run's other passes, since θ is the same for all of them; every
+ * later GEMM is batched over the masks of a pass (weights broadcast with stride 0), and the
+ * per-mask multipliers are applied by the batched broadcast kernel.
  */
 import { checkAbort } from '../abort.js';
 import type { Backend, Tensor } from '../backend/backend.js';
@@ -17,9 +18,22 @@ import { ownedTensors, type OwnedTensors } from '../model/owned-tensors.js';
 import type { LayerBuffers, PassShape } from '../model/pass-shape.js';
 import { repeatBlocks } from '../model/strided.js';
 
+/** Layer 0 at θ, the same under every mask (n × h0 each): pre-activation, σ and σ′. Kept across passes. */
+interface Layer0 {
+  pre0: Tensor;
+  act0: Tensor;
+  deriv0: Tensor;
+  owned: OwnedTensors;
+}
+
+function allocateLayer0(k: Backend, model: Mlp, data: DeviceDataset): Layer0 {
+  const owned = ownedTensors(k), len = data.n * model.layout.layers[0]!.outDim;
+  return { pre0: owned.make(len), act0: owned.make(len), deriv0: owned.make(len), owned };
+}
+
 /**
- * Device buffers of one batched pass over `masks` masks and `rows` samples: layer 0 (pre[0], act0,
- * deriv0: σ′ of layer 0) once, every later layer batched (masks × rows × out), multipliers
+ * Device buffers of one batched pass over `masks` masks and `rows` samples: layer 0 from `layer0`
+ * (one copy for every mask), every later layer batched (masks × rows × out), multipliers
  * (masks × out per hidden layer).
  */
 interface BatchBuffers extends LayerBuffers {
@@ -31,21 +45,20 @@ interface BatchBuffers extends LayerBuffers {
   owned: OwnedTensors;
 }
 
-function allocate(k: Backend, model: Mlp, data: DeviceDataset, masks: number): BatchBuffers {
+function allocate(k: Backend, model: Mlp, data: DeviceDataset, masks: number, layer0: Layer0): BatchBuffers {
   const owned = ownedTensors(k), { make } = owned;
   const layers = model.layout.layers, rows = data.n, c = data.outDim;
-  const hidden = layers.slice(0, -1), h0 = layers[0]!.outDim;
+  const hidden = layers.slice(0, -1);
   const xent = model.options.loss === 'xent';
   const one = make(rows);
   k.fill(one, 1);
-  const act0 = make(rows * h0);
   const b: BatchBuffers = {
     shape: {
       layers, activation: model.net.activation, n: rows, sets: 1, stride: model.size,
       entries: masks, rows, perSampleMasks: false, one,
     },
-    pre: layers.map((l, i) => make((i === 0 ? 1 : masks) * rows * l.outDim)),
-    act0, deriv0: act0,
+    pre: layers.map((l, i) => (i === 0 ? layer0.pre0 : make(masks * rows * l.outDim))),
+    act0: layer0.act0, deriv0: layer0.deriv0,
     hid: hidden.map((l) => make(masks * rows * l.outDim)),
     deriv: hidden.map((l) => make(masks * rows * l.outDim)),
     dPre: layers.map((l) => make(masks * rows * l.outDim)),
@@ -62,9 +75,12 @@ function allocate(k: Backend, model: Mlp, data: DeviceDataset, masks: number): B
 
 /**
  * Writes g_j for j < masks into out (masks × D, row-major) at row offset `outRow`.
- * Requires shared masks (model option masks: 'shared').
+ * Requires shared masks (model option masks: 'shared'). `layer0Ready`: an earlier pass at this θ
+ * left layer 0's pre-activation, σ and σ′ in the buffers (else this pass computes them).
  */
-function batchedGradients(k: Backend, model: Mlp, data: DeviceDataset, b: BatchBuffers, seed: number, stepOffset: number, out: Tensor, outRow: number): void {
+function batchedGradients(
+  k: Backend, model: Mlp, data: DeviceDataset, b: BatchBuffers, seed: number, stepOffset: number, out: Tensor, outRow: number, layer0Ready: boolean,
+): void {
   const net = model.net, layers = model.layout.layers, M = b.shape.entries;
   // Multipliers η_{l,j}: one mask row per (layer, j), packed masks × out.
   layers.slice(0, -1).forEach((L, l) => {
@@ -73,9 +89,9 @@ function batchedGradients(k: Backend, model: Mlp, data: DeviceDataset, b: BatchB
       k.copy(b.row, b.eta[l]!, 0, j * L.outDim, L.outDim);
     }
   });
-  forwardLayers(k, b.shape, b, model.params, data.x, { masked: true });
+  forwardLayers(k, b.shape, b, model.params, data.x, { masked: true, layer0Ready });
   lossHeadLayers(k, b.shape, net.loss, b, data.y, b.targets, null);
-  backwardLayers(k, b.shape, b, model.params, data.x, out, { masked: true, outOffset: outRow * model.size });
+  backwardLayers(k, b.shape, b, model.params, data.x, out, { masked: true, outOffset: outRow * model.size, deriv0Ready: layer0Ready });
 }
 
 /** Largest number of masks per batched pass, so the batched buffers stay near `budget` floats. */
@@ -90,18 +106,26 @@ export function masksPerPass(model: Mlp, rows: number, budget = 1 << 24): number
  */
 export class MaskGradientBatches {
   private buffers: BatchBuffers | null = null;
+  private layer0: Layer0 | null = null;
+  /** Layer 0 in `layer0` is at the θ of the run under way (false at the start of every run). */
+  private layer0Ready = false;
 
   constructor(private readonly model: Mlp, private readonly data: DeviceDataset, readonly perPass: number) {
     model.prepare(data);
   }
 
-  /** g_j for j < count into `out` (count × D) with masks { seed, step: stepOffset + j }. */
+  /**
+   * g_j for j < count into `out` (count × D) with masks { seed, step: stepOffset + j }, at the
+   * model's θ when called (θ must not change until it returns: layer 0 is computed once per run).
+   */
   run(seed: number, stepOffset: number, count: number, out: Tensor): void {
+    this.layer0Ready = false;
     for (let done = 0; done < count; done += this.perPass) this.pass(seed, stepOffset, count, out, done);
   }
 
   /** run() with a cancellation check before each pass (a pass over a large data set takes seconds). */
   async runChecked(seed: number, stepOffset: number, count: number, out: Tensor, signal: AbortSignal): Promise<void> {
+    this.layer0Ready = false;
     for (let done = 0; done < count; done += this.perPass) {
       await checkAbort(signal);
       this.pass(seed, stepOffset, count, out, done);
@@ -111,16 +135,23 @@ export class MaskGradientBatches {
   private pass(seed: number, stepOffset: number, count: number, out: Tensor, done: number): void {
     const k = this.model.kernels;
     const M = Math.min(this.perPass, count - done);
+    this.layer0 ??= allocateLayer0(k, this.model, this.data);
     if (!this.buffers || this.buffers.shape.entries !== M) {
-      this.dispose();
-      this.buffers = allocate(k, this.model, this.data, M);
+      this.buffers?.owned.dispose();
+      this.buffers = allocate(k, this.model, this.data, M, this.layer0);
     }
-    batchedGradients(k, this.model, this.data, this.buffers, seed, stepOffset + done, out, done);
+    // A network without hidden layers has no σ at layer 0 to keep: every pass runs it.
+    const reuse = this.layer0Ready && this.model.layout.layers.length > 1;
+    batchedGradients(k, this.model, this.data, this.buffers, seed, stepOffset + done, out, done, reuse);
+    this.layer0Ready = true;
   }
 
   dispose(): void {
     this.buffers?.owned.dispose();
     this.buffers = null;
+    this.layer0?.owned.dispose();
+    this.layer0 = null;
+    this.layer0Ready = false;
   }
 }
 

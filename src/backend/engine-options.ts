@@ -36,6 +36,12 @@ export interface EngineOptions {
    * the split dispatches that large problems need run on small ones. Results stay the same.
    */
   limits?: DeviceLimitCaps;
+  /**
+   * WebGPU only, a benchmarking hook: false runs every gemm whole instead of splitting a long
+   * reduction over few output tiles into k slabs side by side (split-K), so the gain of split-K can
+   * be measured in one run. Default true. Results differ in the last bits.
+   */
+  splitK?: boolean;
 }
 
 /** The backend an engine runs on, and why ({@link Engine.backendInfo}). */

@@ -7,6 +7,7 @@ import { checkThreads, createWasmBackend } from '../wasm/wasm-backend.js';
 import { createWebGPUBackend } from '../webgpu/webgpu-backend.js';
 import { checkLimitCaps } from '../webgpu/limits.js';
 import type { Backend } from './backend.js';
+import { checkBoolean } from './validate.js';
 import { BACKEND_REQUESTS, type EngineBackendInfo, type EngineOptions } from './engine-options.js';
 
 export async function selectBackend(options: EngineOptions): Promise<{ backend: Backend; info: EngineBackendInfo }> {
@@ -20,6 +21,7 @@ export async function selectBackend(options: EngineOptions): Promise<{ backend: 
   const gpuOptions = {
     ...(options.gpu === undefined ? {} : { gpu: options.gpu }),
     ...(options.limits === undefined ? {} : { limits: checkLimitCaps(options.limits) }),
+    ...(options.splitK === undefined ? {} : { splitK: checkBoolean('options.splitK', options.splitK) }),
   };
 
   if (requested === 'wasm') {

@@ -13,6 +13,12 @@ export function checkInt(name: string, v: unknown, min: number, max = Number.MAX
   return v;
 }
 
+/** true or false. */
+export function checkBoolean(name: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new ArgumentError(name, 'true or false', v);
+  return v;
+}
+
 /** A finite number. */
 export function checkFinite(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new ArgumentError(name, 'a finite number', v);

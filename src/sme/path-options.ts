@@ -2,7 +2,7 @@
  * Options, results and per-path seeds of the path simulations (docs/math.md §4), shared by the batched
  * implementation (the default) and the sequential one (the test oracle).
  */
-import { checkInt } from '../backend/validate.js';
+import { checkBoolean, checkInt } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';
 import { streamTag, streamWord } from '../random/streams.js';
 import type { NoiseKind } from './samplers.js';
@@ -100,8 +100,7 @@ export function resolveSimulate(o: SimulateOptions): ResolvedSimulate {
   const noise = o.noise ?? 'mask-pair';
   if (noise !== 'mask-pair' && noise !== 'frozen' && noise !== 'none') throw new ArgumentError('options.noise', "'mask-pair', 'frozen' or 'none'", noise);
   const sme = isSme(o.method);
-  const antithetic = o.antithetic ?? false;
-  if (typeof antithetic !== 'boolean') throw new ArgumentError('options.antithetic', 'true or false', antithetic);
+  const antithetic = checkBoolean('options.antithetic', o.antithetic ?? false);
   if (antithetic && (!sme || noise === 'none')) throw new ArgumentError('options.antithetic', `false unless an SME method (${SME_METHODS.map((m) => `'${m}'`).join(', ')}) runs with noise`, antithetic);
   if (antithetic && (o.paths ?? 1) % 2 !== 0) throw new ArgumentError('options.paths', 'an even number of paths with antithetic pairs', o.paths);
   const mode = o.mode ?? 'batched';

@@ -37,6 +37,12 @@ export interface WebGPUBackendOptions {
    * large problems take; see limits.ts). Values above the device's own limits are ignored.
    */
   limits?: DeviceLimitCaps;
+  /**
+   * A benchmarking hook: false runs every gemm piece whole, as before split-K (gemm-plan.ts), so a
+   * benchmark can measure what split-K buys in the same run. Default true. Results differ from the
+   * split run in the last bits (the k sums are grouped differently).
+   */
+  splitK?: boolean;
 }
 
 /** An error the GPU reported asynchronously (validation, out of memory, internal). */
@@ -70,7 +76,7 @@ export class WebGPUBackend implements Backend {
   private readonly slabOnes: GPUBuffer;
   private gpuErrors: string[] = [];
 
-  constructor(readonly device: GPUDevice, readonly info: BackendInfo, caps: DeviceLimitCaps = {}) {
+  constructor(readonly device: GPUDevice, readonly info: BackendInfo, caps: DeviceLimitCaps = {}, private readonly splitK = true) {
     this.pipelines = new PipelineCache(device);
     this.rec = new Recorder(device);
     this.limits = planLimits(device.limits, checkLimitCaps(caps));
@@ -305,7 +311,7 @@ export class WebGPUBackend implements Backend {
     const tile = gemmTile(g.m, g.n);
     // Pieces keep each binding within the limit; chunks keep each grid dimension within it.
     for (const pc of pieces) {
-      const slabs = gemmSlabs(pc, tile, pc.cols === g.n || pc.rows === 1, this.limits.bindElems - 4);
+      const slabs = this.splitK ? gemmSlabs(pc, tile, pc.cols === g.n || pc.rows === 1, this.limits.bindElems - 4) : null;
       if (slabs) {
         this.gemmSplitK(r, pc, slabs, bufA, bufB, C.buffer);
         continue;
@@ -655,7 +661,8 @@ export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Prom
     maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
     maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
   };
-  const backend = new WebGPUBackend(device, { name: 'webgpu', description, details }, opts.limits);
+  if (opts.splitK === false) details.splitK = false;
+  const backend = new WebGPUBackend(device, { name: 'webgpu', description, details }, opts.limits, opts.splitK ?? true);
   if (opts.limits) {
     details.plannedMaxComputeWorkgroupsPerDimension = backend.limits.maxPerDim;
     details.plannedMaxStorageBufferBindingSize = backend.limits.bindElems * 4;

@@ -34,6 +34,8 @@ export interface PeerReady {
   checks: Record<string, { loss?: number; values?: number[] }>;
   tasks: string[];
   skipped: Record<string, string>;
+  /** PyTorch's device ('cpu', or 'cuda: <name>'). */
+  device?: string;
 }
 
 export interface Peer {
@@ -72,8 +74,11 @@ function findPython(module: string): { python: string } | { error: string } {
   return { error: `no interpreter imports ${module} (tried ${tried.join('; ')})` };
 }
 
-/** Starts one peer on the data in `dataDir`; resolves when it is ready (its checks done). */
-export async function startPeer(name: PeerName, dataDir: string, threads: number): Promise<Peer | { error: string }> {
+/**
+ * Starts one peer on the data in `dataDir`; resolves when it is ready (its checks done). `device`:
+ * where PyTorch computes ('cuda' fails, saying why, where torch has no CUDA device); numpy: 'cpu'.
+ */
+export async function startPeer(name: PeerName, dataDir: string, threads: number, device: 'cpu' | 'cuda' = 'cpu'): Promise<Peer | { error: string }> {
   const { file, module } = SCRIPTS[name];
   const found = findPython(module);
   if ('error' in found) return found;
@@ -86,7 +91,8 @@ export async function startPeer(name: PeerName, dataDir: string, threads: number
   for (const v of ['OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS']) env[v] = String(threads);
   env.OPENBLAS_VERBOSE = '2';
   env.PYTHONUNBUFFERED = '1';
-  const child: ChildProcessWithoutNullStreams = spawn(found.python, [join(scriptsDir(), file), dataDir, String(threads)], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const args = [join(scriptsDir(), file), dataDir, String(threads), ...(name === 'pytorch' ? [device] : [])];
+  const child: ChildProcessWithoutNullStreams = spawn(found.python, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
   const lines = createInterface({ input: child.stdout });

@@ -10,7 +10,8 @@ The bench (bench/peers.bench.ts) writes, into the directory given as the first a
 
 A peer prints one JSON line {"ready": ...} with its versions, threads and checks, then answers
 each request line {"task": NAME, "reps": R} with {"ms": [R times in ms]} (or {"error": ...}).
-It times its own calls (time.perf_counter around each), so the pipe's latency is not counted.
+It times its own calls (time.perf_counter around each, after the GPU's queue has drained where
+there is one), so the pipe's latency is not counted.
 """
 import json
 import os
@@ -54,8 +55,9 @@ def flatten(grads):
     return np.concatenate([np.concatenate([gw.reshape(-1), gb.reshape(-1)]) for gw, gb in grads]).astype(np.float32)
 
 
-def serve(ready, tasks):
-    """Prints `ready`, then runs requests until stdin closes."""
+def serve(ready, tasks, sync=None):
+    """Prints `ready`, then runs requests until stdin closes; `sync` (if any) ends each timed call
+    (a GPU's queued work: torch.cuda.synchronize)."""
     print(json.dumps(ready), flush=True)
     for line in sys.stdin:
         line = line.strip()
@@ -71,6 +73,8 @@ def serve(ready, tasks):
             for _ in range(int(req.get("reps", 1))):
                 t0 = time.perf_counter()
                 fn()
+                if sync is not None:
+                    sync()
                 times.append((time.perf_counter() - t0) * 1000)
         except Exception as err:  # reported to the bench, which says so and goes on
             print(json.dumps({"error": f"{type(err).__name__}: {err}"}), flush=True)

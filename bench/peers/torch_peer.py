@@ -13,9 +13,13 @@ Tasks (see _common.py for the protocol):
   mask64-W1         64 mask gradients ∇R_S^drop(θ; η_j), j < 64, at the initial θ, stacked 64 × D:
                     a Python loop over the masks, one forward and one torch.autograd.grad each —
                     how a PyTorch 1.13 user writes it (torch.func.vmap arrived in 2.0).
-  gemm-1024         C = A·B, 1024³ float32 (torch.mm into a preallocated C).
+  gemm-1024         C = A·B, 1024³ float32 (torch.mm into a preallocated C); on CUDA also
+                    gemm-4096.
 
-Run by the bench as: python3 torch_peer.py DATA_DIR THREADS (torch.set_num_threads(THREADS)).
+Run by the bench as: python3 torch_peer.py DATA_DIR THREADS [DEVICE] (torch.set_num_threads(THREADS);
+DEVICE 'cpu', the default, or 'cuda', for bench/peers-gpu.bench.ts: every tensor on the first CUDA
+device and each timed call ended by torch.cuda.synchronize(); without a CUDA device the peer exits
+before it is ready, saying so).
 """
 import os
 import sys
@@ -29,11 +33,15 @@ from _common import load, serve, unflatten  # noqa: E402
 
 def main():
     directory, threads = sys.argv[1], int(sys.argv[2])
+    device = sys.argv[3] if len(sys.argv) > 3 else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        sys.exit(f"torch {torch.__version__} has no CUDA device (torch.cuda.is_available() is False)")
+    dev = torch.device(device)
     torch.set_num_threads(threads)
     torch.manual_seed(11)
     data = load(directory)
     meta = data["meta"]
-    x, y = torch.from_numpy(data["x"]), torch.from_numpy(data["y"])
+    x, y = torch.from_numpy(data["x"]).to(dev), torch.from_numpy(data["y"]).to(dev)
     n = x.shape[0]
     keep, lr = meta["keep"], meta["lr"]
     tasks, checks = {}, {}
@@ -52,10 +60,10 @@ def main():
         return ((h - y) ** 2).sum() / (2 * n)
 
     def tensors(theta, sizes):
-        return [t.requires_grad_() for wb in unflatten(theta, sizes) for t in map(torch.from_numpy, wb)]
+        return [torch.from_numpy(t).to(dev).requires_grad_() for wb in unflatten(theta, sizes) for t in wb]
 
     def draw(sizes):
-        return [(torch.rand(width) < keep).float() / keep for width in sizes[1:-1]]
+        return [(torch.rand(width, device=dev) < keep).float() / keep for width in sizes[1:-1]]
 
     def flat(gs):
         return torch.cat([g.reshape(-1) for g in gs])
@@ -64,7 +72,7 @@ def main():
         theta = data["theta"][wid]
         p0 = tensors(theta, sizes)
         loss = loss_fn(p0, None)
-        flat(torch.autograd.grad(loss, p0)).numpy().tofile(os.path.join(directory, f"grad-torch-{wid}.f32"))
+        flat(torch.autograd.grad(loss, p0)).cpu().numpy().tofile(os.path.join(directory, f"grad-torch-{wid}.f32"))
         checks[wid] = {"loss": loss.item()}
         params = tensors(theta, sizes)
 
@@ -80,7 +88,7 @@ def main():
 
     sizes1 = meta["workloads"]["W1"]
     p1 = tensors(data["theta"]["W1"], sizes1)
-    v = torch.from_numpy(data["v"])
+    v = torch.from_numpy(data["v"]).to(dev)
     shapes = [p.shape for p in p1]
     dim = sum(p.numel() for p in p1)
 
@@ -91,14 +99,14 @@ def main():
         return flat(torch.autograd.grad(gv, p1))
 
     hv = hvp(v)
-    hv.numpy().tofile(os.path.join(directory, "hvp-torch-W1.f32"))
+    hv.cpu().numpy().tofile(os.path.join(directory, "hvp-torch-W1.f32"))
     tasks["hvp-W1"] = lambda: hvp(v)
 
     last = {}
 
     def lanczos(k=10, steps=40):
-        q = ((torch.rand(dim) < 0.5).float() * 2 - 1) / dim ** 0.5
-        basis = torch.zeros(steps, dim)
+        q = ((torch.rand(dim, device=dev) < 0.5).float() * 2 - 1) / dim ** 0.5
+        basis = torch.zeros(steps, dim, device=dev)
         alpha, beta = [], []
         basis[0] = q
         for j in range(steps):
@@ -119,14 +127,14 @@ def main():
         t += torch.diag(off, 1) + torch.diag(off, -1)
         vals, vecs = torch.linalg.eigh(t)
         top = torch.argsort(vals, descending=True)[:k]
-        ritz = vecs[:, top].float().T @ basis
+        ritz = vecs[:, top].float().to(dev).T @ basis
         last["values"] = vals[top].tolist()
         return ritz
 
     tasks["lanczos-W1"] = lanczos
 
     def mask64(count=64):
-        out = torch.empty(count, dim)
+        out = torch.empty(count, dim, device=dev)
         for j in range(count):
             loss = loss_fn(p1, draw(sizes1))
             out[j] = flat(torch.autograd.grad(loss, p1))
@@ -134,10 +142,15 @@ def main():
 
     tasks["mask64-W1"] = mask64
 
-    a = torch.rand(1024, 1024) - 0.5
-    b = torch.rand(1024, 1024) - 0.5
-    c = torch.empty(1024, 1024)
-    tasks["gemm-1024"] = lambda: torch.mm(a, b, out=c)
+    def gemm(size):
+        a = torch.rand(size, size, device=dev) - 0.5
+        b = torch.rand(size, size, device=dev) - 0.5
+        c = torch.empty(size, size, device=dev)
+        return lambda: torch.mm(a, b, out=c)
+
+    tasks["gemm-1024"] = gemm(1024)
+    if device == "cuda":
+        tasks["gemm-4096"] = gemm(4096)
     # A Lanczos run for the bench's check of λ₁ (same operator, another start vector).
     lanczos()
 
@@ -148,10 +161,11 @@ def main():
         "numpy": np.__version__,
         "python": sys.version.split()[0],
         "threads": torch.get_num_threads(),
+        "device": f"cuda: {torch.cuda.get_device_name(0)}" if device == "cuda" else "cpu",
         "checks": {**checks, "lanczos-W1": {"values": last["values"]}},
         "tasks": sorted(tasks),
         "skipped": {},
-    }, tasks)
+    }, tasks, torch.cuda.synchronize if device == "cuda" else None)
 
 
 if __name__ == "__main__":

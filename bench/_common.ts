@@ -17,6 +17,13 @@ export interface Row {
    * multiply-add ceiling (all threads, bench/_ceiling.ts) that the row's flops per second reach.
    */
   ceiling?: number | null;
+  /**
+   * Model rows of bench/peers-gpu.bench.ts: the memory-and-compute bound of the kernels the task
+   * issues (bench/_kernel-bound.ts) ÷ its measured time.
+   */
+  bound?: number | null;
+  /** Rows of bench/peers-gpu.bench.ts: median ms on an engine with split-K off (splitK: false). */
+  splitKOff?: number | null;
 }
 
 /** Flops (2 × multiply-adds) of one training step's GEMMs: forward, weight gradients, input gradients below the top. */

@@ -4,7 +4,10 @@
  * modules. The R pass of an HVP reads the forward state at θ (activations, the loss head's δ, the
  * penalty's column terms, σ′ and σ″) but does not change it (hvp.ts: hvpPass), so that state is
  * computed once, when the operator is made, and each product runs only the R pass: on W1 two
- * n × 784 × 50 layer-0 products per product instead of three, and no activation functions.
+ * n × 784 × 50 layer-0 products per product instead of three, and no activation functions. The
+ * R pass's own δ's (∂/∂ of each hidden layer, back-propagated from the loss head) do not depend on
+ * the direction either: the first apply saves them and later applies reuse them (r-pass.ts
+ * `delta`), one n × 50 × 50 and one n × 10 × 50 product and two σ′ products fewer on W1.
  *
  * It holds the Hessian at the θ of its making by construction, not by discipline: it keeps its own
  * copy of θ and its own forward workspace, so training, gradients or other HVPs on the model between
@@ -51,6 +54,8 @@ export class HessianOperator {
   #acc: Tensor | null;
   /** σ″ per hidden layer at θ (σ′ stays in the workspace's deriv): single plans only. */
   #second: Tensor[] | null = null;
+  /** Each hidden layer's ∂/∂output before σ′ at θ, saved by the first apply (single plans only). */
+  #delta: { mode: 'save' | 'reuse'; gPre: Tensor[] } | null = null;
   #disposed = false;
 
   constructor(parts: HessianOperatorParts) {
@@ -65,8 +70,10 @@ export class HessianOperator {
     this.#ws = createWorkspace(k, net.layout, data.n, net.masksPerSample);
     if (plan.kind === 'single') {
       hvpForward(k, net, this.#theta, data.x, data.y, this.#ws, this.#scalars, plan.draw, plan.penalty);
-      this.#second = net.layout.layers.slice(0, -1).map((L) => this.#owned.make(data.n * L.outDim));
+      const hidden = net.layout.layers.slice(0, -1);
+      this.#second = hidden.map((L) => this.#owned.make(data.n * L.outDim));
       hvpDerivatives(k, net, this.#ws, this.#second);
+      this.#delta = { mode: 'save', gPre: hidden.map((L) => this.#owned.make(data.n * L.outDim)) };
     }
   }
 
@@ -78,7 +85,8 @@ export class HessianOperator {
     data.live('data');
     k.copy(v, rws.v);
     if (plan.kind === 'single') {
-      hvpPass(k, net, this.#theta, data.x, data.y, this.#ws, rws, plan.draw !== null, plan.penalty, this.#second);
+      hvpPass(k, net, this.#theta, data.x, data.y, this.#ws, rws, plan.draw !== null, plan.penalty, this.#second, this.#delta);
+      this.#delta!.mode = 'reuse';
     } else {
       hvpMonteCarlo(k, net, this.#theta, data.x, data.y, this.#ws, rws, this.#scalars, this.#acc!, plan.samples, plan.seed);
     }

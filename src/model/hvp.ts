@@ -8,7 +8,7 @@ import type { Backend, Tensor } from '../backend/backend.js';
 import { dropoutVariance, penaltyTerms } from './modified-loss.js';
 import { forward, lossHead, networkShape, type MaskDraw, type NetworkSpec } from './network.js';
 import { penaltyColumnsR, penaltyHiddenGradR, penaltyWeightGradR } from './penalty.js';
-import { rBackward, rForward, rLossHead } from './r-pass.js';
+import { rBackward, rForward, rLossHead, type RBackwardOptions } from './r-pass.js';
 import type { RWorkspace } from './r-workspace.js';
 import type { Workspace } from './workspace.js';
 
@@ -50,11 +50,13 @@ export function hvpDerivatives(k: Backend, net: NetworkSpec, ws: Workspace, seco
  * rForward, without secondDeriv), dPre of the hidden layers (from dPre[last], rBackward) and the
  * penalty's scratch wSq. So running it again on the same ws, with any direction, gives exactly
  * what a fresh forward pass followed by it would: the same kernels on the same inputs (σ′ and σ″
- * are elementwise functions of pre, the same bits whenever evaluated).
+ * are elementwise functions of pre, the same bits whenever evaluated). `delta` (r-pass.ts): the
+ * hidden layers' δ saved by a first pass at this θ and reused by later ones, which then no longer
+ * write dPre (products at one θ).
  */
 export function hvpPass(
   k: Backend, net: NetworkSpec, params: Tensor, x: Tensor, y: Tensor, ws: Workspace, rws: RWorkspace,
-  masked: boolean, penalty: boolean, secondDeriv: Tensor[] | null = null,
+  masked: boolean, penalty: boolean, secondDeriv: Tensor[] | null = null, delta: RBackwardOptions['delta'] = null,
 ): void {
   const s = networkShape(net, ws);
   rForward(k, s, ws, rws, params, rws.v, x, masked, secondDeriv !== null);
@@ -64,9 +66,9 @@ export function hvpPass(
     const coef = dropoutVariance(net.keep) / ws.rows, z = ws.hid[0]!, rz = rws.rHid[0]!;
     penaltyColumnsR(k, s, ws.penalty, rws.penalty, z, rz, rws.v);
     penaltyWeightGradR(k, s, ws.penalty, rws.penalty, rws.hv, coef);
-    hook = (g: Tensor, rg: Tensor) => penaltyHiddenGradR(k, s, ws.penalty, rws.penalty, z, rz, g, rg, coef);
+    hook = (g: Tensor | null, rg: Tensor) => penaltyHiddenGradR(k, s, ws.penalty, rws.penalty, z, rz, g, rg, coef);
   }
-  rBackward(k, s, ws, rws, params, rws.v, x, rws.hv, { masked, hook, secondDeriv });
+  rBackward(k, s, ws, rws, params, rws.v, x, rws.hv, { masked, hook, secondDeriv, delta });
 }
 
 /** rws.hv = mean over draws j < samples of H_drop(seed, j)·rws.v, each with its own forward pass on ws; acc (D) is scratch. */

@@ -97,14 +97,19 @@ export function penaltyWeightGradR(k: Backend, s: PassShape, b: PenaltyBuffers, 
   strided(k, s.one, r.vOut, hv, size, P, { srcStride: size, dstOffset: wOffset, dstStride: s.stride, alpha: coef });
 }
 
-/** e = coef z ⊙ s into g and R(e) = coef (R(z) ⊙ s + z ⊙ R(s)) into R(g) (one block per set). */
+/**
+ * e = coef z ⊙ s into g and R(e) = coef (R(z) ⊙ s + z ⊙ R(s)) into R(g) (one block per set);
+ * g null: R(g) alone (g, which does not depend on the direction, already holds e).
+ */
 export function penaltyHiddenGradR(
-  k: Backend, s: PassShape, b: PenaltyBuffers, r: PenaltyRBuffers, z: Tensor, rz: Tensor, g: Tensor, rg: Tensor, coef: number,
+  k: Backend, s: PassShape, b: PenaltyBuffers, r: PenaltyRBuffers, z: Tensor, rz: Tensor, g: Tensor | null, rg: Tensor, coef: number,
 ): void {
   const { P, n, h0 } = dims(s);
   const scaleCols = (src: Tensor, col: Tensor) => k.broadcast(src, col, r.tmp, { rows: n, cols: h0, op: 'mul', batch: P, vStride: h0 });
-  scaleCols(z, b.s);
-  k.axpy(coef, r.tmp, g);
+  if (g) {
+    scaleCols(z, b.s);
+    k.axpy(coef, r.tmp, g);
+  }
   scaleCols(rz, b.s);
   k.axpy(coef, r.tmp, rg);
   scaleCols(z, r.rs);

@@ -80,11 +80,12 @@ export function rLossHead(k: Backend, s: PassShape, loss: LossKind, b: LayerBuff
  * g ← σ′(z)·g. `deriv` and `second` are scratch of the layer's size (σ′ and σ″ land there);
  * `derivReady`: deriv already holds σ′(z) (the R-forward pass left it there), so it is not
  * evaluated again (tanh′ and sigmoid′ cost an exp an element); `secondDeriv`: σ″(z) computed
- * beforehand (products at one θ), read instead of evaluated into `second`.
+ * beforehand (products at one θ), read instead of evaluated into `second`; `updateG` false: g is
+ * read, not multiplied by σ′ (a saved copy, whose σ′·g is already in place: products at one θ).
  */
 export function activationBackwardR(
   k: Backend, act: Activation, pre: Tensor, rPre: Tensor, deriv: Tensor, second: Tensor, g: Tensor, rg: Tensor,
-  derivReady = false, secondDeriv: Tensor | null = null,
+  derivReady = false, secondDeriv: Tensor | null = null, updateG = true,
 ): void {
   if (!derivReady) k.activation(pre, deriv, act, 1);
   if (secondDeriv) k.mul(secondDeriv, rPre, second);
@@ -95,18 +96,26 @@ export function activationBackwardR(
   k.mul(second, g, second);
   k.mul(rg, deriv, rg);
   k.axpy(1, second, rg);
-  k.mul(g, deriv, g);
+  if (updateG) k.mul(g, deriv, g);
 }
 
 export interface RBackwardOptions {
   masked: boolean;
   /**
-   * The penalty's share: called with ∂/∂ and R(∂/∂) of hidden layer 0's output before σ′; when
-   * set, the last layer's weight block of hv already holds a term and is added to.
+   * The penalty's share: called with ∂/∂ and R(∂/∂) of hidden layer 0's output before σ′ (∂/∂ null
+   * where it is reused, below: R(∂/∂) alone); when set, the last layer's weight block of hv already
+   * holds a term and is added to.
    */
-  hook?: ((g: Tensor, rg: Tensor) => void) | null;
+  hook?: ((g: Tensor | null, rg: Tensor) => void) | null;
   /** σ″(z) of every hidden layer, computed beforehand (products at one θ), instead of per pass. */
   secondDeriv?: Tensor[] | null;
+  /**
+   * Products at one θ (hessian-operator.ts): the back-propagated δ's do not depend on v. 'save':
+   * computed as usual, and each hidden layer's ∂/∂output before σ′ (after the hook) copied into
+   * gPre; 'reuse': a 'save' pass at this θ left δ in dPre and those copies in gPre, so neither is
+   * computed again (the same bits: the same kernels ran on the same inputs then).
+   */
+  delta?: { mode: 'save' | 'reuse'; gPre: Tensor[] } | null;
 }
 
 /** After rForward and rLossHead: hv (entry e at e·stride) = H·v, propagating δ and R(δ). */
@@ -124,14 +133,17 @@ export function rBackward(k: Backend, s: PassShape, b: LayerBuffers, r: RBuffers
     const h = l - 1, g = b.dPre[h]!, rg = r.rDPre[h]!;
     const back = (dd: Tensor, w: Tensor, out: Tensor, beta: number) =>
       k.gemm(dd, w, out, { m: R, n: L.inDim, k: L.outDim, batch: E, strideA: R * L.outDim, strideB: setStride(s), offsetB: L.wOffset, strideC: R * L.inDim, beta });
-    back(d, theta, g, 0);
+    const reuse = o.delta?.mode === 'reuse';
+    if (!reuse) back(d, theta, g, 0);
     back(rd, theta, rg, 0);
     back(d, v, rg, 1);
-    if (o.hook && h === 0) o.hook(g, rg);
+    if (o.hook && h === 0) o.hook(reuse ? null : g, rg);
+    if (o.delta?.mode === 'save') k.copy(g, o.delta.gPre[h]!);
     // rForward left σ′(z) in b.deriv[h], and nothing since has written it.
-    activationBackwardR(k, s.activation, b.pre[h]!, r.rPre[h]!, b.deriv[h]!, r.second[h]!, g, rg, true, o.secondDeriv?.[h] ?? null);
+    const gIn = reuse ? o.delta!.gPre[h]! : g;
+    activationBackwardR(k, s.activation, b.pre[h]!, r.rPre[h]!, b.deriv[h]!, r.second[h]!, gIn, rg, true, o.secondDeriv?.[h] ?? null, !reuse);
     if (o.masked) {
-      applyEta(k, s, b.eta[h]!, h, g);
+      if (!reuse) applyEta(k, s, b.eta[h]!, h, g);
       applyEta(k, s, b.eta[h]!, h, rg);
     }
   }

@@ -77,7 +77,7 @@ export function batchedHvp(k: Backend, model: Mlp, data: DeviceDataset, b: HvpBu
     penaltyColumns(k, s, b.penalty, z, theta);
     penaltyColumnsR(k, s, b.penalty, b.penaltyR, z, rz, v);
     penaltyWeightGradR(k, s, b.penalty, b.penaltyR, hv, coef);
-    hook = (g: Tensor, rg: Tensor) => penaltyHiddenGradR(k, s, b.penalty, b.penaltyR, z, rz, g, rg, coef);
+    hook = (g: Tensor | null, rg: Tensor) => penaltyHiddenGradR(k, s, b.penalty, b.penaltyR, z, rz, g, rg, coef);
   }
   rBackward(k, s, b, b, theta, v, data.x, hv, { masked: false, hook });
 }

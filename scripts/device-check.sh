@@ -7,7 +7,10 @@
 #      kernels, WASM vs WebGPU, forced small limits, split-K, batched SME paths, leaks;
 #   4. runs bench/peers-gpu.bench.ts (the peers' rows, the device's ceilings, split-K on and off,
 #      PyTorch on CUDA where there is one), then the other benches with --quick (DEVICE_BENCHES
-#      names them; default gemm curvature sme).
+#      names them, default "gemm curvature sme"; empty: none).
+# On the H200 budget (15 minutes of device time a session, a start included) give it timeout_s 540.
+# Rehearsed on this project's 2-core machine with SwiftShader standing in (DEVICE_SOFTWARE=1,
+# DEVICE_NO_DEBS=1): 77 WebGPU tests passed in 151 s, and every bench ran.
 # Every step's output goes to $OUT (<step>.txt) and to the terminal; a failing step is reported and
 # the others still run; the exit status is the first failure's. Rehearsal on a machine without a
 # GPU: DEVICE_NO_DEBS=1 (keep this machine's libraries) and DEVICE_SOFTWARE=1 (let the GPU bench
@@ -45,7 +48,7 @@ step gpu sh -c 'nvidia-smi --query-gpu=name,driver_version,memory.total --format
 DROPOUT_SME_REQUIRE_WEBGPU=1 step crosscheck node node_modules/uvu/bin.js build/test '^(kernels|crosscheck|leaks|webgpu/[a-z-]+|sme/paths)\.test\.js$'
 SOFT=${DEVICE_SOFTWARE:+--quick --software --tasks=step-W1,hvp-W1,gemm-wgrad-W1}
 step peers-gpu node build/bench/peers-gpu.bench.js ${SOFT:-}
-for b in ${DEVICE_BENCHES:-gemm curvature sme}; do
+for b in ${DEVICE_BENCHES-gemm curvature sme}; do
   step "bench-$b" node "build/bench/$b.bench.js" --quick
 done
 echo "device-check: outputs in $OUT; exit $status"

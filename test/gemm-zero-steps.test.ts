@@ -1,0 +1,84 @@
+/**
+ * The WASM gemm's zero steps (assembly/gemm.ts): a tile skips the k steps where its A panel (4
+ * values) or its B panel (8 values) is all zero, when that skips at least a quarter of them. For
+ * finite operands the result must be bit-identical to the dense sums, which the scalar build
+ * computes (the same k blocks and, per element, the same products added in the same order; the
+ * dense SIMD and scalar builds agree to the bit, checked here too). Operands with 2 of 3 steps
+ * zero in every panel: the data x as op(A) (x·Wᵀ, a forward pass) and as op(B) (δᵀ·x, a weight
+ * gradient), batched with a shared operand, with α and β, on 1 and 2 threads; and a NaN in the
+ * dense operand facing nonzero data still gives NaN.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createEngine, type Engine, type GemmOptions } from 'dropout-sme';
+import { randomF32 } from './helpers/random.js';
+
+const s = suite('wasm gemm: zero steps');
+
+/** rows × cols with values from `seed`, zero where zero(i, j). */
+function sparse(rows: number, cols: number, seed: number, zero: (i: number, j: number) => boolean): Float32Array {
+  const v = randomF32(rows * cols, seed);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) if (zero(i, j)) v[i * cols + j] = 0;
+  return v;
+}
+
+interface Case { label: string; o: GemmOptions; a: Float32Array; b: Float32Array; c: Float32Array }
+
+function cases(): Case[] {
+  // x·Wᵀ: A = x (m × k, rows in panels of 4), zero at 2 of 3 steps of each panel.
+  const m = 37, k = 300, n = 50;
+  const xA = sparse(m, k, 1, (i, p) => (p + 7 * Math.floor(i / 4)) % 3 !== 0);
+  // δᵀ·x: B = x (k × n, columns in panels of 8), zero at 2 of 3 steps of each panel.
+  const kk = 600, nn = 45, mm = 50;
+  const xB = sparse(kk, nn, 2, (p, j) => (p + Math.floor(j / 8)) % 3 !== 0);
+  return [
+    { label: 'x·Wᵀ (A sparse, 2 k blocks)', o: { m, n, k, transB: true }, a: xA, b: randomF32(n * k, 3), c: new Float32Array(m * n) },
+    { label: 'δᵀ·x (B sparse, 3 k blocks), α 0.5, β −1', o: { m: mm, n: nn, k: kk, transA: true, alpha: 0.5, beta: -1 }, a: randomF32(kk * mm, 4), b: xB, c: randomF32(mm * nn, 5) },
+    { label: 'batch 3 of δᵀ·x over one x (stride 0)', o: { m: mm, n: nn, k: kk, transA: true, batch: 3, strideB: 0 }, a: randomF32(3 * kk * mm, 6), b: xB, c: new Float32Array(3 * mm * nn) },
+    { label: 'dense (no step zero)', o: { m: 33, n: 41, k: 290, transB: true, beta: 1 }, a: randomF32(33 * 290, 7), b: randomF32(41 * 290, 8), c: randomF32(33 * 41, 9) },
+  ];
+}
+
+async function run(e: Engine, c: Case): Promise<Float32Array> {
+  const k = e.kernels, ta = k.fromArray(c.a), tb = k.fromArray(c.b), tc = k.fromArray(c.c);
+  k.gemm(ta, tb, tc, c.o);
+  const got = (await k.read(tc)) as Float32Array;
+  for (const t of [ta, tb, tc]) k.dispose(t);
+  return got;
+}
+
+function sameBits(label: string, got: Float32Array, want: Float32Array): void {
+  assert.is(got.length, want.length, `${label}: length`);
+  for (let i = 0; i < got.length; i++) {
+    if (!Object.is(got[i], want[i])) assert.unreachable(`${label}: element ${i} is ${got[i]}, the dense sum ${want[i]}`);
+  }
+}
+
+s('sparse operands give the dense sums to the bit (SIMD with zero steps vs the scalar build), 1 and 2 threads', async () => {
+  const scalar = await createEngine({ backend: 'wasm', simd: 'scalar', threads: 1 });
+  const simd = [await createEngine({ backend: 'wasm', simd: 'simd', threads: 1 }), await createEngine({ backend: 'wasm', simd: 'simd', threads: 2 })];
+  try {
+    for (const c of cases()) {
+      const want = await run(scalar, c);
+      for (const e of simd) sameBits(`${c.label}, ${e.backendInfo.description}`, await run(e, c), want);
+    }
+  } finally {
+    for (const e of [scalar, ...simd]) e.dispose();
+  }
+});
+
+s('a NaN in the dense operand facing nonzero data still gives NaN', async () => {
+  const e = await createEngine({ backend: 'wasm', simd: 'simd', threads: 1 });
+  try {
+    const c = cases()[0]!;
+    const w = Float32Array.from(c.b);
+    // Row j = 3 of W meets step p = 0 of every A panel; panel 0's step 0 is nonzero ((0 + 0) % 3 = 0).
+    w[3 * c.o.k + 0] = NaN;
+    const got = await run(e, { ...c, b: w });
+    assert.ok(Number.isNaN(got[0 * c.o.n + 3]!), 'row 0, column 3: NaN');
+  } finally {
+    e.dispose();
+  }
+});
+
+s.run();

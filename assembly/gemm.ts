@@ -494,6 +494,22 @@ function macro(
   else v128.store(p, madd(acc, va, f32x4.mul(v128.load(p), vb)));
 }
 
+/** C[0..4, 0..8] = alpha·acc + beta·C for the 4 × 8 kernels' accumulators (row r: c_r0, c_r1). */
+// @ts-ignore: decorator
+@inline function out4x8(
+  c: usize, ldcb: usize, alpha: f32, beta: f32,
+  c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128,
+): void {
+  const va = f32x4.splat(alpha);
+  const vb = f32x4.splat(beta);
+  const mode = beta == 0 ? 0 : beta == 1 ? 1 : 2;
+  let q = c;
+  out4(q, c00, va, vb, mode); out4(q + 16, c01, va, vb, mode); q += ldcb;
+  out4(q, c10, va, vb, mode); out4(q + 16, c11, va, vb, mode); q += ldcb;
+  out4(q, c20, va, vb, mode); out4(q + 16, c21, va, vb, mode); q += ldcb;
+  out4(q, c30, va, vb, mode); out4(q + 16, c31, va, vb, mode);
+}
+
 /** 4 × 8 SIMD micro-kernel: C[0..4, 0..8] = alpha·(Ap·Bp) + beta·C over kc steps. */
 function kernelSimd(kc: i32, pa: usize, pb: usize, c: usize, ldcb: usize, alpha: f32, beta: f32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
@@ -514,14 +530,7 @@ function kernelSimd(kc: i32, pa: usize, pb: usize, c: usize, ldcb: usize, alpha:
     pa += 16;
     pb += 32;
   }
-  const va = f32x4.splat(alpha);
-  const vb = f32x4.splat(beta);
-  const mode = beta == 0 ? 0 : beta == 1 ? 1 : 2;
-  let q = c;
-  out4(q, c00, va, vb, mode); out4(q + 16, c01, va, vb, mode); q += ldcb;
-  out4(q, c10, va, vb, mode); out4(q + 16, c11, va, vb, mode); q += ldcb;
-  out4(q, c20, va, vb, mode); out4(q + 16, c21, va, vb, mode); q += ldcb;
-  out4(q, c30, va, vb, mode); out4(q + 16, c31, va, vb, mode);
+  out4x8(c, ldcb, alpha, beta, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 /**
@@ -548,14 +557,7 @@ function kernelSimdList(list: usize, pa: usize, pb: usize, c: usize, ldcb: usize
     av = v128.load32_splat(a, 12);
     c30 = madd(av, b0, c30); c31 = madd(av, b1, c31);
   }
-  const va = f32x4.splat(alpha);
-  const vb = f32x4.splat(beta);
-  const mode = beta == 0 ? 0 : beta == 1 ? 1 : 2;
-  let o = c;
-  out4(o, c00, va, vb, mode); out4(o + 16, c01, va, vb, mode); o += ldcb;
-  out4(o, c10, va, vb, mode); out4(o + 16, c11, va, vb, mode); o += ldcb;
-  out4(o, c20, va, vb, mode); out4(o + 16, c21, va, vb, mode); o += ldcb;
-  out4(o, c30, va, vb, mode); out4(o + 16, c31, va, vb, mode);
+  out4x8(c, ldcb, alpha, beta, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 /** 4 × 4 SIMD micro-kernel on the left half of 8-wide B panels; stores the raw products at c. */

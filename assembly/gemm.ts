@@ -123,6 +123,21 @@ export function gemm(
     }
     return;
   }
+  // A row vector times a matrix (bias gradients 1ᵀ·δ, over every sample): C(0, :)ᵀ = op(B)ᵀ·op(A)(0, :)ᵀ,
+  // the product above with the roles swapped. The packed path would pad the one row of A to MR
+  // and compute four; per element both add a·b in k order within the same k blocks from +0 and
+  // store alpha·acc (+ bt·C) alike, so the bits are the same (a·b = b·a).
+  if (ASC_FEATURE_SIMD && m == 1) {
+    for (let t = 0; t < batch; t++) {
+      gemv(
+        n, k,
+        b + (<usize>t * <usize>strideB << 2), ldb, transB == 0,
+        a + (<usize>t * <usize>strideA << 2), transA != 0 ? <usize>lda << 2 : 4,
+        c + (<usize>t * <usize>strideC << 2), 4, alpha, beta,
+      );
+    }
+    return;
+  }
   // One B for every entry (weights broadcast over masks or paths, or the data x under a batch of
   // weight gradients): pack each block of it once for all entries. Every C entry still sees the
   // same k blocks in the same order, so the results are those of entry-by-entry calls. Only where
@@ -198,6 +213,29 @@ function gemv(
     const bt: f32 = pc == 0 ? beta : 1;
     const b0 = b + <usize>pc * bStep;
     let i = 0;
+    if (transA) {
+      // op(A)(i, p) = A[p·lda + i]: sixteen rows a pass where they fit, so the strided walk down
+      // A's rows and along op(B) is made once per 16 outputs instead of once per 4.
+      for (; i + 16 <= m; i += 16) {
+        let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0), acc2 = f32x4.splat(0), acc3 = f32x4.splat(0);
+        let pa = a + (<usize>pc * ldab) + (<usize>i << 2);
+        let pb = b0;
+        for (let p = 0; p < kc; p++) {
+          const x = v128.load32_splat(pb);
+          acc0 = madd(v128.load(pa), x, acc0);
+          acc1 = madd(v128.load(pa, 16), x, acc1);
+          acc2 = madd(v128.load(pa, 32), x, acc2);
+          acc3 = madd(v128.load(pa, 48), x, acc3);
+          pa += ldab;
+          pb += bStep;
+        }
+        const ci = c + <usize>i * cStep;
+        gemvOut4(ci, cStep, acc0, alpha, bt);
+        gemvOut4(ci + 4 * cStep, cStep, acc1, alpha, bt);
+        gemvOut4(ci + 8 * cStep, cStep, acc2, alpha, bt);
+        gemvOut4(ci + 12 * cStep, cStep, acc3, alpha, bt);
+      }
+    }
     for (; i + 4 <= m; i += 4) {
       let acc = f32x4.splat(0);
       let pb = b0;
@@ -234,11 +272,7 @@ function gemv(
           pb += bStep;
         }
       }
-      const ci = c + <usize>i * cStep;
-      gemvOut(ci, f32x4.extract_lane(acc, 0), alpha, bt);
-      gemvOut(ci + cStep, f32x4.extract_lane(acc, 1), alpha, bt);
-      gemvOut(ci + 2 * cStep, f32x4.extract_lane(acc, 2), alpha, bt);
-      gemvOut(ci + 3 * cStep, f32x4.extract_lane(acc, 3), alpha, bt);
+      gemvOut4(c + <usize>i * cStep, cStep, acc, alpha, bt);
     }
     // The last rows one at a time (lane 0 of the same madd).
     for (; i < m; i++) {
@@ -260,6 +294,15 @@ function gemv(
 @inline function gemvOut(p: usize, acc: f32, alpha: f32, beta: f32): void {
   const v = alpha * acc;
   store<f32>(p, beta == 0 ? v : v + beta * load<f32>(p));
+}
+
+/** gemvOut for four consecutive rows, whose sums ride in the lanes of `acc`. */
+// @ts-ignore: decorator
+@inline function gemvOut4(p: usize, step: usize, acc: v128, alpha: f32, beta: f32): void {
+  gemvOut(p, f32x4.extract_lane(acc, 0), alpha, beta);
+  gemvOut(p + step, f32x4.extract_lane(acc, 1), alpha, beta);
+  gemvOut(p + 2 * step, f32x4.extract_lane(acc, 2), alpha, beta);
+  gemvOut(p + 3 * step, f32x4.extract_lane(acc, 3), alpha, beta);
 }
 
 /** op(B) = B (k × n, row-major): rows of a panel are contiguous in B. */

@@ -1,19 +1,22 @@
 /**
- * The WASM gemm's zero steps (assembly/gemm.ts): a tile skips the k steps where its A panel (4
- * values) or its B panel (8 values) is all zero, when that skips at least a quarter of them. For
- * finite operands the result must be bit-identical to the dense sums, which the scalar build
- * computes (the same k blocks and, per element, the same products added in the same order; the
- * dense SIMD and scalar builds agree to the bit, checked here too). Operands with 2 of 3 steps
- * zero in every panel: the data x as op(A) (x·Wᵀ, a forward pass) and as op(B) (δᵀ·x, a weight
- * gradient), batched with a shared operand, with α and β, on 1 and 2 threads; and a NaN in the
- * dense operand facing nonzero data still gives NaN.
+ * The WASM gemm's special paths (assembly/gemm.ts) against the dense packed sums, which the scalar
+ * build computes (the same k blocks and, per element, the same products added in the same order;
+ * the dense SIMD and scalar builds agree to the bit, checked here too). For finite operands each
+ * must give those sums' bits:
+ *   - zero steps: a tile skips the k steps where its A panel (4 values) or its B panel (8 values)
+ *     is all zero, when that skips at least a quarter of them. Operands with 2 of 3 steps zero in
+ *     every panel: the data x as op(A) (x·Wᵀ, a forward pass) and as op(B) (δᵀ·x, a weight
+ *     gradient), batched with a shared operand, with α and β, on 1 and 2 threads; and a NaN in the
+ *     dense operand facing nonzero data still gives NaN;
+ *   - matrix-vector products, unpacked: n = 1 (Lanczos' reorthogonalisation) and m = 1 (bias
+ *     gradients 1ᵀ·δ, the same product with the roles swapped), transposed or not, batched.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createEngine, type Engine, type GemmOptions } from 'dropout-sme';
 import { randomF32 } from './helpers/random.js';
 
-const s = suite('wasm gemm: zero steps');
+const s = suite('wasm gemm: zero steps and matrix-vector paths');
 
 /** rows × cols with values from `seed`, zero where zero(i, j). */
 function sparse(rows: number, cols: number, seed: number, zero: (i: number, j: number) => boolean): Float32Array {
@@ -36,6 +39,9 @@ function cases(): Case[] {
     { label: 'δᵀ·x (B sparse, 3 k blocks), α 0.5, β −1', o: { m: mm, n: nn, k: kk, transA: true, alpha: 0.5, beta: -1 }, a: randomF32(kk * mm, 4), b: xB, c: randomF32(mm * nn, 5) },
     { label: 'batch 3 of δᵀ·x over one x (stride 0)', o: { m: mm, n: nn, k: kk, transA: true, batch: 3, strideB: 0 }, a: randomF32(3 * kk * mm, 6), b: xB, c: new Float32Array(3 * mm * nn) },
     { label: 'dense (no step zero)', o: { m: 33, n: 41, k: 290, transB: true, beta: 1 }, a: randomF32(33 * 290, 7), b: randomF32(41 * 290, 8), c: randomF32(33 * 41, 9) },
+    { label: 'm = 1: bias sums 1ᵀ·δ, batch 3, β 1', o: { m: 1, n: 50, k: 3000, batch: 3, strideA: 0, beta: 1 }, a: new Float32Array(3000).fill(1), b: randomF32(3 * 3000 * 50, 10), c: randomF32(3 * 50, 11) },
+    { label: 'm = 1, Aᵀ and Bᵀ, α 0.5, β −1', o: { m: 1, n: 13, k: 700, transA: true, transB: true, alpha: 0.5, beta: -1 }, a: randomF32(700, 12), b: randomF32(13 * 700, 13), c: randomF32(13, 14) },
+    { label: 'n = 1, Aᵀ, batch 2', o: { m: 45, n: 1, k: 700, transA: true, batch: 2 }, a: randomF32(2 * 700 * 45, 15), b: randomF32(2 * 700, 16), c: new Float32Array(2 * 45) },
   ];
 }
 
@@ -54,7 +60,7 @@ function sameBits(label: string, got: Float32Array, want: Float32Array): void {
   }
 }
 
-s('sparse operands give the dense sums to the bit (SIMD with zero steps vs the scalar build), 1 and 2 threads', async () => {
+s('zero steps and matrix-vector paths give the dense sums to the bit (SIMD vs the scalar build), 1 and 2 threads', async () => {
   const scalar = await createEngine({ backend: 'wasm', simd: 'scalar', threads: 1 });
   const simd = [await createEngine({ backend: 'wasm', simd: 'simd', threads: 1 }), await createEngine({ backend: 'wasm', simd: 'simd', threads: 2 })];
   try {

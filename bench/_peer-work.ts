@@ -50,8 +50,11 @@ export interface Task {
   flops?: number;
   /** Runs on one thread: its fraction is of the 1-thread ceiling (default: all threads). */
   oneThread?: boolean;
-  /** The sizes of a training task's network (for a per-kernel bound). */
-  sizes?: number[];
+  /**
+   * `flops` counts dense products (a training step's, as train.bench counts them), while the WASM
+   * gemm skips the data's zero steps: the rate may pass the ceiling, and the bench says so.
+   */
+  denseFlops?: boolean;
   /** dropout-sme's side: `count` calls, finished when it resolves. */
   run(count: number): Promise<void>;
 }
@@ -154,7 +157,7 @@ export function modelTasks(w: PeerWork): Task[] {
   const trainTask = (id: 'W1' | 'W2', sizes: number[], name: string): Task => {
     const m = mlp(engine, sizes);
     return {
-      id: `step-${id}`, name: `dropout-GD step ${name}`, flops: stepFlops(sizes, w.host.n), sizes,
+      id: `step-${id}`, name: `dropout-GD step ${name}`, flops: stepFlops(sizes, w.host.n), denseFlops: true,
       async run(count) {
         await engine.train(m, data, { lr: LR, steps: count, seed: MASK_SEED, startStep: trainStep });
         trainStep += count;

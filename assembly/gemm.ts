@@ -109,8 +109,11 @@ export function gemm(
   c: usize, ldc: i32,
   alpha: f32, beta: f32,
   batch: i32, strideA: i32, strideB: i32, strideC: i32,
-  scratch: usize,
+  scratch: usize, packA: usize, packB: usize,
 ): void {
+  // A prepacked operand (gemmPack) serves every entry only where the entries share it.
+  const pa = strideA == 0 || batch == 1 ? packA : 0;
+  const pb = strideB == 0 || batch == 1 ? packB : 0;
   // A matrix-vector product (Lanczos' reorthogonalisation, k up to D): no packing.
   if (ASC_FEATURE_SIMD && n == 1) {
     for (let t = 0; t < batch; t++) {
@@ -143,7 +146,7 @@ export function gemm(
   // same k blocks in the same order, so the results are those of entry-by-entry calls. Only where
   // the C entries do not overlap (a shared C would be accumulated in another order).
   if (strideB == 0 && batch > 1 && strideC >= (m - 1) * ldc + n) {
-    gemmBatch(m, n, k, a, lda, transA != 0, b, ldb, transB != 0, c, ldc, alpha, beta, batch, strideA, strideC, scratch);
+    gemmBatch(m, n, k, a, lda, transA != 0, b, ldb, transB != 0, c, ldc, alpha, beta, batch, strideA, strideC, scratch, pa, pb);
     return;
   }
   for (let t = 0; t < batch; t++) {
@@ -152,18 +155,23 @@ export function gemm(
       a + (<usize>t * <usize>strideA << 2), lda, transA != 0,
       b + (<usize>t * <usize>strideB << 2), ldb, transB != 0,
       c + (<usize>t * <usize>strideC << 2), ldc,
-      alpha, beta, 1, 0, 0, scratch,
+      alpha, beta, 1, 0, 0, scratch, pa, pb,
     );
   }
 }
 
-/** C[t] = alpha·op(A[t])·op(B) + beta·C[t] for t < batch, with one B (packed once per block). */
+/**
+ * C[t] = alpha·op(A[t])·op(B) + beta·C[t] for t < batch, with one B (packed once per block).
+ * packA, packB: 0, or the operand's panels prepacked by gemmPack (from this call's first row of
+ * op(A), or first column of op(B)), read in place instead of packed and listed per block.
+ */
 function gemmBatch(
   m: i32, n: i32, k: i32,
   a: usize, lda: i32, transA: bool,
   b: usize, ldb: i32, transB: bool,
   c: usize, ldc: i32,
   alpha: f32, beta: f32, batch: i32, strideA: i32, strideC: i32, scratch: usize,
+  packA: usize, packB: usize,
 ): void {
   const bp = scratch;
   const ap = scratch + BP_BYTES;
@@ -173,23 +181,90 @@ function gemmBatch(
   const kcb = balanced(k, KC, 1);
   const ncb = balanced(n, NC, NR);
   const mcb = balanced(m, MC, MR);
+  const aPanel = panelBytes(MR, k), bPanel = panelBytes(NR, k);
   for (let jc = 0; jc < n; jc += ncb) {
     const nc = min(ncb, n - jc);
     for (let pc = 0; pc < k; pc += kcb) {
       const kc = min(kcb, k - pc);
       const bt: f32 = pc == 0 ? beta : 1;
-      if (transB) packBT(b, ldb, pc, jc, kc, nc, bp);
-      else packBN(b, ldb, pc, jc, kc, nc, bp);
-      if (ASC_FEATURE_SIMD) listNonzero(bp, kc, nc, NR, bl);
+      // Where op(B)'s block and its lists are, and the bytes from one panel (or list) to the next.
+      let bData = bp, bList = bl, bStep = <usize>(kc * NR) << 2, blStep = LIST_BYTES;
+      if (packB) {
+        const base = packB + <usize>(jc / NR) * bPanel;
+        bData = base + (<usize>(pc * NR) << 2);
+        bList = base + (<usize>(k * NR) << 2) + <usize>(pc / kcb) * LIST_BYTES;
+        bStep = blStep = bPanel;
+      } else {
+        if (transB) packBT(b, ldb, pc, jc, kc, nc, bp);
+        else packBN(b, ldb, pc, jc, kc, nc, bp);
+        if (ASC_FEATURE_SIMD) listNonzero(bp, kc, nc, NR, bl);
+      }
       for (let t = 0; t < batch; t++) {
         const at = a + (<usize>t * <usize>strideA << 2), ct = c + (<usize>t * <usize>strideC << 2);
         for (let ic = 0; ic < m; ic += mcb) {
           const mc = min(mcb, m - ic);
-          if (transA) packAT(at, lda, ic, pc, mc, kc, ap);
-          else packAN(at, lda, ic, pc, mc, kc, ap);
-          if (ASC_FEATURE_SIMD) listNonzero(ap, kc, mc, MR, al);
-          macro(mc, nc, kc, ap, bp, ct + ((<usize>ic * <usize>ldc + <usize>jc) << 2), ldc, alpha, bt, tile, al, bl);
+          let aData = ap, aList = al, aStep = <usize>(kc * MR) << 2, alStep = LIST_BYTES;
+          if (packA) {
+            const base = packA + <usize>(ic / MR) * aPanel;
+            aData = base + (<usize>(pc * MR) << 2);
+            aList = base + (<usize>(k * MR) << 2) + <usize>(pc / kcb) * LIST_BYTES;
+            aStep = alStep = aPanel;
+          } else {
+            if (transA) packAT(at, lda, ic, pc, mc, kc, ap);
+            else packAN(at, lda, ic, pc, mc, kc, ap);
+            if (ASC_FEATURE_SIMD) listNonzero(ap, kc, mc, MR, al);
+          }
+          macro(
+            mc, nc, kc, aData, aStep, bData, bStep, ct + ((<usize>ic * <usize>ldc + <usize>jc) << 2), ldc, alpha, bt, tile,
+            aList, alStep, bList, blStep,
+          );
         }
+      }
+    }
+  }
+}
+
+/**
+ * Bytes of one prepacked panel `width` wide over k steps: its values (step by step, as the
+ * per-block packing lays them out, so block pc starts pc·width values in), then, in SIMD builds,
+ * one list of nonzero steps per k block; 64-byte aligned.
+ */
+// @ts-ignore: decorator
+@inline function panelBytes(width: i32, k: i32): usize {
+  let bytes = <usize>(k * width) << 2;
+  if (ASC_FEATURE_SIMD) bytes += <usize>ceilDiv(k, balanced(k, KC, 1)) * LIST_BYTES;
+  return (bytes + 63) & ~(<usize>63);
+}
+
+/** Bytes of one panel gemmPack writes: role 0 packs op(A) (panels of MR rows), 1 op(B) (NR columns). */
+export function gemmPackPanelBytes(role: i32, k: i32): i32 {
+  return <i32>panelBytes(role == 0 ? MR : NR, k);
+}
+
+/**
+ * Packs a whole operand once, for an operand that does not change (the data x): role 0, op(A)
+ * (rows × k, A stored as gemm's a/lda/transA); role 1, op(B) (k × rows, as b/ldb/transB), in
+ * panels of gemmPackPanelBytes each, with the nonzero-step lists of every k block. gemm then
+ * reads these panels (its packA/packB) where it would pack and list the same values per block.
+ */
+export function gemmPack(role: i32, src: usize, ld: i32, trans: i32, rows: i32, k: i32, dst: usize): void {
+  const width = role == 0 ? MR : NR;
+  const stride = panelBytes(width, k);
+  const kcb = balanced(k, KC, 1);
+  for (let i0 = 0; i0 < rows; i0 += width) {
+    const w = min(width, rows - i0);
+    const d = dst + <usize>(i0 / width) * stride;
+    if (role == 0) {
+      if (trans) packAT(src, ld, i0, 0, w, k, d);
+      else packAN(src, ld, i0, 0, w, k, d);
+    } else {
+      if (trans) packBT(src, ld, 0, i0, k, w, d);
+      else packBN(src, ld, 0, i0, k, w, d);
+    }
+    if (ASC_FEATURE_SIMD) {
+      const lists = d + (<usize>(k * width) << 2);
+      for (let pc = 0; pc < k; pc += kcb) {
+        listNonzero(d + (<usize>(pc * width) << 2), min(kcb, k - pc), width, width, lists + <usize>(pc / kcb) * LIST_BYTES);
       }
     }
   }
@@ -481,25 +556,30 @@ function listNonzero(packed: usize, kc: i32, total: i32, width: i32, lists: usiz
   }
 }
 
+/**
+ * The tiles of one block: A panels from ap, aStep bytes apart (lists from al, alStep apart), B
+ * panels from bp, bStep apart (lists from bl, blStep apart).
+ */
 function macro(
-  mc: i32, nc: i32, kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, alpha: f32, beta: f32, tile: usize, al: usize, bl: usize,
+  mc: i32, nc: i32, kc: i32, ap: usize, aStep: usize, bp: usize, bStep: usize, c: usize, ldc: i32, alpha: f32, beta: f32, tile: usize,
+  al: usize, alStep: usize, bl: usize, blStep: usize,
 ): void {
   const ldcb = <usize>ldc << 2;
   // A tile runs over a list only when it skips at least a quarter of the steps.
   const sparse = kc - (kc >> 2);
   for (let j0 = 0; j0 < nc; j0 += NR) {
     const nr = min(NR, nc - j0);
-    const pb = bp + (<usize>(j0 * kc) << 2);
-    const bList = bl + <usize>(j0 / NR) * LIST_BYTES;
+    const pb = bp + <usize>(j0 / NR) * bStep;
+    const bList = bl + <usize>(j0 / NR) * blStep;
     const bCount = ASC_FEATURE_SIMD ? load<i32>(bList) : kc;
     for (let i0 = 0; i0 < mc; i0 += MR) {
       const mr = min(MR, mc - i0);
-      const pa = ap + (<usize>(i0 * kc) << 2);
+      const pa = ap + <usize>(i0 / MR) * aStep;
       const pcc = c + <usize>i0 * ldcb + (<usize>j0 << 2);
       // The sparser side's list, or none (0).
       let list: usize = 0;
       if (ASC_FEATURE_SIMD) {
-        const aList = al + <usize>(i0 / MR) * LIST_BYTES;
+        const aList = al + <usize>(i0 / MR) * alStep;
         const aCount = load<i32>(aList);
         if (min(aCount, bCount) <= sparse) list = aCount <= bCount ? aList : bList;
       }

@@ -3,7 +3,7 @@
  * relaxed-shared). The kernels never allocate: the JS side (src/wasm/) owns the imported linear
  * memory and passes byte pointers. Static data, if any, lies below heapBase().
  */
-export { gemm, gemmScratchBytes, gemmTileRows, gemmTileCols } from './gemm';
+export { gemm, gemmScratchBytes, gemmTileRows, gemmTileCols, gemmPack, gemmPackPanelBytes } from './gemm';
 export { activation } from './activation';
 export { axpy } from './axpy';
 export { scale } from './scale';

@@ -73,6 +73,53 @@ s('zero steps and matrix-vector paths give the dense sums to the bit (SIMD vs th
   }
 });
 
+/**
+ * Read-only operands (the data x) are packed once into the gemm's panels and read from there
+ * (src/wasm/gemm-packs.ts): every case gives the bits of the same call on a writable copy, on the
+ * SIMD build with 1 and 2 threads (row, column and batch splits start mid-operand) and on the
+ * scalar build, and a second call (reading the kept panels) gives them again.
+ */
+s('read-only operands, read from their packed panels, give the bits of a writable copy', async () => {
+  const xA = sparse(300, 300, 20, (i, p) => (p + i) % 3 !== 0);
+  const xB = sparse(600, 200, 21, (p, j) => (p * 7 + j) % 4 !== 0);
+  // [label, options, which operands are read-only, a, b, c]
+  const ro: Array<[string, GemmOptions, 'a' | 'b' | 'ab', Float32Array, Float32Array, Float32Array]> = [
+    ['x·Wᵀ, x read-only (row split)', { m: 300, n: 50, k: 300, transB: true }, 'a', xA, randomF32(50 * 300, 22), new Float32Array(300 * 50)],
+    ['op(A) = xᵀ read-only, k 2 blocks, α 0.5, β −1', { m: 37, n: 45, k: 300, transA: true, alpha: 0.5, beta: -1 }, 'a', xA.subarray(0, 300 * 37), randomF32(300 * 45, 23), randomF32(37 * 45, 24)],
+    ['δᵀ·x, x read-only (column split)', { m: 20, n: 200, k: 600, transA: true }, 'b', randomF32(600 * 20, 25), xB, new Float32Array(20 * 200)],
+    ['δᵀ·x, x read-only (row split), offsets', { m: 50, n: 45, k: 600, transA: true, offsetA: 3, offsetB: 5 }, 'b', randomF32(600 * 50 + 3, 26), xB, new Float32Array(50 * 45)],
+    ['W·xᵀ: op(B) = xᵀ read-only', { m: 33, n: 150, k: 300, transB: true, beta: 1 }, 'b', randomF32(33 * 300, 27), xA, randomF32(33 * 150, 28)],
+    ['batch 3 of δᵀ·x over one read-only x', { m: 50, n: 200, k: 600, transA: true, batch: 3, strideB: 0 }, 'b', randomF32(3 * 600 * 50, 29), xB, new Float32Array(3 * 50 * 200)],
+    ['batch 4 of x·Wᵀ over one read-only x (batch split)', { m: 300, n: 40, k: 300, transB: true, batch: 4, strideA: 0 }, 'a', xA, randomF32(4 * 40 * 300, 30), new Float32Array(4 * 300 * 40)],
+    ['batch 2 with both read-only, entries apart (not packed)', { m: 40, n: 24, k: 300, batch: 2, strideA: 40 * 300, strideB: 300 * 24 }, 'ab', randomF32(2 * 40 * 300, 31), randomF32(2 * 300 * 24, 32), new Float32Array(2 * 40 * 24)],
+    ['both read-only', { m: 300, n: 150, k: 300, transB: true }, 'ab', xA, xA, new Float32Array(300 * 150)],
+  ];
+  const engines = [
+    await createEngine({ backend: 'wasm', simd: 'simd', threads: 1 }),
+    await createEngine({ backend: 'wasm', simd: 'simd', threads: 2 }),
+    await createEngine({ backend: 'wasm', simd: 'scalar', threads: 1 }),
+  ];
+  try {
+    for (const e of engines) {
+      const k = e.kernels;
+      for (const [label, o, which, a, b, c] of ro) {
+        const want = await run(e, { label, o, a, b, c });
+        const ta = k.fromArray(a, { readOnly: which !== 'b' }), tb = k.fromArray(b, { readOnly: which !== 'a' });
+        for (const call of ['first call', 'second call']) {
+          const tc = k.fromArray(c);
+          k.gemm(ta, tb, tc, o);
+          sameBits(`${label}, ${call}, ${e.backendInfo.description}`, (await k.read(tc)) as Float32Array, want);
+          k.dispose(tc);
+        }
+        k.dispose(ta);
+        k.dispose(tb);
+      }
+    }
+  } finally {
+    for (const e of engines) e.dispose();
+  }
+});
+
 s('a NaN in the dense operand facing nonzero data still gives NaN', async () => {
   const e = await createEngine({ backend: 'wasm', simd: 'simd', threads: 1 });
   try {

@@ -66,6 +66,37 @@ function defineValidation(engine: Engine): void {
     for (const t of [x, y, out]) k.dispose(t);
   });
 
+  s('a read-only tensor is refused wherever a call would write it, and read everywhere else', async () => {
+    const ro = k.fromArray(new Float32Array([1, 2, 3, 4, 5, 6, 7, 8]), { readOnly: true });
+    const w = k.create(8), idx = k.fromArray(new Uint32Array([0, 1]));
+    assert.ok(ro.readOnly && !w.readOnly, 'readOnly flags');
+    const ro1 = k.fromArray(new Float32Array(1), { readOnly: true }), ro2 = k.fromArray(new Float32Array(2), { readOnly: true });
+    const w2 = k.create(2), g8 = k.create(8);
+    const calls: Array<[string, () => unknown]> = [
+      ['t', () => k.write(ro, new Float32Array(1))],
+      ['t', () => k.fill(ro, 0)],
+      ['dst', () => k.copy(w, ro)],
+      ['c', () => k.gemm(w, w, ro, { m: 2, n: 2, k: 2 })],
+      ['y', () => k.activation(w, ro, 'tanh')],
+      ['y', () => k.axpy(1, w, ro)],
+      ['x', () => k.scale(2, ro)],
+      ['out', () => k.mul(w, w, ro)],
+      ['out', () => k.reduce('sum', w, null, ro1)],
+      ['out', () => k.mask(ro, { keep: 0.5, units: 8, samples: 1, seed: 1, step: 0, layer: 0 })],
+      ['out', () => k.broadcast(w, w, ro, { rows: 2, cols: 4, op: 'add' })],
+      ['grad', () => k.softmaxXent(w, w, ro, w2, { rows: 2, cols: 4 })],
+      ['loss', () => k.softmaxXent(w, w, g8, ro2, { rows: 2, cols: 4 })],
+      ['dst', () => k.gatherRows(w, idx, ro, { rows: 2, cols: 4 })],
+    ];
+    for (const [name, call] of calls) throwsWith(call, ArgumentError, new RegExp(`^${name}: expected a writable tensor: this call writes it, and this one was made read-only`));
+    // As an input it is an ordinary tensor.
+    k.copy(ro, w);
+    assert.equal(Array.from((await k.read(w)) as Float32Array), [1, 2, 3, 4, 5, 6, 7, 8]);
+    throwsWith(() => k.fromArray(new Float32Array(2), { readOnly: 1 as never }), ArgumentError, /^options\.readOnly: expected a boolean, got 1/);
+    throwsWith(() => k.fromArray(new Float32Array(2), 'x' as never), ArgumentError, /^options: expected an object or undefined/);
+    for (const t of [ro, ro1, ro2, w, w2, g8, idx]) k.dispose(t);
+  });
+
   s('disposed tensors and foreign tensors are refused', async () => {
     const x = k.create(4);
     k.dispose(x);

@@ -31,6 +31,22 @@ export interface Tensor {
   readonly disposed: boolean;
   /** The backend that owns it. */
   readonly backend: BackendName;
+  /**
+   * Made by `fromArray(data, { readOnly: true })`: no kernel writes it (an output argument that is
+   * read-only is an ArgumentError), so a backend may keep forms derived from its contents (the
+   * WASM GEMM keeps it packed in panels).
+   */
+  readonly readOnly: boolean;
+}
+
+/** Options of {@link Backend.fromArray}. */
+export interface FromArrayOptions {
+  /**
+   * The tensor's contents never change (data such as the inputs x): every later write to it is an
+   * ArgumentError, and the WASM backend packs it once for the GEMMs that read it instead of per
+   * call (same results to the bit). Default false.
+   */
+  readOnly?: boolean;
 }
 
 /** C[b] = alpha * op(A[b]) * op(B[b]) + beta * C[b] for b in 0..batch-1. */
@@ -137,8 +153,8 @@ export interface Backend {
 
   /** A new zero-filled tensor of `size` elements (size ≥ 1). */
   create(size: number, dtype?: DType): Tensor;
-  /** A new tensor holding a copy of `data` (dtype from the array type). */
-  fromArray(data: Float32Array | Uint32Array): Tensor;
+  /** A new tensor holding a copy of `data` (dtype from the array type); see {@link FromArrayOptions}. */
+  fromArray(data: Float32Array | Uint32Array, options?: FromArrayOptions): Tensor;
   /** Copy `data` into `t` starting at element `offset` (default 0). */
   write(t: Tensor, data: Float32Array | Uint32Array, offset?: number): void;
   /** Copy `t` (or `length` elements from `offset`) back to the host, after all enqueued work. */

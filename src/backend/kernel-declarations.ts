@@ -38,7 +38,7 @@ export const KERNELS = {
       ['c', 'ptr'], ['ldc', 'i32'],
       ['alpha', 'f32'], ['beta', 'f32'],
       ['batch', 'i32'], ['strideA', 'i32'], ['strideB', 'i32'], ['strideC', 'i32'],
-      ['scratch', 'ptr'],
+      ['scratch', 'ptr'], ['packA', 'ptr'], ['packB', 'ptr'],
     ],
   },
   activation: {

@@ -5,7 +5,7 @@
  * argument, or a DisposedError for a disposed tensor.
  */
 import { ArgumentError, DisposedError } from '../errors.js';
-import type { Activation, BackendName, BroadcastOptions, DType, GemmOptions, MaskOptions, ReduceOp, RowsOptions, Tensor } from './backend.js';
+import type { Activation, BackendName, BroadcastOptions, DType, FromArrayOptions, GemmOptions, MaskOptions, ReduceOp, RowsOptions, Tensor } from './backend.js';
 import { ACTIVATIONS, REDUCE_OPS } from './backend.js';
 import { keepThreshold } from '../random/counter-hash.js';
 import { checkFinite, checkInt } from './validate.js';
@@ -25,11 +25,12 @@ export interface TensorOwner {
 }
 
 /**
- * `t` is a live tensor made by `owner` (and of `dtype` if given). A non-tensor, a tensor of the
- * other backend, a tensor of another instance of this backend (another engine) or the wrong dtype
- * is an ArgumentError naming the argument; a disposed tensor a DisposedError.
+ * `t` is a live tensor made by `owner` (and of `dtype` if given; writable where the call writes
+ * it, `written`). A non-tensor, a tensor of the other backend, a tensor of another instance of
+ * this backend (another engine), the wrong dtype or a read-only output is an ArgumentError naming
+ * the argument; a disposed tensor a DisposedError.
  */
-export function checkTensor(name: string, t: unknown, owner: TensorOwner, dtype?: DType): OwnedTensor {
+export function checkTensor(name: string, t: unknown, owner: TensorOwner, dtype?: DType, written = false): OwnedTensor {
   if (t === null || typeof t !== 'object' || typeof (t as Tensor).size !== 'number') {
     throw new ArgumentError(name, 'a Tensor', t);
   }
@@ -42,7 +43,17 @@ export function checkTensor(name: string, t: unknown, owner: TensorOwner, dtype?
     throw new ArgumentError(name, `a tensor of this ${owner.name} backend`, `a tensor of another ${owner.name} backend (another engine)`);
   }
   if (dtype && tensor.dtype !== dtype) throw new ArgumentError(name, `a ${dtype} tensor`, `a ${tensor.dtype} tensor`);
+  if (written && tensor.readOnly) throw new ArgumentError(name, 'a writable tensor: this call writes it, and this one was made read-only (fromArray with readOnly: true)');
   return tensor;
+}
+
+/** fromArray's options: undefined or an object whose readOnly, if given, is a boolean; the flag. */
+export function checkFromArrayOptions(options: FromArrayOptions | undefined): boolean {
+  if (options === undefined) return false;
+  if (options === null || typeof options !== 'object') throw new ArgumentError('options', 'an object or undefined', options);
+  const ro = options.readOnly ?? false;
+  if (typeof ro !== 'boolean') throw new ArgumentError('options.readOnly', 'a boolean', ro);
+  return ro;
 }
 
 /** True when `t` is a tensor of `owner` that was disposed (disposing it again is allowed). */
@@ -66,7 +77,7 @@ export function checkRange(name: string, t: Tensor, offset: number, length: numb
 /** copy(src, dst, …): live tensors of `owner` of one dtype, both ranges inside them; the length copied. */
 export function resolveCopy(owner: TensorOwner, src: unknown, dst: unknown, srcOffset: number, dstOffset: number, length?: number): { s: OwnedTensor; d: OwnedTensor; len: number } {
   const s = checkTensor('src', src, owner);
-  const d = checkTensor('dst', dst, owner, s.dtype);
+  const d = checkTensor('dst', dst, owner, s.dtype, true);
   const len = length ?? s.size - srcOffset;
   checkRange('src', s, srcOffset, len);
   checkRange('dst', d, dstOffset, len);
@@ -101,7 +112,7 @@ export type ResolvedGemm = Required<GemmOptions>;
 export function resolveGemm(owner: TensorOwner, a: Tensor, b: Tensor, c: Tensor, opts: GemmOptions): ResolvedGemm {
   checkTensor('a', a, owner, 'f32');
   checkTensor('b', b, owner, 'f32');
-  checkTensor('c', c, owner, 'f32');
+  checkTensor('c', c, owner, 'f32', true);
   if (opts === null || typeof opts !== 'object') throw new ArgumentError('opts', 'an object with m, n, k');
   const m = checkInt('opts.m', opts.m, 1);
   const n = checkInt('opts.n', opts.n, 1);
@@ -135,7 +146,7 @@ export type ResolvedMask = Required<MaskOptions> & { threshold: number; invKeep:
 
 /** Fills defaults, checks ranges and derives the integer threshold floor(keep · 2^31). */
 export function resolveMask(owner: TensorOwner, out: Tensor, opts: MaskOptions): ResolvedMask {
-  checkTensor('out', out, owner, 'f32');
+  checkTensor('out', out, owner, 'f32', true);
   if (opts === null || typeof opts !== 'object') throw new ArgumentError('opts', 'an object with seed, step, layer, units, samples, keep');
   const keep = opts.keep;
   if (typeof keep !== 'number' || !(keep > 0 && keep <= 1)) throw new ArgumentError('opts.keep', 'a number in (0, 1]', keep);
@@ -195,7 +206,7 @@ export function checkMatrix(name: string, t: Tensor, rows: number, cols: number)
 }
 
 export function resolveBroadcast(owner: TensorOwner, x: Tensor, v: Tensor, out: Tensor, opts: BroadcastOptions): Required<BroadcastOptions> {
-  for (const [n, t] of [['x', x], ['v', v], ['out', out]] as const) checkTensor(n, t, owner, 'f32');
+  for (const [n, t] of [['x', x], ['v', v], ['out', out]] as const) checkTensor(n, t, owner, 'f32', n === 'out');
   const { rows, cols } = checkRows(opts);
   const op = opts.op;
   if (op !== 'add' && op !== 'mul') throw new ArgumentError('opts.op', "'add' or 'mul'", op);
@@ -209,7 +220,7 @@ export function resolveBroadcast(owner: TensorOwner, x: Tensor, v: Tensor, out: 
 }
 
 export function resolveSoftmaxXent(owner: TensorOwner, logits: Tensor, targets: Tensor, grad: Tensor, loss: Tensor, opts: RowsOptions): RowsOptions {
-  for (const [n, t] of [['logits', logits], ['targets', targets], ['grad', grad], ['loss', loss]] as const) checkTensor(n, t, owner, 'f32');
+  for (const [n, t] of [['logits', logits], ['targets', targets], ['grad', grad], ['loss', loss]] as const) checkTensor(n, t, owner, 'f32', n === 'grad' || n === 'loss');
   const r = checkRows(opts);
   checkMatrix('logits', logits, r.rows, r.cols);
   checkMatrix('targets', targets, r.rows, r.cols);
@@ -221,7 +232,7 @@ export function resolveSoftmaxXent(owner: TensorOwner, logits: Tensor, targets: 
 export function resolveGatherRows(owner: TensorOwner, src: Tensor, index: Tensor, dst: Tensor, opts: RowsOptions): RowsOptions & { srcRows: number } {
   checkTensor('src', src, owner);
   checkTensor('index', index, owner, 'u32');
-  checkTensor('dst', dst, owner);
+  checkTensor('dst', dst, owner, undefined, true);
   if (src.dtype !== dst.dtype) throw new ArgumentError('dst', `a ${src.dtype} tensor like src`, `a ${dst.dtype} tensor`);
   const r = checkRows(opts);
   checkMatrix('index', index, r.rows, 1);

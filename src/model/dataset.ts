@@ -42,8 +42,8 @@ export class DeviceDataset {
     this.name = host.name ?? 'data';
     this.labels = host.labels ? Int32Array.from(host.labels) : null;
     this.targetsAreDistributions = rowsAreDistributions(host.y, host.n, host.outDim);
-    this.x = kernels.fromArray(host.x.length === host.n * host.inDim ? host.x : host.x.subarray(0, host.n * host.inDim));
-    this.y = kernels.fromArray(host.y.length === host.n * host.outDim ? host.y : host.y.subarray(0, host.n * host.outDim));
+    this.x = kernels.fromArray(host.x.length === host.n * host.inDim ? host.x : host.x.subarray(0, host.n * host.inDim), { readOnly: true });
+    this.y = kernels.fromArray(host.y.length === host.n * host.outDim ? host.y : host.y.subarray(0, host.n * host.outDim), { readOnly: true });
   }
 
   /** True once disposed. */

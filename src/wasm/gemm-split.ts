@@ -17,6 +17,9 @@ export interface GemmPart {
   a: number;
   b: number;
   c: number;
+  /** The part's first row and column of the whole call's C (where its prepacked panels start). */
+  row0: number;
+  col0: number;
 }
 
 export interface GemmCall {
@@ -29,7 +32,7 @@ export interface GemmCall {
 
 /** Cuts `g` into non-empty chunks for `threads` threads (one chunk: run it on the caller). */
 export function splitGemm(g: GemmCall, threads: number, tileRows: number, tileCols: number): GemmPart[] {
-  const whole: GemmPart = { m: g.m, n: g.n, batch: g.batch, a: g.a, b: g.b, c: g.c };
+  const whole: GemmPart = { m: g.m, n: g.n, batch: g.batch, a: g.a, b: g.b, c: g.c, row0: 0, col0: 0 };
   if (threads <= 1 || g.m * g.n * g.k * g.batch < THREAD_MIN_WORK) return [whole];
   const parts: GemmPart[] = [];
   const chunks = threads * CHUNKS_PER_THREAD;
@@ -42,7 +45,7 @@ export function splitGemm(g: GemmCall, threads: number, tileRows: number, tileCo
   const byBatch = g.batch >= chunks || (g.batch >= threads && g.batch % threads === 0);
   if (byBatch && !(sharedB && colsFit && aRows < g.n)) {
     for (const [lo, hi] of ranges(g.batch, Math.min(chunks, g.batch), 1)) {
-      parts.push({ m: g.m, n: g.n, batch: hi - lo, a: g.a + 4 * lo * g.strideA, b: g.b + 4 * lo * g.strideB, c: g.c + 4 * lo * g.strideC });
+      parts.push({ m: g.m, n: g.n, batch: hi - lo, a: g.a + 4 * lo * g.strideA, b: g.b + 4 * lo * g.strideB, c: g.c + 4 * lo * g.strideC, row0: 0, col0: 0 });
     }
     return parts;
   }
@@ -52,11 +55,11 @@ export function splitGemm(g: GemmCall, threads: number, tileRows: number, tileCo
   // the W1 layer-0 weight gradient, m 50 × n 784 × k 10,000, four copies of a 31 MB packed B.)
   if (aRows >= g.n ? rowsFit || !colsFit : rowsFit && !colsFit) {
     for (const [lo, hi] of ranges(g.m, chunks, tileRows)) {
-      parts.push({ m: hi - lo, n: g.n, batch: g.batch, a: g.a + 4 * (g.transA ? lo : lo * g.lda), b: g.b, c: g.c + 4 * lo * g.ldc });
+      parts.push({ m: hi - lo, n: g.n, batch: g.batch, a: g.a + 4 * (g.transA ? lo : lo * g.lda), b: g.b, c: g.c + 4 * lo * g.ldc, row0: lo, col0: 0 });
     }
   } else {
     for (const [lo, hi] of ranges(g.n, chunks, tileCols)) {
-      parts.push({ m: g.m, n: hi - lo, batch: g.batch, a: g.a, b: g.b + 4 * (g.transB ? lo * g.ldb : lo), c: g.c + 4 * lo });
+      parts.push({ m: g.m, n: hi - lo, batch: g.batch, a: g.a, b: g.b + 4 * (g.transB ? lo * g.ldb : lo), c: g.c + 4 * lo, row0: 0, col0: lo });
     }
   }
   return parts;

@@ -3,6 +3,8 @@ import type { DType, Tensor } from '../backend/backend.js';
 
 export class WasmTensor implements Tensor {
   readonly backend = 'wasm' as const;
+  /** Set once by fromArray's readOnly option, before the tensor is handed out (Tensor.readOnly). */
+  readOnly = false;
   #disposed = false;
 
   /** @internal Byte offset of element 0 in linear memory; only the owning backend uses it. */

@@ -26,8 +26,8 @@
  */
 const SEQ = 0, DONE = 1, FN = 2, NARGS = 3, STATUS = 4, CLAIM = 5, NSLOTS = 6, NCHUNKS = 7, COUNTER = 8;
 const VALUES = 64;
-/** Room for a gemm job of 64 threads: 18 arguments + 6 slots + 2 chunks × 64 threads × 6 values. */
-const MAX_VALUES = 1024;
+/** Room for a gemm job of 64 threads: 20 arguments + 8 slots + 2 chunks × 64 threads × 8 values (1,052). */
+const MAX_VALUES = 2048;
 export const CONTROL_BYTES = VALUES + 8 * MAX_VALUES;
 /** Bytes of the shared chunk counter block. */
 export const COUNTER_BYTES = 64;
@@ -52,7 +52,7 @@ function workerProgram(): void {
     }
     const fns = (msg.names as string[]).map((n) => exports[n]);
     const i32 = new Int32Array(msg.memory.buffer, msg.control, 16);
-    const f64 = new Float64Array(msg.memory.buffer, msg.control + 64, 1024);
+    const f64 = new Float64Array(msg.memory.buffer, msg.control + 64, 2048); // MAX_VALUES
     // Read the sequence number before announcing readiness: the first job may be posted the
     // moment 'ready' arrives, and must not be mistaken for the starting state.
     let seen = Atomics.load(i32, 0);

@@ -78,6 +78,8 @@ export type Kernels = {
   gemmScratchBytes(): number;
   gemmTileRows(): number;
   gemmTileCols(): number;
+  gemmPackPanelBytes(role: number, k: number): number;
+  gemmPack(role: number, src: number, ld: number, trans: number, rows: number, k: number, dst: number): void;
 } & Readonly<Record<WasmKernelName, (...args: number[]) => void>>;
 
 /** Maximum pages a shared memory may declare (the builds' --maximumMemory). */

@@ -5,16 +5,17 @@
  * `flush` return promises only to match the Backend interface.
  */
 import type {
-  Activation, Backend, BackendInfo, BroadcastOptions, DType, GemmOptions, MaskOptions, ReduceOp, RowsOptions, Tensor,
+  Activation, Backend, BackendInfo, BroadcastOptions, DType, FromArrayOptions, GemmOptions, MaskOptions, ReduceOp, RowsOptions, Tensor,
 } from '../backend/backend.js';
 import { ACTIVATION_CODES, BROADCAST_CODES, REDUCE_CODES } from '../backend/kernel-declarations.js';
 import {
-  checkActivation, checkCreate, checkFromArray, checkRange, checkReduceOp, checkSameSize, checkTensor, checkWriteData, resolveCopy, derivativeOrder,
+  checkActivation, checkCreate, checkFromArray, checkFromArrayOptions, checkRange, checkReduceOp, checkSameSize, checkTensor, checkWriteData, resolveCopy, derivativeOrder,
   destroyedError, isDisposedOf, resolveBroadcast, resolveGatherRows, resolveGemm, resolveMask, resolveSoftmaxXent,
 } from '../backend/tensor-checks.js';
 import { checkFinite, checkInt } from '../backend/validate.js';
 import { ArgumentError } from '../errors.js';
 import { Allocator } from './allocator.js';
+import { GemmPacks, ROLE_A, ROLE_B, type Packed } from './gemm-packs.js';
 import { splitGemm, type GemmPart } from './gemm-split.js';
 import { WasmTensor } from './tensor.js';
 import { argSlots, callExport, wasmArgs } from './wasm-args.js';
@@ -33,7 +34,7 @@ export interface WasmBackendOptions {
 }
 
 /** The gemm arguments a thread-pool chunk overrides, and the slot of each thread's scratch. */
-const GEMM_CHUNK = ['m', 'n', 'batch', 'a', 'b', 'c'] as const;
+const GEMM_CHUNK = ['m', 'n', 'batch', 'a', 'b', 'c', 'packA', 'packB'] as const;
 const GEMM_CHUNK_SLOTS = argSlots('gemm', GEMM_CHUNK);
 const GEMM_SCRATCH_SLOT = argSlots('gemm', ['scratch'])[0]!;
 /** Most threads a backend runs (the thread pool's job block holds a gemm split for 64). */
@@ -119,6 +120,7 @@ class WasmBackend implements Backend {
   private readonly tileCols: number;
   private readonly scratchBytes: number;
   private readonly threads: number;
+  private readonly packs: GemmPacks;
 
   constructor(
     private readonly variant: Variant,
@@ -131,6 +133,7 @@ class WasmBackend implements Backend {
     this.tileRows = k.gemmTileRows();
     this.tileCols = k.gemmTileCols();
     this.scratchBytes = k.gemmScratchBytes();
+    this.packs = new GemmPacks(k, alloc, [this.tileRows, this.tileCols]);
     const simdName = variant.simd === 'relaxed' ? 'relaxed-SIMD' : variant.simd === 'simd' ? 'SIMD' : 'scalar';
     const support = supportedSimd();
     this.info = {
@@ -151,9 +154,9 @@ class WasmBackend implements Backend {
   // ---- tensors -------------------------------------------------------------------------------
 
   /** `t` checked as a live tensor of this backend (the shared checks: only ours have this owner). */
-  private own(name: string, t: unknown, dtype?: DType): WasmTensor {
+  private own(name: string, t: unknown, dtype?: DType, written = false): WasmTensor {
     this.alive();
-    return checkTensor(name, t, this, dtype) as WasmTensor;
+    return checkTensor(name, t, this, dtype, written) as WasmTensor;
   }
 
   private alive(): void {
@@ -170,16 +173,18 @@ class WasmBackend implements Backend {
     return t;
   }
 
-  fromArray(data: Float32Array | Uint32Array): Tensor {
+  fromArray(data: Float32Array | Uint32Array, options?: FromArrayOptions): Tensor {
     this.alive();
     const dtype = checkFromArray(data);
+    const readOnly = checkFromArrayOptions(options);
     const t = this.create(data.length, dtype) as WasmTensor;
     this.view(dtype).set(data, t.ptr >>> 2);
+    t.readOnly = readOnly;
     return t;
   }
 
   write(t: Tensor, data: Float32Array | Uint32Array, offset = 0): void {
-    const wt = this.own('t', t);
+    const wt = this.own('t', t, undefined, true);
     checkWriteData(wt, data);
     checkRange('t', wt, offset, data.length);
     this.view(wt.dtype).set(data, (wt.ptr >>> 2) + offset);
@@ -203,7 +208,7 @@ class WasmBackend implements Backend {
   }
 
   fill(t: Tensor, value: number): void {
-    const wt = this.own('t', t);
+    const wt = this.own('t', t, undefined, true);
     if (wt.dtype === 'u32') checkInt('value', value, 0, 0xffffffff);
     else if (typeof value !== 'number') throw new ArgumentError('value', 'a number', value);
     const start = wt.ptr >>> 2;
@@ -215,6 +220,7 @@ class WasmBackend implements Backend {
     const wt = this.own('t', t);
     wt.markDisposed();
     this.live.delete(wt);
+    this.packs.release(wt);
     this.alloc.release(wt.ptr);
   }
 
@@ -236,19 +242,31 @@ class WasmBackend implements Backend {
       strideA: r.strideA, strideB: r.strideB, strideC: r.strideC,
     };
     const alpha = Math.fround(r.alpha), beta = Math.fround(r.beta);
-    const parts = this.pool ? splitGemm(g, this.threads, this.tileRows, this.tileCols) : [{ m: g.m, n: g.n, batch: g.batch, a: g.a, b: g.b, c: g.c }];
+    // A read-only operand shared by every entry is read from its packed panels (gemm-packs.ts);
+    // not for a vector (m or n = 1: the gemm's unpacked matrix-vector paths).
+    const vector = g.m === 1 || g.n === 1;
+    const pA = ta.readOnly && !vector && (g.batch === 1 || g.strideA === 0)
+      ? this.packs.get(ta, { role: ROLE_A, ptr: g.a, ld: g.lda, trans: g.transA, rows: g.m, k: g.k }) : null;
+    const pB = tb.readOnly && !vector && (g.batch === 1 || g.strideB === 0)
+      ? this.packs.get(tb, { role: ROLE_B, ptr: g.b, ld: g.ldb, trans: g.transB, rows: g.n, k: g.k }) : null;
+    const panel = (p: Packed | null, first: number) => (p ? p.ptr + (first / p.width) * p.panelBytes : 0);
+    const parts = this.pool ? splitGemm(g, this.threads, this.tileRows, this.tileCols) : [{ m: g.m, n: g.n, batch: g.batch, a: g.a, b: g.b, c: g.c, row0: 0, col0: 0 }];
     // Object literals, never spreads: a spread object is slow to read (see wasm-args.ts).
     const whole = (p: GemmPart, scratch: number) => ({
       m: p.m, n: p.n, k: g.k, a: p.a, lda: g.lda, transA: +g.transA, b: p.b, ldb: g.ldb, transB: +g.transB, c: p.c, ldc: g.ldc,
       alpha, beta, batch: p.batch, strideA: g.strideA, strideB: g.strideB, strideC: g.strideC, scratch,
+      packA: panel(pA, p.row0), packB: panel(pB, p.col0),
     });
     if (parts.length === 1) {
       callExport('gemm', this.k.gemm, whole(parts[0]!, this.scratchFor(1)[0]!));
       return;
     }
     const table: number[] = [];
-    for (const p of parts) for (const name of GEMM_CHUNK) table.push(p[name]);
-    this.pool!.run('gemm', wasmArgs('gemm', whole(g, 0)), GEMM_CHUNK_SLOTS, table, GEMM_SCRATCH_SLOT, this.scratchFor(this.threads), this.k);
+    for (const p of parts) {
+      const chunk = { m: p.m, n: p.n, batch: p.batch, a: p.a, b: p.b, c: p.c, packA: panel(pA, p.row0), packB: panel(pB, p.col0) };
+      for (const name of GEMM_CHUNK) table.push(chunk[name]);
+    }
+    this.pool!.run('gemm', wasmArgs('gemm', whole({ ...g, row0: 0, col0: 0 }, 0)), GEMM_CHUNK_SLOTS, table, GEMM_SCRATCH_SLOT, this.scratchFor(this.threads), this.k);
   }
 
   /** Per-thread packing buffers, allocated on first use. */
@@ -258,7 +276,7 @@ class WasmBackend implements Backend {
   }
 
   activation(x: Tensor, y: Tensor, kind: Activation, derivative: boolean | 0 | 1 | 2 = false): void {
-    const tx = this.own('x', x, 'f32'), ty = this.own('y', y, 'f32');
+    const tx = this.own('x', x, 'f32'), ty = this.own('y', y, 'f32', true);
     checkActivation(kind);
     const order = derivativeOrder(derivative);
     checkSameSize('x', tx, 'y', ty);
@@ -287,19 +305,19 @@ class WasmBackend implements Backend {
 
   axpy(alpha: number, x: Tensor, y: Tensor): void {
     checkFinite('alpha', alpha);
-    const tx = this.own('x', x, 'f32'), ty = this.own('y', y, 'f32');
+    const tx = this.own('x', x, 'f32'), ty = this.own('y', y, 'f32', true);
     checkSameSize('x', tx, 'y', ty);
     callExport('axpy', this.k.axpy, { alpha, x: tx.ptr, y: ty.ptr, n: tx.size });
   }
 
   scale(alpha: number, x: Tensor): void {
     checkFinite('alpha', alpha);
-    const tx = this.own('x', x, 'f32');
+    const tx = this.own('x', x, 'f32', true);
     callExport('scale', this.k.scale, { alpha, x: tx.ptr, n: tx.size });
   }
 
   mul(x: Tensor, y: Tensor, out: Tensor): void {
-    const tx = this.own('x', x, 'f32'), ty = this.own('y', y, 'f32'), to = this.own('out', out, 'f32');
+    const tx = this.own('x', x, 'f32'), ty = this.own('y', y, 'f32'), to = this.own('out', out, 'f32', true);
     checkSameSize('x', tx, 'y', ty);
     checkSameSize('x', tx, 'out', to);
     const args = { x: tx.ptr, y: ty.ptr, out: to.ptr, n: tx.size };
@@ -321,7 +339,7 @@ class WasmBackend implements Backend {
       checkSameSize('x', tx, 'y', ty);
       yPtr = ty.ptr;
     }
-    const to = this.own('out', out, 'f32');
+    const to = this.own('out', out, 'f32', true);
     checkRange('out', to, outOffset, 1);
     callExport('reduce', this.k.reduce, { op: REDUCE_CODES[op], x: tx.ptr, y: yPtr, n: tx.size, out: to.ptr + 4 * outOffset });
   }

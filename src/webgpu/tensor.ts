@@ -12,6 +12,8 @@ export function bufferBytes(size: number): number {
 
 export class WebGPUTensor implements Tensor {
   readonly backend = 'webgpu' as const;
+  /** Set once by fromArray's readOnly option, before the tensor is handed out (Tensor.readOnly). */
+  readOnly = false;
   private isDisposed = false;
 
   constructor(

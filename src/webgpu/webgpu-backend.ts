@@ -4,12 +4,12 @@
  * Every method validates with src/backend/validate.ts, so messages match the WASM backend.
  */
 import type {
-  Activation, Backend, BackendInfo, BroadcastOptions, DType, GemmOptions, MaskOptions, ReduceOp, RowsOptions, Tensor,
+  Activation, Backend, BackendInfo, BroadcastOptions, DType, FromArrayOptions, GemmOptions, MaskOptions, ReduceOp, RowsOptions, Tensor,
 } from '../backend/backend.js';
 import { ACTIVATIONS } from '../backend/backend.js';
 import { ACTIVATION_CODES, type ParamValues } from '../backend/kernel-declarations.js';
 import {
-  checkActivation, checkCreate, checkFromArray, checkRange, checkReduceOp, checkSameSize, checkTensor, checkWriteData, resolveCopy, derivativeOrder,
+  checkActivation, checkCreate, checkFromArray, checkFromArrayOptions, checkRange, checkReduceOp, checkSameSize, checkTensor, checkWriteData, resolveCopy, derivativeOrder,
   destroyedError, isDisposedOf, resolveBroadcast, resolveGatherRows, resolveGemm, resolveMask, resolveSoftmaxXent, type ResolvedGemm,
 } from '../backend/tensor-checks.js';
 import { checkFinite, checkInt } from '../backend/validate.js';
@@ -141,8 +141,8 @@ export class WebGPUBackend implements Backend {
   }
 
   /** `t` checked as a live tensor of this backend (the shared checks: only ours have this owner). */
-  private tensor(name: string, t: unknown, dtype?: DType): WebGPUTensor {
-    return checkTensor(name, t, this, dtype) as WebGPUTensor;
+  private tensor(name: string, t: unknown, dtype?: DType, written = false): WebGPUTensor {
+    return checkTensor(name, t, this, dtype, written) as WebGPUTensor;
   }
 
   private throwGpuErrors(): void {
@@ -194,16 +194,19 @@ export class WebGPUBackend implements Backend {
     return this.newTensor(r.size, r.dtype); // WebGPU buffers start zeroed
   }
 
-  fromArray(data: Float32Array | Uint32Array): Tensor {
+  fromArray(data: Float32Array | Uint32Array, options?: FromArrayOptions): Tensor {
     this.alive();
     const dtype = checkFromArray(data);
+    const readOnly = checkFromArrayOptions(options);
     this.checkFits('data.length', data.length);
-    return this.newTensor(data.length, dtype, data);
+    const t = this.newTensor(data.length, dtype, data);
+    t.readOnly = readOnly;
+    return t;
   }
 
   write(t: Tensor, data: Float32Array | Uint32Array, offset = 0): void {
     this.begin();
-    const tensor = this.tensor('t', t);
+    const tensor = this.tensor('t', t, undefined, true);
     checkWriteData(tensor, data);
     checkRange('t', tensor, offset, data.length);
     this.rec.upload(data, tensor.buffer, offset * 4);
@@ -256,7 +259,7 @@ export class WebGPUBackend implements Backend {
 
   fill(t: Tensor, value: number): void {
     this.begin();
-    const tensor = this.tensor('t', t);
+    const tensor = this.tensor('t', t, undefined, true);
     let bits: number;
     if (tensor.dtype === 'u32') bits = checkInt('value', value, 0, U32_MAX);
     else {
@@ -398,7 +401,7 @@ export class WebGPUBackend implements Backend {
   activation(x: Tensor, y: Tensor, kind: Activation, derivative: boolean | 0 | 1 | 2 = false): void {
     this.begin();
     const X = this.tensor('x', x, 'f32');
-    const Y = this.tensor('y', y, 'f32');
+    const Y = this.tensor('y', y, 'f32', true);
     checkActivation(kind);
     const order = derivativeOrder(derivative);
     checkSameSize('x', X, 'y', Y);
@@ -412,7 +415,7 @@ export class WebGPUBackend implements Backend {
     this.begin();
     checkFinite('alpha', alpha);
     const X = this.tensor('x', x, 'f32');
-    const Y = this.tensor('y', y, 'f32');
+    const Y = this.tensor('y', y, 'f32', true);
     checkSameSize('x', X, 'y', Y);
     const inplace = X === Y;
     this.elementwise('axpy', { INPLACE: inplace }, X.size, Math.fround(alpha), inplace ? [Y.buffer] : [X.buffer, Y.buffer]);
@@ -421,7 +424,7 @@ export class WebGPUBackend implements Backend {
   scale(alpha: number, x: Tensor): void {
     this.begin();
     checkFinite('alpha', alpha);
-    const X = this.tensor('x', x, 'f32');
+    const X = this.tensor('x', x, 'f32', true);
     this.elementwise('scale', {}, X.size, Math.fround(alpha), [X.buffer]);
   }
 
@@ -429,7 +432,7 @@ export class WebGPUBackend implements Backend {
     this.begin();
     const X = this.tensor('x', x, 'f32');
     const Y = this.tensor('y', y, 'f32');
-    const O = this.tensor('out', out, 'f32');
+    const O = this.tensor('out', out, 'f32', true);
     checkSameSize('x', X, 'y', Y);
     checkSameSize('x', X, 'out', O);
     const ox = O === X;
@@ -448,7 +451,7 @@ export class WebGPUBackend implements Backend {
       Y = this.tensor('y', y, 'f32');
       checkSameSize('x', X, 'y', Y);
     }
-    const O = this.tensor('out', out, 'f32');
+    const O = this.tensor('out', out, 'f32', true);
     checkRange('out', O, outOffset, 1);
     const n = X.size, lim = this.limits;
     // Fewer groups only where the caps demand it (that changes the summation order).

@@ -25,7 +25,7 @@
  * Micro-kernel: SIMD builds use 4 × 8 (8 f32x4 accumulators, two B vectors, one broadcast A value
  * and a product temporary: V8's register allocator keeps all of them in the 16 x86-64 vector
  * registers; 5 × 8, 6 × 8, 8 × 8, 3 × 16, 4 × 12 and k-unrolled forms measured slower, from
- * spills). Edge panels at most 4 wide use a 4 × 4 kernel. Relaxed-SIMD builds use
+ * spills). Edge panels at most 4 wide use a 4 × 4 kernel (over the list, too, where one is taken). Relaxed-SIMD builds use
  * f32x4.relaxed_madd (a fused multiply-add where the hardware has one). Scalar builds use 4 × 4
  * (MR = NR = 4). Packing transposes 4 × 4 blocks in registers where a panel's rows are strided.
  *
@@ -592,7 +592,10 @@ function macro(
         // Edge tile: full-size product into the tile buffer, then the valid part into C.
         // A panel at most 4 wide needs only the half-width SIMD kernel.
         if (ASC_FEATURE_SIMD) {
-          if (nr <= 4) kernelSimdHalf(kc, pa, pb, tile, <usize>NR << 2);
+          if (nr <= 4) {
+            if (list) kernelSimdHalfList(list, pa, pb, tile, <usize>NR << 2);
+            else kernelSimdHalf(kc, pa, pb, tile, <usize>NR << 2);
+          }
           else if (list) kernelSimdList(list, pa, pb, tile, <usize>NR << 2, 1, 0);
           else kernelSimd(kc, pa, pb, tile, <usize>NR << 2, 1, 0);
         } else kernelScalar(kc, pa, pb, tile, <usize>NR << 2, 1, 0);
@@ -694,6 +697,25 @@ function kernelSimdHalf(kc: i32, pa: usize, pb: usize, c: usize, ldcb: usize): v
     c3 = madd(v128.load32_splat(pa, 12), b0, c3);
     pa += 16;
     pb += 32;
+  }
+  v128.store(c, c0);
+  v128.store(c + ldcb, c1);
+  v128.store(c + 2 * ldcb, c2);
+  v128.store(c + 3 * ldcb, c3);
+}
+
+/** kernelSimdHalf over the k steps listed at `list`, as kernelSimdList is to kernelSimd. */
+function kernelSimdHalfList(list: usize, pa: usize, pb: usize, c: usize, ldcb: usize): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  const end = list + 4 + <usize>load<i32>(list);
+  for (let q = list + 4; q < end; q++) {
+    const p = <usize>load<u8>(q);
+    const a = pa + (p << 4);
+    const b0 = v128.load(pb + (p << 5));
+    c0 = madd(v128.load32_splat(a), b0, c0);
+    c1 = madd(v128.load32_splat(a, 4), b0, c1);
+    c2 = madd(v128.load32_splat(a, 8), b0, c2);
+    c3 = madd(v128.load32_splat(a, 12), b0, c3);
   }
   v128.store(c, c0);
   v128.store(c + ldcb, c1);

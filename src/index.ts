@@ -23,7 +23,7 @@ export { createEngine, Engine } from './engine.js';
 export type { EngineOptions, EngineBackendInfo } from './engine.js';
 export type { DeviceLimitCaps } from './webgpu/limits.js';
 export type {
-  Backend, BackendInfo, BackendName, Tensor, DType, Activation, ReduceOp, GemmOptions, MaskOptions,
+  Backend, BackendInfo, BackendName, Tensor, DType, Activation, ReduceOp, GemmOptions, FromArrayOptions, MaskOptions,
 } from './backend/backend.js';
 export type { BackendRequest } from './backend/engine-options.js';
 export { ACTIVATIONS, REDUCE_OPS } from './backend/backend.js';

@@ -8,7 +8,8 @@
  *   op(B)(p, j) = transB ? B[j·ldb + p] : B[p·ldb + j]      (p < k, j < n)
  *   C(i, j)     = C[i·ldc + j]
  * Batch entry t starts strideA/strideB/strideC elements after entry t-1 (0 broadcasts; a
- * broadcast B is packed once per block for all entries).
+ * broadcast B is packed once per block for all entries, and each block of a broadcast A meets the
+ * B blocks of many entries while it is in cache).
  *
  * Algorithm (the classic BLIS/GotoBLAS structure):
  *   for each column block of C (nc ≤ NC):
@@ -149,6 +150,12 @@ export function gemm(
     gemmBatch(m, n, k, a, lda, transA != 0, b, ldb, transB != 0, c, ldc, alpha, beta, batch, strideA, strideC, scratch, pa, pb);
     return;
   }
+  // One A for every entry (the data x under several weight matrices: a lone HVP's forward and
+  // R-forward products, SME paths' forward passes): gemmSharedA.
+  if (ASC_FEATURE_SIMD && strideA == 0 && batch > 1 && n <= NC && strideC >= (m - 1) * ldc + n) {
+    gemmSharedA(m, n, k, a, lda, transA != 0, b, ldb, transB != 0, c, ldc, alpha, beta, batch, strideB, strideC, scratch, pa);
+    return;
+  }
   for (let t = 0; t < batch; t++) {
     gemmBatch(
       m, n, k,
@@ -188,40 +195,101 @@ function gemmBatch(
       const kc = min(kcb, k - pc);
       const bt: f32 = pc == 0 ? beta : 1;
       // Where op(B)'s block and its lists are, and the bytes from one panel (or list) to the next.
-      let bData = bp, bList = bl, bStep = <usize>(kc * NR) << 2, blStep = LIST_BYTES;
-      if (packB) {
-        const base = packB + <usize>(jc / NR) * bPanel;
-        bData = base + (<usize>(pc * NR) << 2);
-        bList = base + (<usize>(k * NR) << 2) + <usize>(pc / kcb) * LIST_BYTES;
-        bStep = blStep = bPanel;
-      } else {
-        if (transB) packBT(b, ldb, pc, jc, kc, nc, bp);
-        else packBN(b, ldb, pc, jc, kc, nc, bp);
-        if (ASC_FEATURE_SIMD) listNonzero(bp, kc, nc, NR, bl);
-      }
+      if (!packB) packBBlock(b, ldb, transB, pc, jc, kc, nc, bp, bl);
+      const bData = packB ? packedData(packB, bPanel, NR, jc, pc) : bp;
+      const bList = packB ? packedLists(packB, bPanel, NR, jc, k, pc, kcb) : bl;
+      const bStep = packB ? bPanel : <usize>(kc * NR) << 2, blStep = packB ? bPanel : LIST_BYTES;
       for (let t = 0; t < batch; t++) {
         const at = a + (<usize>t * <usize>strideA << 2), ct = c + (<usize>t * <usize>strideC << 2);
         for (let ic = 0; ic < m; ic += mcb) {
           const mc = min(mcb, m - ic);
-          let aData = ap, aList = al, aStep = <usize>(kc * MR) << 2, alStep = LIST_BYTES;
-          if (packA) {
-            const base = packA + <usize>(ic / MR) * aPanel;
-            aData = base + (<usize>(pc * MR) << 2);
-            aList = base + (<usize>(k * MR) << 2) + <usize>(pc / kcb) * LIST_BYTES;
-            aStep = alStep = aPanel;
-          } else {
-            if (transA) packAT(at, lda, ic, pc, mc, kc, ap);
-            else packAN(at, lda, ic, pc, mc, kc, ap);
-            if (ASC_FEATURE_SIMD) listNonzero(ap, kc, mc, MR, al);
-          }
+          if (!packA) packABlock(at, lda, transA, ic, pc, mc, kc, ap, al);
           macro(
-            mc, nc, kc, aData, aStep, bData, bStep, ct + ((<usize>ic * <usize>ldc + <usize>jc) << 2), ldc, alpha, bt, tile,
-            aList, alStep, bList, blStep,
+            mc, nc, kc,
+            packA ? packedData(packA, aPanel, MR, ic, pc) : ap, packA ? aPanel : <usize>(kc * MR) << 2,
+            bData, bStep, ct + ((<usize>ic * <usize>ldc + <usize>jc) << 2), ldc, alpha, bt, tile,
+            packA ? packedLists(packA, aPanel, MR, ic, k, pc, kcb) : al, packA ? aPanel : LIST_BYTES, bList, blStep,
           );
         }
       }
     }
   }
+}
+
+/**
+ * C[t] = alpha·op(A)·op(B[t]) + beta·C[t] for t < batch, with one A (SIMD builds; n ≤ NC): each
+ * block of op(A) is packed (or found prepacked) once and meets the blocks of B of up to NC/n
+ * entries while it is in cache, where entry-by-entry calls would stream A once per entry. Per
+ * entry the blocks, kernels and order are gemmBatch's, so are the results.
+ */
+function gemmSharedA(
+  m: i32, n: i32, k: i32,
+  a: usize, lda: i32, transA: bool,
+  b: usize, ldb: i32, transB: bool,
+  c: usize, ldc: i32,
+  alpha: f32, beta: f32, batch: i32, strideB: i32, strideC: i32, scratch: usize, packA: usize,
+): void {
+  const bp = scratch;
+  const ap = scratch + BP_BYTES;
+  const tile = ap + AP_BYTES;
+  const bl = tile + TILE_BYTES;
+  const al = bl + BL_BYTES;
+  const kcb = balanced(k, KC, 1);
+  const mcb = balanced(m, MC, MR);
+  const aPanel = panelBytes(MR, k);
+  const panels = ceilDiv(n, NR);
+  const group = NC / NR / panels;
+  for (let t0 = 0; t0 < batch; t0 += group) {
+    const entries = min(group, batch - t0);
+    for (let pc = 0; pc < k; pc += kcb) {
+      const kc = min(kcb, k - pc);
+      const bt: f32 = pc == 0 ? beta : 1;
+      // Entry t's block of B and its lists, one after another.
+      const bBytes = <usize>(panels * kc * NR) << 2, lBytes = <usize>panels * LIST_BYTES;
+      for (let t = 0; t < entries; t++) {
+        packBBlock(b + (<usize>(t0 + t) * <usize>strideB << 2), ldb, transB, pc, 0, kc, n, bp + <usize>t * bBytes, bl + <usize>t * lBytes);
+      }
+      for (let ic = 0; ic < m; ic += mcb) {
+        const mc = min(mcb, m - ic);
+        if (!packA) packABlock(a, lda, transA, ic, pc, mc, kc, ap, al);
+        const aData = packA ? packedData(packA, aPanel, MR, ic, pc) : ap;
+        const aList = packA ? packedLists(packA, aPanel, MR, ic, k, pc, kcb) : al;
+        const aStep = packA ? aPanel : <usize>(kc * MR) << 2, alStep = packA ? aPanel : LIST_BYTES;
+        for (let t = 0; t < entries; t++) {
+          const ct = c + ((<usize>(t0 + t) * <usize>strideC + <usize>ic * <usize>ldc) << 2);
+          macro(mc, n, kc, aData, aStep, bp + <usize>t * bBytes, <usize>(kc * NR) << 2, ct, ldc, alpha, bt, tile, aList, alStep, bl + <usize>t * lBytes, LIST_BYTES);
+        }
+      }
+    }
+  }
+}
+
+/** Packs block (rows ic…, steps pc…) of op(A) into ap, and lists its panels' nonzero steps at al. */
+// @ts-ignore: decorator
+@inline function packABlock(a: usize, lda: i32, transA: bool, ic: i32, pc: i32, mc: i32, kc: i32, ap: usize, al: usize): void {
+  if (transA) packAT(a, lda, ic, pc, mc, kc, ap);
+  else packAN(a, lda, ic, pc, mc, kc, ap);
+  if (ASC_FEATURE_SIMD) listNonzero(ap, kc, mc, MR, al);
+}
+
+/** Packs block (steps pc…, columns jc…) of op(B) into bp, and lists its panels' nonzero steps at bl. */
+// @ts-ignore: decorator
+@inline function packBBlock(b: usize, ldb: i32, transB: bool, pc: i32, jc: i32, kc: i32, nc: i32, bp: usize, bl: usize): void {
+  if (transB) packBT(b, ldb, pc, jc, kc, nc, bp);
+  else packBN(b, ldb, pc, jc, kc, nc, bp);
+  if (ASC_FEATURE_SIMD) listNonzero(bp, kc, nc, NR, bl);
+}
+
+/** In an operand prepacked by gemmPack: the first byte of the block of panels from row (or column) i0, steps from pc. */
+// @ts-ignore: decorator
+@inline function packedData(pack: usize, panel: usize, width: i32, i0: i32, pc: i32): usize {
+  return pack + <usize>(i0 / width) * panel + (<usize>(pc * width) << 2);
+}
+
+/** … and the list of that block's first panel (the next panel's is `panel` bytes on). */
+// @ts-ignore: decorator
+@inline function packedLists(pack: usize, panel: usize, width: i32, i0: i32, k: i32, pc: i32, kcb: i32): usize {
+  return pack + <usize>(i0 / width) * panel + (<usize>(k * width) << 2) + <usize>(pc / kcb) * LIST_BYTES;
 }
 
 /**

@@ -3,6 +3,8 @@
  * build computes (the same k blocks and, per element, the same products added in the same order;
  * the dense SIMD and scalar builds agree to the bit, checked here too). For finite operands each
  * must give those sums' bits:
+ *   - one A for a batch of B's (stride 0: x under several weight matrices), each block of A
+ *     meeting every entry's B while in cache, more entries than one pass holds included;
  *   - zero steps: a tile skips the k steps where its A panel (4 values) or its B panel (8 values)
  *     is all zero, when that skips at least a quarter of them. Operands with 2 of 3 steps zero in
  *     every panel: the data x as op(A) (x·Wᵀ, a forward pass) and as op(B) (δᵀ·x, a weight
@@ -38,6 +40,8 @@ function cases(): Case[] {
     { label: 'x·Wᵀ (A sparse, 2 k blocks)', o: { m, n, k, transB: true }, a: xA, b: randomF32(n * k, 3), c: new Float32Array(m * n) },
     { label: 'δᵀ·x (B sparse, 3 k blocks), α 0.5, β −1', o: { m: mm, n: nn, k: kk, transA: true, alpha: 0.5, beta: -1 }, a: randomF32(kk * mm, 4), b: xB, c: randomF32(mm * nn, 5) },
     { label: 'batch 3 of δᵀ·x over one x (stride 0)', o: { m: mm, n: nn, k: kk, transA: true, batch: 3, strideB: 0 }, a: randomF32(3 * kk * mm, 6), b: xB, c: new Float32Array(3 * mm * nn) },
+    { label: 'batch 3 of x·Wᵀ over one x (stride 0: the shared-A path)', o: { m: 300, n: 50, k, transB: true, batch: 3, strideA: 0 }, a: sparse(300, k, 17, (i, p) => (p + i) % 3 !== 0), b: randomF32(3 * n * k, 18), c: new Float32Array(3 * 300 * n) },
+    { label: 'batch 40 of x·W over one x, more entries than one pass of the shared-A path holds, β 1', o: { m: 40, n: 50, k: 40, batch: 40, strideA: 0, beta: 1 }, a: randomF32(40 * 40, 19), b: randomF32(40 * 40 * 50, 20), c: randomF32(40 * 40 * 50, 21) },
     { label: 'dense (no step zero)', o: { m: 33, n: 41, k: 290, transB: true, beta: 1 }, a: randomF32(33 * 290, 7), b: randomF32(41 * 290, 8), c: randomF32(33 * 41, 9) },
     { label: 'm = 1: bias sums 1ᵀ·δ, batch 3, β 1', o: { m: 1, n: 50, k: 3000, batch: 3, strideA: 0, beta: 1 }, a: new Float32Array(3000).fill(1), b: randomF32(3 * 3000 * 50, 10), c: randomF32(3 * 50, 11) },
     { label: 'm = 1, Aᵀ and Bᵀ, α 0.5, β −1', o: { m: 1, n: 13, k: 700, transA: true, transB: true, alpha: 0.5, beta: -1 }, a: randomF32(700, 12), b: randomF32(13 * 700, 13), c: randomF32(13, 14) },

@@ -21,13 +21,34 @@ export type HessianPlan =
   | { kind: 'single'; draw: MaskDraw; penalty: boolean }
   | { kind: 'monteCarlo'; samples: number; seed: number };
 
-/** The forward pass, the loss head (its loss sum into scalars[0]) and, with `penalty`, the penalty terms (scalars[1]) at params on ws. */
+/**
+ * The forward pass, the loss head (its loss sum into scalars[0]) and, with `penalty`, the penalty
+ * terms (scalars[1]) at params on ws; `pre0Ready`: hvpLayer0 ran.
+ */
 export function hvpForward(
   k: Backend, net: NetworkSpec, params: Tensor, x: Tensor, y: Tensor, ws: Workspace, scalars: Tensor, draw: MaskDraw, penalty: boolean,
+  pre0Ready = false,
 ): void {
-  forward(k, net, params, x, ws, draw);
+  forward(k, net, params, x, ws, draw, pre0Ready);
   lossHead(k, net, y, ws, scalars, 0);
   if (penalty) penaltyTerms(k, net, params, ws, scalars, 1);
+}
+
+/**
+ * Layer 0 of a lone HVP's forward and R-forward passes as one product, x·[W₀; V₀]ᵀ, which reads x
+ * once for both (the WASM gemm's shared-A path), copied into ws.pre[0] and rws.rPre[0] before
+ * their biases; hvpForward and hvpPass then skip those products (`pre0Ready`, `rPre0Ready`).
+ * Each entry of a batched gemm is summed as that product alone, so the bits are those of the two
+ * products. The direction must be in rws.v.
+ */
+export function hvpLayer0(k: Backend, net: NetworkSpec, params: Tensor, x: Tensor, ws: Workspace, rws: RWorkspace): void {
+  const L0 = net.layout.layers[0]!, w = L0.outDim * L0.inDim, z = ws.rows * L0.outDim;
+  const { weights, products } = rws.layer0Pair();
+  k.copy(params, weights, L0.wOffset, 0, w);
+  k.copy(rws.v, weights, L0.wOffset, w, w);
+  k.gemm(x, weights, products, { m: ws.rows, n: L0.outDim, k: L0.inDim, transB: true, batch: 2, strideA: 0, strideB: w, strideC: z });
+  k.copy(products, ws.pre[0]!, 0, 0, z);
+  k.copy(products, rws.rPre[0]!, z, 0, z);
 }
 
 /**
@@ -56,10 +77,10 @@ export function hvpDerivatives(k: Backend, net: NetworkSpec, ws: Workspace, seco
  */
 export function hvpPass(
   k: Backend, net: NetworkSpec, params: Tensor, x: Tensor, y: Tensor, ws: Workspace, rws: RWorkspace,
-  masked: boolean, penalty: boolean, secondDeriv: Tensor[] | null = null, delta: RBackwardOptions['delta'] = null,
+  masked: boolean, penalty: boolean, secondDeriv: Tensor[] | null = null, delta: RBackwardOptions['delta'] = null, rPre0Ready = false,
 ): void {
   const s = networkShape(net, ws);
-  rForward(k, s, ws, rws, params, rws.v, x, masked, secondDeriv !== null);
+  rForward(k, s, ws, rws, params, rws.v, x, masked, secondDeriv !== null, rPre0Ready);
   rLossHead(k, s, net.loss, ws, rws, y);
   let hook = null;
   if (penalty) {

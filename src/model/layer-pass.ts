@@ -16,6 +16,8 @@ export interface ForwardOptions {
   masked: boolean;
   /** pre[0] and act0 already hold layer 0 at θ (copied from another pass), so it is not run again. */
   layer0Ready?: boolean;
+  /** pre[0] already holds x·W₀ᵀ (one product with another pass's: hvp.ts hvpLayer0); its bias and σ are still applied. */
+  pre0Ready?: boolean;
   /** Writes layer l's multipliers into eta just before they are applied (masks drawn per pass). */
   draw?: (l: number, eta: Tensor) => void;
 }
@@ -23,10 +25,12 @@ export interface ForwardOptions {
 export function forwardLayers(k: Backend, s: PassShape, b: LayerBuffers, theta: Tensor, x: Tensor, o: ForwardOptions): void {
   const layers = s.layers, last = layers.length - 1, L0 = layers[0]!, n = s.n, wStride = setStride(s);
   if (!o.layer0Ready) {
-    k.gemm(x, theta, b.pre[0]!, {
-      m: n, n: L0.outDim, k: L0.inDim, batch: s.sets, transB: true,
-      strideA: 0, strideB: wStride, strideC: n * L0.outDim, offsetB: L0.wOffset,
-    });
+    if (!o.pre0Ready) {
+      k.gemm(x, theta, b.pre[0]!, {
+        m: n, n: L0.outDim, k: L0.inDim, batch: s.sets, transB: true,
+        strideA: 0, strideB: wStride, strideC: n * L0.outDim, offsetB: L0.wOffset,
+      });
+    }
     addBias(k, s, b.pre[0]!, theta, L0, s.sets, n);
     if (last === 0) return;
     k.activation(b.pre[0]!, b.act0, s.activation);

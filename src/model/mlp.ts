@@ -12,7 +12,7 @@ import { mlpLayout, type MlpLayout } from './layout.js';
 import { hasClosedForm, dropoutVariance, penaltyGradient, penaltyTerms } from './modified-loss.js';
 import { backward, forward, lossHead, type LossKind, type MaskDraw, type NetworkSpec } from './network.js';
 import { createWorkspace, type Workspace } from './workspace.js';
-import { hvpForward, hvpMonteCarlo, hvpPass, type HessianPlan } from './hvp.js';
+import { hvpForward, hvpLayer0, hvpMonteCarlo, hvpPass, type HessianPlan } from './hvp.js';
 import { HessianOperator } from './hessian-operator.js';
 import { createRWorkspace, type RWorkspace } from './r-workspace.js';
 
@@ -266,8 +266,9 @@ export class Mlp {
     const k = this.kernels;
     if (v) k.copy(v, rws.v);
     if (plan.kind === 'single') {
-      hvpForward(k, this.net, this.params, data.x, data.y, ws, this.#scalars, plan.draw, plan.penalty);
-      hvpPass(k, this.net, this.params, data.x, data.y, ws, rws, plan.draw !== null, plan.penalty);
+      hvpLayer0(k, this.net, this.params, data.x, ws, rws);
+      hvpForward(k, this.net, this.params, data.x, data.y, ws, this.#scalars, plan.draw, plan.penalty, true);
+      hvpPass(k, this.net, this.params, data.x, data.y, ws, rws, plan.draw !== null, plan.penalty, null, null, true);
     } else {
       hvpMonteCarlo(k, this.net, this.params, data.x, data.y, ws, rws, this.#scalars, this.accumulator(), plan.samples, plan.seed);
     }

@@ -31,9 +31,9 @@ export function networkShape(net: NetworkSpec, ws: Workspace): PassShape {
   };
 }
 
-export function forward(k: Backend, net: NetworkSpec, params: Tensor, x: Tensor, ws: Workspace, draw: MaskDraw): void {
+export function forward(k: Backend, net: NetworkSpec, params: Tensor, x: Tensor, ws: Workspace, draw: MaskDraw, pre0Ready = false): void {
   forwardLayers(k, networkShape(net, ws), ws, params, x, {
-    masked: draw !== null,
+    masked: draw !== null, pre0Ready,
     draw: draw ? (l, eta) => k.mask(eta, {
       seed: draw.seed, step: draw.step, layer: l, units: net.layout.layers[l]!.outDim, keep: net.keep,
       samples: net.masksPerSample ? ws.rows : 1, sampleOffset: net.masksPerSample ? (draw.sampleOffset ?? 0) : 0,

@@ -36,13 +36,16 @@ function linear(k: Backend, s: PassShape, a: Tensor, w: Tensor, z: Tensor, l: nu
 
 /**
  * R-forward; leaves σ′(z) of every hidden layer in b.deriv (the R-backward reads it there), or, with
- * `derivReady`, finds it there already (products at one θ: hessian-operator.ts).
+ * `derivReady`, finds it there already (products at one θ: hessian-operator.ts). `rPre0Ready`:
+ * r.rPre[0] already holds x·V₀ᵀ (one product with the forward pass's: hvp.ts hvpLayer0).
  */
-export function rForward(k: Backend, s: PassShape, b: LayerBuffers, r: RBuffers, theta: Tensor, v: Tensor, x: Tensor, masked: boolean, derivReady = false): void {
+export function rForward(
+  k: Backend, s: PassShape, b: LayerBuffers, r: RBuffers, theta: Tensor, v: Tensor, x: Tensor, masked: boolean, derivReady = false, rPre0Ready = false,
+): void {
   const last = s.layers.length - 1;
   for (let l = 0; l <= last; l++) {
     const rz = r.rPre[l]!;
-    linear(k, s, l === 0 ? x : b.hid[l - 1]!, v, rz, l);
+    if (l > 0 || !rPre0Ready) linear(k, s, l === 0 ? x : b.hid[l - 1]!, v, rz, l);
     if (l > 0) linear(k, s, r.rHid[l - 1]!, theta, rz, l, 1);
     addBias(k, s, rz, v, s.layers[l]!, s.entries, s.rows);
     if (l === last) break;

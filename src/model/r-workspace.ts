@@ -19,6 +19,11 @@ export interface RWorkspace extends RBuffers {
   /** The direction v and the product Hv (D). */
   v: Tensor;
   hv: Tensor;
+  /**
+   * Scratch of hvpLayer0 (a lone HVP's layer 0 of both passes as one product): [W₀; V₀] and
+   * [x·W₀ᵀ; x·V₀ᵀ], made on first use (2·rows·h₀ floats, where HVPs at one θ need none).
+   */
+  layer0Pair(): { weights: Tensor; products: Tensor };
   dispose(): void;
 }
 
@@ -27,6 +32,7 @@ export function createRWorkspace(k: Backend, layout: MlpLayout, rows: number): R
   const hidden = layout.layers.slice(0, -1);
   const first = layout.layers[0]!, last = layout.layers[layout.layers.length - 1]!;
   const second = hidden.map((l) => make(rows * l.outDim));
+  let pair: { weights: Tensor; products: Tensor } | null = null;
   return {
     rPre: layout.layers.map((l) => make(rows * l.outDim)),
     rDPre: layout.layers.map((l) => make(rows * l.outDim)),
@@ -38,6 +44,7 @@ export function createRWorkspace(k: Backend, layout: MlpLayout, rows: number): R
     rowSum: make(rows),
     v: make(layout.size),
     hv: make(layout.size),
+    layer0Pair: () => (pair ??= { weights: make(2 * first.outDim * first.inDim), products: make(2 * rows * first.outDim) }),
     dispose,
   };
 }

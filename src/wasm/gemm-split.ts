@@ -42,8 +42,11 @@ export function splitGemm(g: GemmCall, threads: number, tileRows: number, tileCo
   const sharedB = g.strideB === 0 && g.batch > 1;
   const rowsFit = g.m >= 2 * tileRows * threads, colsFit = g.n >= 2 * tileCols * threads;
   const aRows = sharedB ? g.batch * g.m : g.m;
+  // A broadcast A (the data x under several weight matrices) is streamed once per chunk for all
+  // of the chunk's entries (the kernel's shared-A path): cut rows, so that x is read once in all.
+  const sharedA = g.strideA === 0 && g.strideB !== 0 && g.batch > 1;
   const byBatch = g.batch >= chunks || (g.batch >= threads && g.batch % threads === 0);
-  if (byBatch && !(sharedB && colsFit && aRows < g.n)) {
+  if (byBatch && !(sharedB && colsFit && aRows < g.n) && !(sharedA && rowsFit)) {
     for (const [lo, hi] of ranges(g.batch, Math.min(chunks, g.batch), 1)) {
       parts.push({ m: g.m, n: g.n, batch: hi - lo, a: g.a + 4 * lo * g.strideA, b: g.b + 4 * lo * g.strideB, c: g.c + 4 * lo * g.strideC, row0: 0, col0: 0 });
     }

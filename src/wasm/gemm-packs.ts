@@ -3,8 +3,8 @@
  * x·Wᵀ of a forward pass and every δᵀ·x of a weight gradient) is packed into the gemm's panels,
  * with their nonzero-step lists, once per way it is used (assembly/gemm.ts gemmPack), and the
  * gemm then reads those panels instead of packing and listing the same values on every call: the
- * same values in the same panels, so the same sums to the bit. On 2 threads this saves about 7 ms
- * of a 10,000 × 784 product's 21 ms.
+ * same values in the same panels, so the same sums to the bit. On 2 threads, for 10,000 digits,
+ * x·W₀ᵀ went from 22.1 to 20.0 ms and δ₀ᵀx from 19.5 to 14.9 ms (README).
  */
 import type { Allocator } from './allocator.js';
 import type { Kernels } from './variants.js';

@@ -52,7 +52,7 @@ function workerProgram(): void {
     }
     const fns = (msg.names as string[]).map((n) => exports[n]);
     const i32 = new Int32Array(msg.memory.buffer, msg.control, 16);
-    const f64 = new Float64Array(msg.memory.buffer, msg.control + 64, 2048); // MAX_VALUES
+    const f64 = new Float64Array(msg.memory.buffer, msg.control + 64, msg.values);
     // Read the sequence number before announcing readiness: the first job may be posted the
     // moment 'ready' arrives, and must not be mistaken for the starting state.
     let seen = Atomics.load(i32, 0);
@@ -217,7 +217,7 @@ export class ThreadPool {
     try {
       for (const control of controls) {
         new Int32Array(memory.buffer, control, 16).fill(0);
-        const worker = await spawn(source, { module, memory, control, names }, timeoutMs);
+        const worker = await spawn(source, { module, memory, control, names, values: MAX_VALUES }, timeoutMs);
         started.push(new Thread(worker, memory, control));
       }
     } catch (err) {

@@ -263,10 +263,11 @@ class WasmBackend implements Backend {
     }
     const table: number[] = [];
     for (const p of parts) {
-      const chunk = { m: p.m, n: p.n, batch: p.batch, a: p.a, b: p.b, c: p.c, packA: panel(pA, p.row0), packB: panel(pB, p.col0) };
-      for (const name of GEMM_CHUNK) table.push(chunk[name]);
+      const args = whole(p, 0);
+      for (const name of GEMM_CHUNK) table.push(args[name]);
     }
-    this.pool!.run('gemm', wasmArgs('gemm', whole({ ...g, row0: 0, col0: 0 }, 0)), GEMM_CHUNK_SLOTS, table, GEMM_SCRATCH_SLOT, this.scratchFor(this.threads), this.k);
+    // The arguments no chunk overrides are every part's alike.
+    this.pool!.run('gemm', wasmArgs('gemm', whole(parts[0]!, 0)), GEMM_CHUNK_SLOTS, table, GEMM_SCRATCH_SLOT, this.scratchFor(this.threads), this.k);
   }
 
   /** Per-thread packing buffers, allocated on first use. */
